@@ -1,0 +1,19 @@
+# Every dependency comes from Debian's -dev packages (scripts/setup.sh installs them).
+find_package(PkgConfig REQUIRED)
+find_package(Threads REQUIRED)
+find_package(nlohmann_json 3.10 REQUIRED)
+find_package(CLI11 QUIET)
+pkg_check_modules(TURBOJPEG REQUIRED IMPORTED_TARGET libturbojpeg)
+pkg_check_modules(WEBP REQUIRED IMPORTED_TARGET libwebp)
+pkg_check_modules(PNG REQUIRED IMPORTED_TARGET libpng)
+pkg_check_modules(EXIF REQUIRED IMPORTED_TARGET libexif)
+
+# Debian ships OpenCV's CMake config only with the full libopencv-dev meta package (which pulls in
+# VTK and Qt); we install just the modules we use and describe them here.
+find_path(OPENCV_INCLUDE_DIR opencv2/core.hpp PATH_SUFFIXES opencv4 REQUIRED)
+add_library(faceloop_opencv INTERFACE)
+foreach(module core imgproc imgcodecs dnn objdetect)
+  find_library(OPENCV_${module}_LIBRARY opencv_${module} REQUIRED)
+  target_link_libraries(faceloop_opencv INTERFACE ${OPENCV_${module}_LIBRARY})
+endforeach()
+target_include_directories(faceloop_opencv SYSTEM INTERFACE ${OPENCV_INCLUDE_DIR})

@@ -1,0 +1,33 @@
+#pragma once
+// Subcommands of the `faceloop` executable. Each registers its flags on the CLI11 app and returns the
+// action to run once parsing succeeded; the action returns the process exit code.
+#include <functional>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "detect/registry.hpp"
+
+namespace faceloop::cli {
+
+using Action = std::function<int()>;
+
+/// Flags shared by every command that runs a detector.
+struct ModelOptions {
+  std::string model = detect::DetectorRegistry::DefaultName();
+  std::string models_dir;  // empty: $FACELOOP_MODELS_DIR, else the set-up location
+  float min_confidence = 0.5f;
+  int max_faces = 0;
+  bool multiscale = false;
+  std::vector<int> pyramid;
+
+  void Register(CLI::App& command);
+  detect::ModelPaths Paths() const;
+  detect::DetectOptions Options() const;
+};
+
+Action RegisterDetect(CLI::App& app);
+Action RegisterEval(CLI::App& app);
+Action RegisterBench(CLI::App& app);
+
+}  // namespace faceloop::cli

@@ -1,0 +1,36 @@
+#include <cstdlib>
+
+#include "cli/commands.hpp"
+
+namespace faceloop::cli {
+
+void ModelOptions::Register(CLI::App& command) {
+  command.add_option("--model", model, "detector: mediapipe-full, mediapipe-short, blazeface-back, haar, onnx:PATH")
+      ->capture_default_str();
+  command.add_option("--models-dir", models_dir, "node_modules folder holding the weight packages");
+  command.add_option("--min-confidence", min_confidence, "drop faces below this confidence")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
+  command.add_option("--max-faces", max_faces, "keep at most this many faces (0 = all)")->check(CLI::NonNegativeNumber);
+  command.add_flag("--multiscale,--tiling", multiscale, "extra high-resolution passes for small faces");
+  command.add_option("--pyramid", pyramid, "long sides of the multiscale passes, e.g. 448,896 (default: the model's)")
+      ->delimiter(',');
+}
+
+detect::ModelPaths ModelOptions::Paths() const {
+  detect::ModelPaths paths;
+  if (!models_dir.empty()) {
+    paths.npm_dir = models_dir;
+  } else if (const char* env = std::getenv("FACELOOP_MODELS_DIR"); env && *env) {
+    paths.npm_dir = env;
+  } else {
+    paths.npm_dir = FACELOOP_DEFAULT_MODELS_DIR;
+  }
+  return paths;
+}
+
+detect::DetectOptions ModelOptions::Options() const {
+  return detect::DetectOptions{min_confidence, max_faces, multiscale, pyramid};
+}
+
+}  // namespace faceloop::cli

@@ -1,0 +1,24 @@
+// The faceloop executable: a thin shell over the subsystem libraries.
+#include <iostream>
+
+#include "cli/commands.hpp"
+#include "common/error.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{"faceloop: face detection that learns from its traffic"};
+  app.require_subcommand(1);
+  const faceloop::cli::Action detect = faceloop::cli::RegisterDetect(app);
+  const faceloop::cli::Action eval = faceloop::cli::RegisterEval(app);
+  const faceloop::cli::Action bench = faceloop::cli::RegisterBench(app);
+  CLI11_PARSE(app, argc, argv);
+  try {
+    const std::string name = app.get_subcommands().front()->get_name();
+    if (name == "detect") return detect();
+    if (name == "eval") return eval();
+    if (name == "bench") return bench();
+  } catch (const faceloop::Error& e) {
+    std::cerr << "faceloop: " << e.what() << "\n";
+    return 1;
+  }
+  return 2;
+}

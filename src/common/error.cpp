@@ -1,0 +1,39 @@
+#include "common/error.hpp"
+
+namespace faceloop {
+
+int HttpStatus(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::kBadRequest: return 400;
+    case ErrorCode::kUnauthenticated: return 401;
+    case ErrorCode::kForbidden: return 403;
+    case ErrorCode::kNotFound: return 404;
+    case ErrorCode::kConflict: return 409;
+    case ErrorCode::kPayloadTooLarge: return 413;
+    case ErrorCode::kUnsupportedMediaType: return 415;
+    case ErrorCode::kUnprocessable: return 422;
+    case ErrorCode::kTooManyRequests: return 429;
+    case ErrorCode::kInternal: return 500;
+    case ErrorCode::kUnavailable: return 503;
+  }
+  return 500;
+}
+
+std::string_view TypeSlug(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::kBadRequest: return "bad-request";
+    case ErrorCode::kUnauthenticated: return "unauthenticated";
+    case ErrorCode::kForbidden: return "forbidden";
+    case ErrorCode::kNotFound: return "not-found";
+    case ErrorCode::kConflict: return "conflict";
+    case ErrorCode::kPayloadTooLarge: return "payload-too-large";
+    case ErrorCode::kUnsupportedMediaType: return "unsupported-media-type";
+    case ErrorCode::kUnprocessable: return "unprocessable";
+    case ErrorCode::kTooManyRequests: return "too-many-requests";
+    case ErrorCode::kInternal: return "internal";
+    case ErrorCode::kUnavailable: return "unavailable";
+  }
+  return "internal";
+}
+
+}  // namespace faceloop

