@@ -1,6 +1,7 @@
 #include "detect/blazeface.hpp"
 
 #include <algorithm>
+#include <opencv2/core.hpp>
 
 #include "detect/letterbox.hpp"
 #include "detect/nms.hpp"
@@ -11,6 +12,25 @@ namespace {
 // Candidates below this never survive NMS with a useful score; it bounds the NMS work.
 constexpr float kCandidateFloor = 0.05f;
 constexpr std::size_t kMaxCandidates = 2000;
+constexpr float kNoSizeLimit = 1e9f;
+
+/// Maps a face found in the mirrored image back; the subject's left and right swap sides too.
+Face MirrorBack(Face face, int width) {
+  face.box.x = static_cast<float>(width) - face.box.x - face.box.width;
+  for (Landmark& point : face.landmarks) point.x = static_cast<float>(width) - point.x;
+  // Mirroring turns the subject's right eye into what the model saw as the left one: swap the values
+  // of each right_*/left_* pair so the names stay true.
+  for (Landmark& right : face.landmarks) {
+    if (right.type.rfind("right_", 0) != 0) continue;
+    for (Landmark& left : face.landmarks) {
+      if (left.type == "left_" + right.type.substr(6)) {
+        std::swap(right.x, left.x);
+        std::swap(right.y, left.y);
+      }
+    }
+  }
+  return face;
+}
 
 std::vector<std::string> OutputNodes(const BlazeFaceSpec& spec) {
   std::vector<std::string> nodes;
@@ -26,6 +46,12 @@ void KeepStrongest(std::vector<Face>& faces, std::size_t count) {
   std::nth_element(faces.begin(), faces.begin() + static_cast<std::ptrdiff_t>(count), faces.end(),
                    [](const Face& a, const Face& b) { return a.confidence > b.confidence; });
   faces.resize(count);
+}
+
+std::vector<Face> Flatten(std::vector<std::vector<Face>> passes) {
+  std::vector<Face> all;
+  for (auto& pass : passes) all.insert(all.end(), std::make_move_iterator(pass.begin()), std::make_move_iterator(pass.end()));
+  return all;
 }
 
 }  // namespace
@@ -73,6 +99,21 @@ int BlazeFaceDetector::MinDecodeLongSide(const DetectOptions& options) const {
   return 2 * largest;
 }
 
+void BlazeFaceDetector::AddMirroredPasses(const cv::Mat& rgb, const DetectOptions& options, float min_score,
+                                          std::vector<std::vector<Face>>& passes) {
+  // The same passes over the mirrored image: test-time augmentation whose agreement MergePasses rewards.
+  cv::Mat mirrored;
+  cv::flip(rgb, mirrored, 1);
+  const std::size_t count = passes.size();
+  for (std::size_t i = 0; i < count; ++i) {
+    const bool base = i == 0;
+    std::vector<Face> faces = RunPass(mirrored, base ? spec_.input_size : Pyramid(options)[i - 1], false, min_score,
+                                      base ? kNoSizeLimit : spec_.pyramid_max_face);
+    for (Face& face : faces) face = MirrorBack(std::move(face), rgb.cols);
+    passes.push_back(std::move(faces));
+  }
+}
+
 Face BlazeFaceDetector::Calibrate(Face face) const {
   const BoxCalibration& c = spec_.calibration;
   const float cx = face.box.x + face.box.width / 2;
@@ -84,18 +125,24 @@ Face BlazeFaceDetector::Calibrate(Face face) const {
 
 std::vector<Face> BlazeFaceDetector::Detect(const cv::Mat& rgb, const DetectOptions& options) {
   const float min_score = std::min(options.min_confidence, kCandidateFloor);
-  std::vector<Face> faces = RunPass(rgb, spec_.input_size, false, min_score, 1e9f);
+  std::vector<std::vector<Face>> passes;
+  passes.push_back(RunPass(rgb, spec_.input_size, false, min_score, kNoSizeLimit));
   if (options.multiscale) {
     const int image_long = std::max(rgb.cols, rgb.rows);
     for (int long_side : Pyramid(options)) {
       // Upsampling past ~2x the stored pixels finds nothing new and costs quadratically.
       if (long_side > 2 * image_long) break;
-      std::vector<Face> more = RunPass(rgb, long_side, false, min_score, spec_.pyramid_max_face);
-      faces.insert(faces.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
+      passes.push_back(RunPass(rgb, long_side, false, min_score, spec_.pyramid_max_face));
     }
+    if (spec_.flip_in_multiscale) AddMirroredPasses(rgb, options, min_score, passes);
   }
-  KeepStrongest(faces, kMaxCandidates);
-  faces = WeightedNms(std::move(faces), spec_.nms_iou);
+  for (auto& pass : passes) {
+    KeepStrongest(pass, kMaxCandidates);
+    pass = WeightedNms(std::move(pass), spec_.nms_iou);
+  }
+  std::vector<Face> faces = passes.size() == 1 ? std::move(passes.front())
+                            : spec_.fuse_scores ? MergePasses(passes, spec_.nms_iou)
+                                                : WeightedNms(Flatten(std::move(passes)), spec_.nms_iou);
   for (Face& face : faces) face = Calibrate(std::move(face));
   return ApplyLimits(std::move(faces), options);
 }

@@ -39,6 +39,10 @@ struct BlazeFaceSpec {
   std::vector<int> pyramid;
   /// In the extra passes, faces larger than this many network pixels are left to the coarser passes.
   float pyramid_max_face = 96.f;
+  /// Score faces found by several passes by noisy-OR (see MergePasses) instead of the best pass.
+  bool fuse_scores = true;
+  /// In multiscale mode, run every pass on the mirrored image as well (twice the cost, +2-3 AP points).
+  bool flip_in_multiscale = true;
 };
 
 class BlazeFaceDetector final : public IDetector {
@@ -54,6 +58,8 @@ class BlazeFaceDetector final : public IDetector {
   std::vector<Face> RunPass(const cv::Mat& rgb, int long_side, bool square, float min_score, float max_face);
   Face Calibrate(Face face) const;
   const std::vector<int>& Pyramid(const DetectOptions& options) const;
+  void AddMirroredPasses(const cv::Mat& rgb, const DetectOptions& options, float min_score,
+                         std::vector<std::vector<Face>>& passes);
 
   BlazeFaceSpec spec_;
   TfjsNet net_;

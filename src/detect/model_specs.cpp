@@ -56,7 +56,7 @@ BlazeFaceSpec BlazeFaceBack(const std::filesystem::path& models) {
                 {"StatefulPartitionedCall/functional_1/conv2d_34/BiasAdd",
                  "StatefulPartitionedCall/functional_1/conv2d_36/BiasAdd", HeadLayout{6, 1, 6}}};
   spec.calibration = kWiderCalibration;
-  spec.pyramid = {512, 1024};
+  spec.pyramid = {384, 768};
   return spec;
 }
 

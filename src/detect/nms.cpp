@@ -71,3 +71,40 @@ std::vector<Face> WeightedNms(std::vector<Face> faces, float iou_threshold) {
 }
 
 }  // namespace faceloop::detect
+
+namespace faceloop::detect {
+
+std::vector<Face> MergePasses(const std::vector<std::vector<Face>>& passes, float iou_threshold) {
+  struct Tagged {
+    Face face;
+    std::size_t pass;
+  };
+  std::vector<Tagged> all;
+  for (std::size_t p = 0; p < passes.size(); ++p) {
+    for (const Face& face : passes[p]) all.push_back({face, p});
+  }
+  std::stable_sort(all.begin(), all.end(),
+                   [](const Tagged& a, const Tagged& b) { return a.face.confidence > b.face.confidence; });
+  std::vector<Face> merged;
+  std::vector<bool> used(all.size(), false);
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    if (used[i]) continue;
+    std::vector<Face> cluster{all[i].face};
+    std::vector<float> best_per_pass(passes.size(), 0.f);
+    best_per_pass[all[i].pass] = all[i].face.confidence;
+    for (std::size_t j = i + 1; j < all.size(); ++j) {
+      if (used[j] || IoU(all[i].face.box, all[j].face.box) <= iou_threshold) continue;
+      used[j] = true;
+      cluster.push_back(all[j].face);
+      best_per_pass[all[j].pass] = std::max(best_per_pass[all[j].pass], all[j].face.confidence);
+    }
+    Face face = WeightedMean(cluster.front(), cluster);
+    float miss = 1.f;
+    for (float c : best_per_pass) miss *= 1.f - c;
+    face.confidence = 1.f - miss;
+    merged.push_back(std::move(face));
+  }
+  return merged;
+}
+
+}  // namespace faceloop::detect

@@ -14,3 +14,12 @@ std::vector<Face> HardNms(std::vector<Face> faces, float iou_threshold);
 std::vector<Face> WeightedNms(std::vector<Face> faces, float iou_threshold);
 
 }  // namespace faceloop::detect
+
+namespace faceloop::detect {
+
+/// Merges the (already de-duplicated) faces of several passes over one image: clusters by IoU, averages
+/// boxes by confidence, and scores a cluster by noisy-OR over its passes (1 - prod(1 - c_pass), the
+/// best face of each pass): agreement between scales is evidence, a lone detection keeps its score.
+std::vector<Face> MergePasses(const std::vector<std::vector<Face>>& passes, float iou_threshold);
+
+}  // namespace faceloop::detect
