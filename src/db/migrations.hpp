@@ -1,0 +1,19 @@
+#pragma once
+// The faceloop schema, as versioned migrations for IDatabase::ApplyMigrations.
+#include <vector>
+
+#include "db/database.hpp"
+
+namespace faceloop::db {
+
+/// Every faceloop migration, oldest first. Append new versions; never edit an applied one.
+///
+/// v1: users, api_keys and sessions (accounts; keys and sessions go with their user through ON DELETE
+/// CASCADE), requests (one row per detect request, id time-ordered) and events (audit/analytics).
+/// requests and events carry user ids without foreign keys: they are analytics records that the
+/// caller purges explicitly when a user is deleted, and they must not block or slow that delete.
+/// Timestamps are TEXT in the fixed-width format of db/timestamp.hpp; secrets are stored only as
+/// BLOB hashes.
+std::vector<Migration> FaceloopMigrations();
+
+}  // namespace faceloop::db

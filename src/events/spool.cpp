@@ -1,0 +1,270 @@
+#include "events/spool.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+
+#include "common/error.hpp"
+#include "events/spool_format.hpp"
+#include "storage/file_util.hpp"
+
+namespace faceloop::events {
+
+namespace fs = std::filesystem;
+using storage::OpenOrThrow;
+using storage::UniqueFd;
+
+namespace {
+
+constexpr const char* kCursorFile = "cursor";
+
+std::uint64_t NowUnixMs() {
+  const auto now = std::chrono::system_clock::now().time_since_epoch();
+  return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(now).count());
+}
+
+}  // namespace
+
+Spool::Spool(const fs::path& data_dir, storage::GroupCommitter& committer, SpoolOptions options)
+    : dir_(data_dir / "spool"), committer_(committer), options_(options) {
+  for (const auto& parent : storage::CreateDirectories(dir_)) storage::SyncDir(parent);
+  Recover();
+}
+
+fs::path Spool::SegmentPath(std::uint64_t id) const { return dir_ / spool_format::SegmentName(id); }
+
+void Spool::Recover() {
+  std::error_code ignored;
+  fs::remove(dir_ / (std::string(kCursorFile) + "~tmp"), ignored);
+  const auto saved = spool_format::LoadCursor(dir_ / kCursorFile);
+  acked_ = saved.value_or(SpoolCursor{});
+  std::vector<std::uint64_t> live;
+  for (const std::uint64_t id : spool_format::ListSegments(dir_)) {
+    if (id < acked_.segment) {
+      fs::remove(SegmentPath(id), ignored);  // acked before a crash that beat the deletion
+    } else {
+      live.push_back(id);
+    }
+  }
+  if (live.empty()) {
+    live.push_back(std::max<std::uint64_t>(acked_.segment, 1));
+    CreateSegment(live.back());
+  }
+  if (live.front() != acked_.segment) {
+    recovery_.cursor_reset = saved.has_value();
+    acked_ = SpoolCursor{live.front(), 0, acked_.sequence};
+  }
+  std::uint64_t records = 0;
+  for (const std::uint64_t id : live) OpenSegment(id, id == acked_.segment ? acked_.offset : 0, records);
+  if (acked_.offset > segments_[acked_.segment].written) {
+    recovery_.cursor_reset = true;
+    acked_.offset = segments_[acked_.segment].written;
+  }
+  durable_sequence_ = acked_.sequence + records;
+}
+
+void Spool::CreateSegment(std::uint64_t id) {
+  OpenOrThrow(SegmentPath(id), O_RDWR | O_CREAT | O_EXCL);
+  storage::SyncDir(dir_);
+}
+
+void Spool::OpenSegment(std::uint64_t id, std::uint64_t count_from, std::uint64_t& records) {
+  const fs::path path = SegmentPath(id);
+  UniqueFd fd = OpenOrThrow(path, O_RDWR);
+  struct stat st {};
+  if (::fstat(fd.get(), &st) != 0) storage::ThrowErrno("stat", path, errno);
+  const auto size = static_cast<std::uint64_t>(st.st_size);
+  const auto scan = spool_format::ScanSegment(fd.get(), path, size, count_from);
+  if (scan.valid_bytes < size) {
+    // A crash mid-write (or damage): keep every whole, valid frame before the bad one.
+    if (::ftruncate(fd.get(), static_cast<off_t>(scan.valid_bytes)) != 0) storage::ThrowErrno("truncate", path, errno);
+    storage::SyncFd(fd.get(), true, path);
+    ++recovery_.truncated_segments;
+    recovery_.truncated_bytes += size - scan.valid_bytes;
+  }
+  segments_[id] = Segment{scan.valid_bytes, scan.valid_bytes};
+  total_bytes_ += scan.valid_bytes;
+  records += scan.records_from;
+  active_id_ = id;  // the last one opened stays the active segment
+  active_fd_ = std::move(fd);
+}
+
+void Spool::Append(std::string_view record) {
+  if (record.size() > options_.max_record_bytes) {
+    throw Error(ErrorCode::kPayloadTooLarge,
+                "spool record of " + std::to_string(record.size()) + " bytes is too large");
+  }
+  const auto frame = spool_format::EncodeFrame(record, NowUnixMs());
+  {
+    // Early refusal, so a full spool does not take commit-queue slots; WriteFrame checks again.
+    const std::lock_guard lock(mutex_);
+    if (failed_) throw Error(ErrorCode::kUnavailable, "spool unavailable after a failed sync; restart to recover");
+    if (total_bytes_ + frame.size() > options_.max_total_bytes) throw Error(ErrorCode::kUnavailable, "spool is full");
+  }
+  committer_.Submit([&](storage::SyncSet& sync) { WriteFrame(frame, sync); });
+}
+
+void Spool::WriteFrame(const std::vector<std::uint8_t>& frame, storage::SyncSet& sync) {
+  const std::lock_guard lock(mutex_);
+  if (failed_) throw Error(ErrorCode::kUnavailable, "spool unavailable after a failed sync; restart to recover");
+  if (total_bytes_ + frame.size() > options_.max_total_bytes) throw Error(ErrorCode::kUnavailable, "spool is full");
+  if (segments_[active_id_].written > 0 && segments_[active_id_].written + frame.size() > options_.segment_bytes) {
+    RollOver(sync);
+  }
+  Segment& segment = segments_[active_id_];
+  const fs::path path = SegmentPath(active_id_);
+  UniqueFd handle = storage::DupFd(active_fd_.get(), path);  // first: once written, the frame must be tracked
+  try {
+    storage::PwriteAll(active_fd_.get(), frame, static_cast<off_t>(segment.written), path);
+  } catch (...) {
+    // Tidy only: the next frame is written at the same offset, and recovery cuts a garbage tail.
+    [[maybe_unused]] const int rc = ::ftruncate(active_fd_.get(), static_cast<off_t>(segment.written));
+    throw;
+  }
+  segment.written += frame.size();
+  total_bytes_ += frame.size();
+  sync.AddFile(std::move(handle));
+  sync.OnDone([this, id = active_id_, end = segment.written](bool durable) { OnFrameDone(id, end, durable); });
+}
+
+void Spool::RollOver(storage::SyncSet& sync) {
+  const std::uint64_t id = active_id_ + 1;
+  active_fd_ = OpenOrThrow(SegmentPath(id), O_RDWR | O_CREAT | O_EXCL);
+  active_id_ = id;
+  segments_[id] = Segment{};
+  sync.AddDir(dir_);  // the new segment's name must be durable with its first frames
+}
+
+void Spool::OnFrameDone(std::uint64_t segment, std::uint64_t end, bool durable) {
+  const std::lock_guard lock(mutex_);
+  if (!durable) {
+    failed_ = true;
+    return;
+  }
+  const auto it = segments_.find(segment);  // always there: Ack never passes non-durable data
+  if (it != segments_.end()) it->second.durable = std::max(it->second.durable, end);
+  ++durable_sequence_;
+}
+
+SpoolCursor Spool::Normalize(SpoolCursor cursor) const {
+  // Step past segments that are sealed, fully durable and fully consumed, so they can be deleted.
+  for (auto it = segments_.find(cursor.segment); it != segments_.end(); it = segments_.find(cursor.segment)) {
+    const auto next = std::next(it);
+    if (next == segments_.end() || cursor.offset < it->second.written || it->second.durable < it->second.written) break;
+    cursor = SpoolCursor{next->first, 0, cursor.sequence};
+  }
+  return cursor;
+}
+
+void Spool::CheckReadable(const SpoolCursor& cursor, const char* what) const {
+  const auto it = segments_.find(cursor.segment);
+  const bool ok = it != segments_.end() && cursor.offset <= it->second.durable && cursor.sequence >= acked_.sequence &&
+                  cursor.sequence <= durable_sequence_ &&
+                  std::pair(cursor.segment, cursor.offset) >= std::pair(acked_.segment, acked_.offset);
+  if (!ok) throw Error(ErrorCode::kBadRequest, std::string(what) + ": cursor is outside the spool's unacked records");
+}
+
+SpoolBatch Spool::ReadBatch(const SpoolCursor& from, std::size_t max_records, std::size_t max_bytes) const {
+  std::map<std::uint64_t, Segment> segments;
+  {
+    const std::lock_guard lock(mutex_);
+    CheckReadable(from, "ReadBatch");
+    segments = segments_;  // a few entries; the reads below run without the lock
+  }
+  SpoolBatch batch;
+  SpoolCursor cursor = from;
+  std::size_t bytes = 0;
+  UniqueFd fd;
+  std::uint64_t fd_segment = 0;
+  while (batch.records.size() < max_records && bytes < max_bytes) {
+    const auto it = segments.find(cursor.segment);
+    if (it == segments.end()) break;
+    if (cursor.offset >= it->second.durable) {
+      const auto next = std::next(it);
+      if (next == segments.end() || it->second.durable < it->second.written) break;
+      cursor = SpoolCursor{next->first, 0, cursor.sequence};
+      continue;
+    }
+    const fs::path path = SegmentPath(cursor.segment);
+    if (!fd || fd_segment != cursor.segment) {
+      fd = OpenOrThrow(path, O_RDONLY);
+      fd_segment = cursor.segment;
+    }
+    auto frame = spool_format::ReadFrame(fd.get(), path, cursor.offset, it->second.durable);
+    if (!frame)
+      throw Error(ErrorCode::kInternal,
+                  "spool segment " + path.string() + " is corrupt at offset " + std::to_string(cursor.offset));
+    bytes += frame->payload.size();
+    batch.records.push_back(std::move(frame->payload));
+    cursor.offset = frame->next_offset;
+    ++cursor.sequence;
+  }
+  batch.next = cursor;
+  return batch;
+}
+
+void Spool::Ack(const SpoolCursor& upto) {
+  const std::lock_guard ack_lock(ack_mutex_);
+  SpoolCursor target;
+  {
+    const std::lock_guard lock(mutex_);
+    CheckReadable(upto, "Ack");
+    target = Normalize(upto);
+    if (target == acked_) return;
+  }
+  spool_format::SaveCursor(dir_ / kCursorFile, target);
+  std::vector<std::uint64_t> consumed;
+  {
+    const std::lock_guard lock(mutex_);
+    acked_ = target;
+    for (auto it = segments_.begin(); it != segments_.end() && it->first < target.segment;) {
+      total_bytes_ -= it->second.written;
+      consumed.push_back(it->first);
+      it = segments_.erase(it);
+    }
+  }
+  // No directory sync: a deletion lost in a crash is redone by Recover (segments below the cursor).
+  std::error_code ignored;
+  for (const std::uint64_t id : consumed) fs::remove(SegmentPath(id), ignored);
+}
+
+SpoolCursor Spool::AckedCursor() const {
+  const std::lock_guard lock(mutex_);
+  return acked_;
+}
+
+SpoolStats Spool::Stats() const {
+  SpoolStats stats;
+  SpoolCursor head;
+  std::uint64_t head_limit = 0;
+  {
+    const std::lock_guard lock(mutex_);
+    stats.backlog_records = durable_sequence_ - acked_.sequence;
+    for (const auto& [id, segment] : segments_) {
+      if (id >= acked_.segment) stats.backlog_bytes += segment.durable - (id == acked_.segment ? acked_.offset : 0);
+    }
+    stats.total_bytes = total_bytes_;
+    stats.segments = segments_.size();
+    head = Normalize(acked_);
+    head_limit = segments_.at(head.segment).durable;
+  }
+  if (stats.backlog_records == 0) return stats;
+  try {
+    const fs::path path = SegmentPath(head.segment);
+    const UniqueFd fd = OpenOrThrow(path, O_RDONLY);
+    if (const auto frame = spool_format::ReadFrame(fd.get(), path, head.offset, head_limit, true)) {
+      const auto now = NowUnixMs();
+      stats.oldest_unacked_age_s =
+          now > frame->append_unix_ms ? static_cast<double>(now - frame->append_unix_ms) / 1e3 : 0;
+    }
+  } catch (const Error&) {
+    // The segment went away under a concurrent Ack: the age is about to change anyway.
+  }
+  return stats;
+}
+
+}  // namespace faceloop::events

@@ -1,0 +1,120 @@
+#pragma once
+// A durable, append-only spool of records (JSON strings) under <data_dir>/spool/, between the
+// request path (producers) and the shipper (one consumer) that moves records to remote backends.
+//
+// - Append is durable on return: the frame is written by the GroupCommitter's thread and synced with
+//   its batch (one fdatasync for a spool-only batch). A record is readable only once durable.
+// - Recovery on open: every segment is scanned; a torn or CRC-bad tail (crash mid-write) is cut off
+//   at the last good frame instead of failing the open (see recovery()).
+// - Consumer: ReadBatch(cursor) ... ship ... Ack(batch.next). The acked cursor is persisted in
+//   spool/cursor (temp + fsync + rename), so after a restart shipping resumes where it was acked:
+//   delivery is at-least-once. Segments wholly before the acked cursor are deleted.
+// - Bounded: when the segments would exceed max_total_bytes, Append throws Error(kUnavailable). The
+//   policy is to refuse new work (the HTTP layer answers 503) rather than drop accepted records.
+// - After a failed sync the spool refuses appends (kUnavailable) until it is reopened: Linux may
+//   have dropped the unsynced pages, and only a rescan tells what is really on disk.
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "storage/group_commit.hpp"
+#include "storage/unique_fd.hpp"
+
+namespace faceloop::events {
+
+struct SpoolOptions {
+  std::uint64_t segment_bytes = 64ull << 20;   ///< a segment is closed once a frame would pass this
+  std::uint64_t max_total_bytes = 1ull << 30;  ///< bound on all segment files together
+  std::uint32_t max_record_bytes = 16u << 20;  ///< Append refuses bigger records (kPayloadTooLarge)
+};
+
+/// A position in the spool: before the record numbered `sequence`, at `offset` of segment `segment`.
+/// Consumers treat it as opaque and hand back what ReadBatch returned.
+struct SpoolCursor {
+  std::uint64_t segment = 0;
+  std::uint64_t offset = 0;
+  std::uint64_t sequence = 0;
+  bool operator==(const SpoolCursor&) const = default;
+};
+
+struct SpoolBatch {
+  std::vector<std::string> records;
+  SpoolCursor next;  ///< Ack(next) once the records are shipped; ReadBatch(next) for the following ones
+};
+
+/// Counters for /metrics.
+struct SpoolStats {
+  std::uint64_t backlog_records = 0;  ///< durable, not yet acked
+  std::uint64_t backlog_bytes = 0;    ///< their frames' bytes
+  double oldest_unacked_age_s = 0;    ///< age of the oldest unacked record, 0 when none
+  std::uint64_t total_bytes = 0;      ///< all segment files (what max_total_bytes bounds)
+  std::uint64_t segments = 0;
+};
+
+/// What opening the spool found.
+struct SpoolRecovery {
+  std::uint64_t truncated_segments = 0;  ///< segments cut at a torn or corrupt frame
+  std::uint64_t truncated_bytes = 0;
+  bool cursor_reset = false;  ///< the acked cursor pointed at data that is gone; reading restarts earlier
+};
+
+class Spool {
+ public:
+  /// Opens (creating if needed) <data_dir>/spool and recovers it. `committer` must outlive the spool.
+  Spool(const std::filesystem::path& data_dir, storage::GroupCommitter& committer, SpoolOptions options = {});
+  Spool(const Spool&) = delete;
+  Spool& operator=(const Spool&) = delete;
+
+  /// Appends one record; durable when it returns. Throws Error(kPayloadTooLarge) for a record over
+  /// max_record_bytes and Error(kUnavailable) when the spool is full or the commit queue is.
+  void Append(std::string_view record);
+
+  /// Up to `max_records` durable records from `from` (and about `max_bytes`; at least one record).
+  /// `from` must not be before the acked cursor. One consumer thread at a time.
+  SpoolBatch ReadBatch(const SpoolCursor& from, std::size_t max_records, std::size_t max_bytes = 4u << 20) const;
+  /// Marks everything before `upto` consumed: persists it and deletes fully consumed segments.
+  void Ack(const SpoolCursor& upto);
+  /// The last acked cursor (where a consumer starts after a restart).
+  SpoolCursor AckedCursor() const;
+
+  SpoolStats Stats() const;
+  const SpoolRecovery& recovery() const { return recovery_; }
+  const std::filesystem::path& dir() const { return dir_; }
+
+ private:
+  struct Segment {
+    std::uint64_t written = 0;  ///< bytes written (the file's size)
+    std::uint64_t durable = 0;  ///< bytes synced: what readers may see
+  };
+
+  void Recover();
+  void OpenSegment(std::uint64_t id, std::uint64_t count_from, std::uint64_t& records);
+  void CreateSegment(std::uint64_t id);
+  void WriteFrame(const std::vector<std::uint8_t>& frame, storage::SyncSet& sync);
+  void RollOver(storage::SyncSet& sync);  // needs mutex_
+  void OnFrameDone(std::uint64_t segment, std::uint64_t end, bool durable);
+  SpoolCursor Normalize(SpoolCursor cursor) const;                        // needs mutex_
+  void CheckReadable(const SpoolCursor& cursor, const char* what) const;  // needs mutex_
+  std::filesystem::path SegmentPath(std::uint64_t id) const;
+
+  const std::filesystem::path dir_;
+  storage::GroupCommitter& committer_;
+  const SpoolOptions options_;
+  SpoolRecovery recovery_;
+
+  mutable std::mutex mutex_;
+  std::map<std::uint64_t, Segment> segments_;
+  std::uint64_t active_id_ = 0;
+  storage::UniqueFd active_fd_;
+  std::uint64_t total_bytes_ = 0;
+  std::uint64_t durable_sequence_ = 0;  ///< sequence number after the last durable record
+  SpoolCursor acked_;
+  bool failed_ = false;
+  std::mutex ack_mutex_;  ///< serialises Ack's cursor writes without holding mutex_ over an fsync
+};
+
+}  // namespace faceloop::events

@@ -1,0 +1,56 @@
+#pragma once
+// On-disk format of the record spool (internal to faceloop_events).
+//
+// A segment file "NNNNNN.log" is a sequence of frames:
+//   u32 payload length | u32 CRC32 | u64 append time (Unix ms) | payload
+// little-endian; the CRC (zlib's crc32) covers the length, the time and the payload, so a torn or
+// bit-flipped frame is detected and recovery can cut the segment at the last good frame.
+// The file "cursor" holds the acked SpoolCursor as text: "segment offset sequence\n".
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "events/spool.hpp"
+
+namespace faceloop::events::spool_format {
+
+constexpr std::size_t kHeaderBytes = 16;
+/// Frames longer than this are treated as corrupt whatever the spool's configured record limit, so a
+/// lower limit after a restart never truncates records written under a higher one.
+constexpr std::uint32_t kMaxPayloadBytes = 64u << 20;
+
+std::vector<std::uint8_t> EncodeFrame(std::string_view payload, std::uint64_t append_unix_ms);
+
+struct Frame {
+  std::string payload;
+  std::uint64_t append_unix_ms = 0;
+  std::uint64_t next_offset = 0;  ///< where the following frame starts
+};
+
+/// The frame at `offset` if a whole, CRC-valid frame ends at or before `limit`; nullopt otherwise.
+/// `header_only` skips reading the payload (and so the CRC check).
+std::optional<Frame> ReadFrame(int fd, const std::filesystem::path& path, std::uint64_t offset, std::uint64_t limit,
+                               bool header_only = false);
+
+struct ScanResult {
+  std::uint64_t valid_bytes = 0;   ///< end of the last good frame
+  std::uint64_t records_from = 0;  ///< good frames starting at or after the `count_from` offset
+};
+/// Walks a segment from its start to the first bad or partial frame.
+ScanResult ScanSegment(int fd, const std::filesystem::path& path, std::uint64_t file_size, std::uint64_t count_from);
+
+std::string SegmentName(std::uint64_t id);
+/// The id of a "NNNNNN.log" name, nullopt for anything else.
+std::optional<std::uint64_t> ParseSegmentName(std::string_view name);
+/// Segment ids present in `dir`, ascending.
+std::vector<std::uint64_t> ListSegments(const std::filesystem::path& dir);
+
+/// The cursor saved at `path`, nullopt when there is none; Error(kInternal) when it is unreadable.
+std::optional<SpoolCursor> LoadCursor(const std::filesystem::path& path);
+/// Replaces the cursor file durably (temp + fsync + rename + directory fsync).
+void SaveCursor(const std::filesystem::path& path, const SpoolCursor& cursor);
+
+}  // namespace faceloop::events::spool_format

@@ -1,0 +1,35 @@
+#pragma once
+// The object-store seam: where input images (and later other blobs) live. Today a local folder
+// (LocalObjectStore); later S3-compatible backends behind the same interface.
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace faceloop::storage {
+
+/// A flat key -> bytes store. Keys are relative, '/'-separated paths of [A-Za-z0-9/_.-] (see
+/// ValidateKey). Implementations are safe to call from several threads at once.
+class IObjectStore {
+ public:
+  IObjectStore() = default;
+  IObjectStore(const IObjectStore&) = delete;
+  IObjectStore& operator=(const IObjectStore&) = delete;
+  IObjectStore(IObjectStore&&) = delete;
+  IObjectStore& operator=(IObjectStore&&) = delete;
+  virtual ~IObjectStore() = default;
+
+  /// Stores `bytes` under `key`, replacing any previous object. Durable when it returns: a crash
+  /// afterwards finds the whole object; a crash before finds the old object or none, never a torn one.
+  virtual void Put(const std::string& key, std::span<const std::uint8_t> bytes) = 0;
+  /// The object's bytes, or nullopt when there is none.
+  virtual std::optional<std::vector<std::uint8_t>> Get(const std::string& key) = 0;
+  /// Removes the object; removing a missing object is not an error.
+  virtual void Delete(const std::string& key) = 0;
+  virtual bool Exists(const std::string& key) = 0;
+  /// Keys that start with `prefix` (a plain string prefix, "" for all), sorted.
+  virtual std::vector<std::string> List(const std::string& prefix) = 0;
+};
+
+}  // namespace faceloop::storage
