@@ -93,10 +93,9 @@ const std::vector<int>& BlazeFaceDetector::Pyramid(const DetectOptions& options)
 }
 
 int BlazeFaceDetector::MinDecodeLongSide(const DetectOptions& options) const {
-  // Twice the largest pass keeps the resize a true downscale (sharper input) at little decode cost.
+  // The largest pass's long side: DCT scaling never goes below what the network will see.
   const std::vector<int>& pyramid = Pyramid(options);
-  const int largest = options.multiscale && !pyramid.empty() ? pyramid.back() : spec_.input_size;
-  return 2 * largest;
+  return options.multiscale && !pyramid.empty() ? pyramid.back() : spec_.input_size;
 }
 
 void BlazeFaceDetector::AddMirroredPasses(const cv::Mat& rgb, const DetectOptions& options, float min_score,

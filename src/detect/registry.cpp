@@ -1,12 +1,14 @@
 #include "detect/registry.hpp"
 
 #include "common/error.hpp"
+#include "detect/auto_detector.hpp"
 #include "detect/haar.hpp"
 #include "detect/yunet.hpp"
 
 namespace faceloop::detect {
 namespace {
 
+constexpr char kAutoName[] = "auto";
 constexpr char kHaarName[] = "haar";
 constexpr char kOnnxPrefix[] = "onnx:";
 
@@ -15,10 +17,10 @@ constexpr char kOnnxPrefix[] = "onnx:";
 DetectorRegistry::DetectorRegistry(ModelPaths paths)
     : paths_(std::move(paths)), blaze_specs_(BuiltInBlazeFaceSpecs(paths_.npm_dir)) {}
 
-std::string DetectorRegistry::DefaultName() { return "mediapipe-full"; }
+std::string DetectorRegistry::DefaultName() { return kAutoName; }
 
 std::vector<std::string> DetectorRegistry::Names() const {
-  std::vector<std::string> names;
+  std::vector<std::string> names{kAutoName};
   for (const auto& [name, spec] : blaze_specs_) names.push_back(name);
   names.push_back(kHaarName);
   return names;
@@ -40,6 +42,9 @@ const TfjsGraph& DetectorRegistry::Graph(const std::filesystem::path& model_json
 std::unique_ptr<IDetector> DetectorRegistry::Create(const std::string& name) {
   if (const auto spec = blaze_specs_.find(name); spec != blaze_specs_.end()) {
     return std::make_unique<BlazeFaceDetector>(spec->second, Graph(spec->second.model_json));
+  }
+  if (name == kAutoName) {
+    return std::make_unique<AutoDetector>(Create("mediapipe-full"), Create("blazeface-back"));
   }
   if (name == kHaarName) {
     ModelInfo info{kHaarName, "opencv-data 4.6", "Debian opencv-data: haarcascade_frontalface_default.xml",
