@@ -1,8 +1,8 @@
 // `faceloop bench`: the physical limit of the engine on this machine — the model-only loop (decode +
 // detect, no HTTP, no logging) on one thread and on all cores, side by side in one run.
 #include <chrono>
-#include <ctime>
 #include <cstdio>
+#include <ctime>
 #include <thread>
 
 #include <opencv2/core.hpp>

@@ -5,7 +5,8 @@
 namespace faceloop::cli {
 
 void ModelOptions::Register(CLI::App& command) {
-  command.add_option("--model", model, "detector: auto, mediapipe-full, blazeface-back, mediapipe-short, haar, onnx:PATH")
+  command
+      .add_option("--model", model, "detector: auto, mediapipe-full, blazeface-back, mediapipe-short, haar, onnx:PATH")
       ->capture_default_str();
   command.add_option("--models-dir", models_dir, "node_modules folder holding the weight packages");
   command.add_option("--min-confidence", min_confidence, "drop faces below this confidence")

@@ -25,7 +25,8 @@ nlohmann::json ResultLine(const std::string& file, const detect::DetectionResult
           {"faces", result.faces},
           {"metadata", m},
           {"timing_ms",
-           {{"decode", result.timing.decode_ms}, {"inference", result.timing.inference_ms},
+           {{"decode", result.timing.decode_ms},
+            {"inference", result.timing.inference_ms},
             {"total", result.timing.total_ms}}}};
 }
 

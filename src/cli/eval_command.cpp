@@ -33,7 +33,8 @@ struct ImageOutcome {
 int Run(EvalArgs args) {
   std::vector<eval::AnnotatedImage> images = eval::LoadAnnotations(args.annotations);
   if (args.limit > 0 && images.size() > args.limit) images.resize(args.limit);
-  const int threads = args.threads > 0 ? args.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const int threads =
+      args.threads > 0 ? args.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   cv::setNumThreads(1);  // parallelism comes from one worker per core, not from inside one image
 
   detect::DetectorRegistry registry(args.model.Paths());
@@ -64,8 +65,9 @@ int Run(EvalArgs args) {
   std::printf("model %s%s, %zu images (%d failed), %d threads\n", args.model.model.c_str(),
               options.multiscale ? " --multiscale" : "", images.size(), failed, threads);
   std::printf("AP easy %.3f  medium %.3f  hard %.3f\n", ap.easy, ap.medium, ap.hard);
-  std::printf("throughput %.1f images/s; latency per image (decode+detect, one core) p50 %.1f ms  p90 %.1f ms  p99 %.1f ms\n",
-              images.size() / seconds, Percentile(latencies, 50), Percentile(latencies, 90), Percentile(latencies, 99));
+  std::printf(
+      "throughput %.1f images/s; latency per image (decode+detect, one core) p50 %.1f ms  p90 %.1f ms  p99 %.1f ms\n",
+      images.size() / seconds, Percentile(latencies, 50), Percentile(latencies, 90), Percentile(latencies, 99));
   return failed > 0 ? 1 : 0;
 }
 
@@ -74,7 +76,8 @@ int Run(EvalArgs args) {
 double Percentile(std::vector<double> values, double p) {
   if (values.empty()) return 0;
   std::sort(values.begin(), values.end());
-  const auto rank = static_cast<std::size_t>(std::clamp(p / 100.0 * values.size(), 1.0, static_cast<double>(values.size())));
+  const auto rank =
+      static_cast<std::size_t>(std::clamp(p / 100.0 * values.size(), 1.0, static_cast<double>(values.size())));
   return values[rank - 1];
 }
 

@@ -16,15 +16,12 @@ float Logit(float probability) {
 }
 
 /// Reads channel `c` at (x, y) of a 1xCxHxW blob.
-float At(const cv::Mat& blob, int c, int y, int x) {
-  return blob.ptr<float>(0, c)[y * blob.size[3] + x];
-}
+float At(const cv::Mat& blob, int c, int y, int x) { return blob.ptr<float>(0, c)[y * blob.size[3] + x]; }
 
 }  // namespace
 
 const std::vector<std::string>& KeypointNames() {
-  static const std::vector<std::string> kNames = {"right_eye", "left_eye",  "nose",
-                                                  "mouth",     "right_ear", "left_ear"};
+  static const std::vector<std::string> kNames = {"right_eye", "left_eye", "nose", "mouth", "right_ear", "left_ear"};
   return kNames;
 }
 

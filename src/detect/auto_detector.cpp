@@ -6,8 +6,8 @@ AutoDetector::AutoDetector(std::unique_ptr<IDetector> fast, std::unique_ptr<IDet
     : fast_(std::move(fast)), accurate_(std::move(accurate)) {
   info_ = fast_->info();
   info_.name = "auto";
-  info_.version = fast_->info().name + " (single pass) + " + accurate_->info().name + " (multiscale), " +
-                  fast_->info().version;
+  info_.version =
+      fast_->info().name + " (single pass) + " + accurate_->info().name + " (multiscale), " + fast_->info().version;
 }
 
 std::vector<Face> AutoDetector::Detect(const cv::Mat& rgb, const DetectOptions& options) {

@@ -50,7 +50,8 @@ void KeepStrongest(std::vector<Face>& faces, std::size_t count) {
 
 std::vector<Face> Flatten(std::vector<std::vector<Face>> passes) {
   std::vector<Face> all;
-  for (auto& pass : passes) all.insert(all.end(), std::make_move_iterator(pass.begin()), std::make_move_iterator(pass.end()));
+  for (auto& pass : passes)
+    all.insert(all.end(), std::make_move_iterator(pass.begin()), std::make_move_iterator(pass.end()));
   return all;
 }
 
@@ -139,7 +140,7 @@ std::vector<Face> BlazeFaceDetector::Detect(const cv::Mat& rgb, const DetectOpti
     KeepStrongest(pass, kMaxCandidates);
     pass = WeightedNms(std::move(pass), spec_.nms_iou);
   }
-  std::vector<Face> faces = passes.size() == 1 ? std::move(passes.front())
+  std::vector<Face> faces = passes.size() == 1  ? std::move(passes.front())
                             : spec_.fuse_scores ? MergePasses(passes, spec_.nms_iou)
                                                 : WeightedNms(Flatten(std::move(passes)), spec_.nms_iou);
   for (Face& face : faces) face = Calibrate(std::move(face));

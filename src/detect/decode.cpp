@@ -19,8 +19,7 @@ constexpr std::uint8_t kWebpMagic[] = {'W', 'E', 'B', 'P'};
 constexpr std::size_t kWebpMagicOffset = 8;  // after "RIFF" and the 32-bit RIFF size
 constexpr double kMebibyte = 1024.0 * 1024.0;
 
-bool HasAt(std::span<const std::uint8_t> bytes, std::size_t offset,
-           std::span<const std::uint8_t> magic) {
+bool HasAt(std::span<const std::uint8_t> bytes, std::size_t offset, std::span<const std::uint8_t> magic) {
   return bytes.size() >= offset + magic.size() &&
          std::equal(magic.begin(), magic.end(), bytes.begin() + static_cast<std::ptrdiff_t>(offset));
 }
@@ -37,15 +36,13 @@ std::string ShortNumber(double value) {
 
 /// Byte counts in MB where the limit is large enough for MB to be meaningful.
 std::string ByteCount(std::size_t bytes, bool in_megabytes) {
-  return in_megabytes ? ShortNumber(static_cast<double>(bytes) / kMebibyte) + " MB"
-                      : std::to_string(bytes) + " bytes";
+  return in_megabytes ? ShortNumber(static_cast<double>(bytes) / kMebibyte) + " MB" : std::to_string(bytes) + " bytes";
 }
 
 void CheckByteLimit(std::size_t size, const DecodeLimits& limits) {
   if (size <= limits.max_bytes) return;
   const bool in_megabytes = limits.max_bytes >= static_cast<std::size_t>(kMebibyte);
-  throw Error(ErrorCode::kPayloadTooLarge, "image is " + ByteCount(size, in_megabytes) +
-                                               ", over the " +
+  throw Error(ErrorCode::kPayloadTooLarge, "image is " + ByteCount(size, in_megabytes) + ", over the " +
                                                ByteCount(limits.max_bytes, in_megabytes) + " limit");
 }
 
@@ -55,15 +52,14 @@ void CheckDimensions(const ImageHeader& header, const DecodeLimits& limits) {
     throw Error(ErrorCode::kUnprocessable, "image has no pixels (" + size + ")");
   }
   if (header.width < limits.min_side || header.height < limits.min_side) {
-    throw Error(ErrorCode::kUnprocessable, "image is " + size + ", under the minimum side of " +
-                                               std::to_string(limits.min_side) + " px");
+    throw Error(ErrorCode::kUnprocessable,
+                "image is " + size + ", under the minimum side of " + std::to_string(limits.min_side) + " px");
   }
   const std::int64_t pixels = std::int64_t{header.width} * header.height;
   if (pixels > limits.max_pixels) {
     throw Error(ErrorCode::kPayloadTooLarge,
-                "image is " + size + " = " + ShortNumber(static_cast<double>(pixels) / 1e6) +
-                    " MP, over the " + ShortNumber(static_cast<double>(limits.max_pixels) / 1e6) +
-                    " MP limit");
+                "image is " + size + " = " + ShortNumber(static_cast<double>(pixels) / 1e6) + " MP, over the " +
+                    ShortNumber(static_cast<double>(limits.max_pixels) / 1e6) + " MP limit");
   }
 }
 

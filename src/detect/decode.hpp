@@ -13,7 +13,7 @@ namespace faceloop::detect {
 
 struct DecodeLimits {
   std::size_t max_bytes = 20u * 1024 * 1024;  // 20 MB
-  std::int64_t max_pixels = 50'000'000;        // 50 MP
+  std::int64_t max_pixels = 50'000'000;       // 50 MP
   int min_side = 1;
 };
 

@@ -27,8 +27,7 @@ struct JpegPixels {
 };
 
 /// RGB pixels, DCT-scaled down as far as keeps the long side >= min_long_side (0 = full size).
-JpegPixels DecodeJpeg(std::span<const std::uint8_t> bytes, const ImageHeader& header,
-                      int min_long_side);
+JpegPixels DecodeJpeg(std::span<const std::uint8_t> bytes, const ImageHeader& header, int min_long_side);
 /// RGB pixels (16-bit reduced to 8, alpha dropped). Throws 400.
 cv::Mat DecodePng(std::span<const std::uint8_t> bytes, const ImageHeader& header);
 /// RGB pixels (alpha dropped). Throws 400.

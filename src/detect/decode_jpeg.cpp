@@ -44,8 +44,7 @@ tjscalingfactor PickScale(int width, int height, int min_long_side) {
   const int long_side = std::max(width, height);
   for (int i = 0; factors != nullptr && i < count; ++i) {
     const tjscalingfactor factor = factors[i];
-    const bool power_of_two = factor.num == 1 && (factor.denom == 2 || factor.denom == 4 ||
-                                                  factor.denom == 8);
+    const bool power_of_two = factor.num == 1 && (factor.denom == 2 || factor.denom == 4 || factor.denom == 8);
     if (power_of_two && factor.denom > best.denom && TJSCALED(long_side, factor) >= min_long_side) {
       best = factor;
     }
@@ -74,8 +73,8 @@ std::string TjError(const TjHandle& handle) { return tjGetErrorStr2(handle.get()
 ImageHeader ReadJpegHeader(std::span<const std::uint8_t> bytes) {
   TjHandle handle = MakeDecompressor();
   int width = 0, height = 0, subsampling = 0, colorspace = 0;
-  if (tjDecompressHeader3(handle.get(), bytes.data(), static_cast<unsigned long>(bytes.size()),
-                          &width, &height, &subsampling, &colorspace) != 0) {
+  if (tjDecompressHeader3(handle.get(), bytes.data(), static_cast<unsigned long>(bytes.size()), &width, &height,
+                          &subsampling, &colorspace) != 0) {
     ThrowCorrupt("corrupt JPEG header: " + TjError(handle));
   }
   // libjpeg pads a stream cut before the frame header with a fake EOI and reports success with no
@@ -90,8 +89,7 @@ ImageHeader ReadJpegHeader(std::span<const std::uint8_t> bytes) {
   return header;
 }
 
-JpegPixels DecodeJpeg(std::span<const std::uint8_t> bytes, const ImageHeader& header,
-                      int min_long_side) {
+JpegPixels DecodeJpeg(std::span<const std::uint8_t> bytes, const ImageHeader& header, int min_long_side) {
   TjHandle handle = MakeDecompressor();
   const tjscalingfactor factor = PickScale(header.width, header.height, min_long_side);
   const int width = TJSCALED(header.width, factor);
@@ -101,13 +99,11 @@ JpegPixels DecodeJpeg(std::span<const std::uint8_t> bytes, const ImageHeader& he
   // A truncated JPEG only raises a libjpeg warning (the rest is filled gray); stop on it instead.
   // LIMITSCANS bounds the work a tiny progressive JPEG with thousands of scans can cause.
   const int flags = TJFLAG_STOPONWARNING | TJFLAG_LIMITSCANS;
-  if (tjDecompress2(handle.get(), bytes.data(), static_cast<unsigned long>(bytes.size()),
-                    pixels.data, width, static_cast<int>(pixels.step), height,
-                    cmyk ? TJPF_CMYK : TJPF_RGB, flags) != 0) {
+  if (tjDecompress2(handle.get(), bytes.data(), static_cast<unsigned long>(bytes.size()), pixels.data, width,
+                    static_cast<int>(pixels.step), height, cmyk ? TJPF_CMYK : TJPF_RGB, flags) != 0) {
     ThrowCorrupt("corrupt or truncated JPEG: " + TjError(handle));
   }
-  return {cmyk ? InvertedCmykToRgb(pixels) : pixels,
-          static_cast<double>(factor.num) / factor.denom};
+  return {cmyk ? InvertedCmykToRgb(pixels) : pixels, static_cast<double>(factor.num) / factor.denom};
 }
 
 }  // namespace faceloop::detect::internal

@@ -20,8 +20,8 @@ constexpr std::uint32_t kIhdrLength = 13;
 constexpr std::uint32_t kMaxDimension = 0x7FFFFFFF;  // PNG limit: 2^31 - 1
 
 std::uint32_t U32(std::span<const std::uint8_t> bytes, std::size_t at) {
-  return (std::uint32_t{bytes[at]} << 24) | (std::uint32_t{bytes[at + 1]} << 16) |
-         (std::uint32_t{bytes[at + 2]} << 8) | bytes[at + 3];
+  return (std::uint32_t{bytes[at]} << 24) | (std::uint32_t{bytes[at + 1]} << 16) | (std::uint32_t{bytes[at + 2]} << 8) |
+         bytes[at + 3];
 }
 
 bool IsType(std::span<const std::uint8_t> bytes, std::size_t at, const char* type) {
@@ -74,8 +74,8 @@ ImageHeader ReadPngHeader(std::span<const std::uint8_t> bytes) {
   const int depth = bytes[24], color_type = bytes[25];
   int channels = ChannelsOf(color_type, depth);
   if (channels == 0) {
-    ThrowCorrupt("corrupt PNG header: bit depth " + std::to_string(depth) +
-                 " is invalid for color type " + std::to_string(color_type));
+    ThrowCorrupt("corrupt PNG header: bit depth " + std::to_string(depth) + " is invalid for color type " +
+                 std::to_string(color_type));
   }
   ImageHeader header;
   header.format = ImageFormat::kPng;
@@ -97,8 +97,7 @@ cv::Mat DecodePng(std::span<const std::uint8_t> bytes, const ImageHeader& header
   if (png_image_begin_read_from_memory(&image, bytes.data(), bytes.size()) == 0) {
     ThrowCorrupt(std::string("corrupt PNG: ") + image.message);
   }
-  if (static_cast<int>(image.width) != header.width ||
-      static_cast<int>(image.height) != header.height) {
+  if (static_cast<int>(image.width) != header.width || static_cast<int>(image.height) != header.height) {
     ThrowCorrupt("corrupt PNG: libpng and the IHDR disagree on the size");
   }
   // Read alpha when present rather than let libpng composite it, so alpha is dropped exactly as
@@ -107,8 +106,7 @@ cv::Mat DecodePng(std::span<const std::uint8_t> bytes, const ImageHeader& header
   image.format = alpha ? PNG_FORMAT_RGBA : PNG_FORMAT_RGB;
   image.flags |= PNG_IMAGE_FLAG_16BIT_sRGB;
   cv::Mat pixels(header.height, header.width, alpha ? CV_8UC4 : CV_8UC3);
-  if (png_image_finish_read(&image, nullptr, pixels.data, static_cast<png_int_32>(pixels.step),
-                            nullptr) == 0) {
+  if (png_image_finish_read(&image, nullptr, pixels.data, static_cast<png_int_32>(pixels.step), nullptr) == 0) {
     ThrowCorrupt(std::string("corrupt or truncated PNG: ") + image.message);
   }
   if (!alpha) return pixels;

@@ -30,8 +30,7 @@ ImageHeader ReadWebpHeader(std::span<const std::uint8_t> bytes) {
 cv::Mat DecodeWebp(std::span<const std::uint8_t> bytes, const ImageHeader& header) {
   cv::Mat rgb(header.height, header.width, CV_8UC3);
   const std::size_t buffer_size = rgb.step * static_cast<std::size_t>(rgb.rows);
-  if (WebPDecodeRGBInto(bytes.data(), bytes.size(), rgb.data, buffer_size,
-                        static_cast<int>(rgb.step)) == nullptr) {
+  if (WebPDecodeRGBInto(bytes.data(), bytes.size(), rgb.data, buffer_size, static_cast<int>(rgb.step)) == nullptr) {
     ThrowCorrupt("corrupt or truncated WebP");
   }
   return rgb;

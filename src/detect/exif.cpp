@@ -14,8 +14,7 @@ constexpr std::size_t kIfdEntrySize = 12;
 /// Reads integers of either byte order at offsets the caller has already bounds-checked.
 class TiffReader {
  public:
-  TiffReader(std::span<const std::uint8_t> bytes, bool little_endian)
-      : bytes_(bytes), little_endian_(little_endian) {}
+  TiffReader(std::span<const std::uint8_t> bytes, bool little_endian) : bytes_(bytes), little_endian_(little_endian) {}
 
   std::uint16_t U16(std::size_t at) const {
     const unsigned a = bytes_[at], b = bytes_[at + 1];

@@ -17,8 +17,8 @@ float Confidence(double level_weight) { return static_cast<float>(1.0 / (1.0 + s
 
 HaarDetector::HaarDetector(ModelInfo info, const std::filesystem::path& cascade_xml) : info_(std::move(info)) {
   if (!cascade_.load(cascade_xml.string())) {
-    throw Error(ErrorCode::kInternal, "cannot load Haar cascade " + cascade_xml.string() +
-                                          " (Debian package opencv-data)");
+    throw Error(ErrorCode::kInternal,
+                "cannot load Haar cascade " + cascade_xml.string() + " (Debian package opencv-data)");
   }
 }
 
@@ -33,8 +33,8 @@ std::vector<Face> HaarDetector::Detect(const cv::Mat& rgb, const DetectOptions& 
   std::vector<Face> faces;
   for (std::size_t i = 0; i < rects.size(); ++i) {
     Face face;
-    face.box = Box{static_cast<float>(rects[i].x), static_cast<float>(rects[i].y),
-                   static_cast<float>(rects[i].width), static_cast<float>(rects[i].height)};
+    face.box = Box{static_cast<float>(rects[i].x), static_cast<float>(rects[i].y), static_cast<float>(rects[i].width),
+                   static_cast<float>(rects[i].height)};
     face.confidence = Confidence(i < weights.size() ? weights[i] : 0.0);
     faces.push_back(std::move(face));
   }

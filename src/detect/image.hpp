@@ -14,7 +14,7 @@ std::string FormatName(ImageFormat format);
 /// What the header says, known before any pixel is decoded.
 struct ImageHeader {
   ImageFormat format = ImageFormat::kJpeg;
-  int width = 0;   // as stored, before EXIF rotation
+  int width = 0;  // as stored, before EXIF rotation
   int height = 0;
   int channels = 3;
   bool has_alpha = false;

@@ -8,9 +8,9 @@
 namespace faceloop::detect {
 
 struct Letterbox {
-  double scale = 1.0;    // network pixels per image pixel
-  cv::Size resized;      // the image's size inside the network input
-  cv::Size input;        // the network input size (>= resized)
+  double scale = 1.0;  // network pixels per image pixel
+  cv::Size resized;    // the image's size inside the network input
+  cv::Size input;      // the network input size (>= resized)
 
   /// Fits `image` into a `long_side` box, then rounds the input up to a multiple of `align`. With
   /// `square` the input is long_side x long_side (what a fixed-size model was trained on).

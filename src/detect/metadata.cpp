@@ -24,8 +24,15 @@ cv::Mat Thumbnail(const cv::Mat& rgb) {
   const double factor = static_cast<double>(kThumbnailLongSide) / std::max(rgb.cols, rgb.rows);
   const cv::Size size(std::max(1, static_cast<int>(std::lround(rgb.cols * factor))),
                       std::max(1, static_cast<int>(std::lround(rgb.rows * factor))));
-  cv::Mat resized;
-  cv::resize(rgb, resized, size, 0, 0, factor < 1 ? cv::INTER_AREA : cv::INTER_LINEAR);
+  cv::Mat resized = rgb;
+  // INTER_AREA is fast only for integer factors: box-filter by the largest integer factor first,
+  // then finish with a bilinear step of less than 2x (about 4x cheaper than one fractional AREA pass).
+  const int integer_factor = static_cast<int>(std::floor(1.0 / factor));
+  if (integer_factor >= 2) {
+    const cv::Size boxed(std::max(1, rgb.cols / integer_factor), std::max(1, rgb.rows / integer_factor));
+    cv::resize(rgb, resized, boxed, 0, 0, cv::INTER_AREA);
+  }
+  if (resized.size() != size) cv::resize(resized, resized, size, 0, 0, cv::INTER_LINEAR);
   cv::Mat unit;
   resized.convertTo(unit, CV_32FC3, 1.0 / 255.0);
   return unit;

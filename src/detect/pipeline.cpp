@@ -30,8 +30,8 @@ void ToOriginalPixels(std::vector<Face>& faces, double scale) {
   }
 }
 
-DetectionResult RunDetection(IDetector& detector, std::span<const std::uint8_t> bytes,
-                             const DetectOptions& options, const DecodeLimits& limits) {
+DetectionResult RunDetection(IDetector& detector, std::span<const std::uint8_t> bytes, const DetectOptions& options,
+                             const DecodeLimits& limits) {
   const auto start = Clock::now();
   DecodeOptions decode_options;
   decode_options.limits = limits;

@@ -27,8 +27,8 @@ struct DetectionResult {
 };
 
 /// Throws faceloop::Error for bad bytes (see Decode).
-DetectionResult RunDetection(IDetector& detector, std::span<const std::uint8_t> bytes,
-                             const DetectOptions& options, const DecodeLimits& limits = {});
+DetectionResult RunDetection(IDetector& detector, std::span<const std::uint8_t> bytes, const DetectOptions& options,
+                             const DecodeLimits& limits = {});
 
 /// Scales boxes and landmarks by 1/scale (from a DCT-scaled decode back to original pixels).
 void ToOriginalPixels(std::vector<Face>& faces, double scale);

@@ -10,8 +10,7 @@ namespace {
 [[noreturn]] void Fail(const std::string& message) { throw Error(ErrorCode::kInternal, "tfjs model: " + message); }
 
 std::string DecodeBase64(std::string_view text) {
-  static constexpr std::string_view kAlphabet =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  static constexpr std::string_view kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   std::string out;
   unsigned buffer = 0;
   int bits = 0;
@@ -181,14 +180,20 @@ void TfjsNetBuilder::AddPad(const TfjsNode& node) {
   }
   // Channel padding (BlazeFace's residual shortcuts): NHWC paddings reordered to NCHW.
   const Port source = Input(node, 0);
-  const int paddings[] = {0, 0, static_cast<int>(v[6]), static_cast<int>(v[7]), static_cast<int>(v[2]),
-                          static_cast<int>(v[3]), static_cast<int>(v[4]), static_cast<int>(v[5])};
+  const int paddings[] = {0,
+                          0,
+                          static_cast<int>(v[6]),
+                          static_cast<int>(v[7]),
+                          static_cast<int>(v[2]),
+                          static_cast<int>(v[3]),
+                          static_cast<int>(v[4]),
+                          static_cast<int>(v[5])};
   cv::dnn::LayerParams params;
   params.set("paddings", cv::dnn::DictValue::arrayInt(paddings, 8));
   params.set("value", 0);
   const int id = AddLayer(node.name, "Padding", params, {source});
-  ports_[node.name] = Port{id, {source.nominal.width + paddings[6] + paddings[7],
-                                source.nominal.height + paddings[4] + paddings[5]}};
+  ports_[node.name] =
+      Port{id, {source.nominal.width + paddings[6] + paddings[7], source.nominal.height + paddings[4] + paddings[5]}};
 }
 
 void TfjsNetBuilder::AddConvolution(const TfjsNode& node, bool depthwise) {
@@ -231,8 +236,9 @@ void TfjsNetBuilder::AddConvolution(const TfjsNode& node, bool depthwise) {
     params.blobs.push_back(cv::Mat(1, out_channels, CV_32F, const_cast<float*>(bias.values.data())).clone());
   }
   const int id = AddLayer(node.name, "Convolution", params, {source});
-  const cv::Size nominal(ConvOutput(source.nominal.width, weights.shape[1], stride.width, pad.left + pad.right, same),
-                         ConvOutput(source.nominal.height, weights.shape[0], stride.height, pad.top + pad.bottom, same));
+  const cv::Size nominal(
+      ConvOutput(source.nominal.width, weights.shape[1], stride.width, pad.left + pad.right, same),
+      ConvOutput(source.nominal.height, weights.shape[0], stride.height, pad.top + pad.bottom, same));
   AddFusedActivations(node, Port{id, nominal});
 }
 

@@ -18,9 +18,7 @@ using nlohmann::json;
   throw Error(ErrorCode::kBadRequest, where + ": " + what);
 }
 
-std::string Index(const std::string& where, std::size_t i) {
-  return where + "[" + std::to_string(i) + "]";
-}
+std::string Index(const std::string& where, std::size_t i) { return where + "[" + std::to_string(i) + "]"; }
 
 json ReadJson(const std::filesystem::path& json_path) {
   std::ifstream in(json_path, std::ios::binary);
@@ -45,8 +43,7 @@ detect::Box ParseBox(const json& value, const std::string& where) {
   for (const json& n : value) {
     if (!n.is_number()) Fail(where, "expected an array of 4 numbers [x, y, w, h]");
   }
-  return detect::Box{value[0].get<float>(), value[1].get<float>(), value[2].get<float>(),
-                     value[3].get<float>()};
+  return detect::Box{value[0].get<float>(), value[1].get<float>(), value[2].get<float>(), value[3].get<float>()};
 }
 
 std::vector<detect::Box> ParseBoxes(const json& value, const std::string& where) {
@@ -90,8 +87,7 @@ std::vector<GroundTruthFace> ParseFaces(const json& image, const std::string& wh
   return faces;
 }
 
-AnnotatedImage ParseImage(const json& image, const std::filesystem::path& base_dir,
-                          const std::string& where) {
+AnnotatedImage ParseImage(const json& image, const std::filesystem::path& base_dir, const std::string& where) {
   if (!image.is_object()) Fail(where, "expected an object");
   const json& file = Member(image, "file", where);
   if (!file.is_string() || file.get_ref<const std::string&>().empty()) {

@@ -10,7 +10,7 @@ namespace faceloop::eval {
 namespace {
 
 constexpr std::array<Difficulty, kDifficultyCount> kSettings = {Difficulty::kEasy, Difficulty::kMedium,
-                                                                 Difficulty::kHard};
+                                                                Difficulty::kHard};
 
 bool IsPositive(const GroundTruthFace& face, Difficulty setting) {
   return face.difficulty.has_value() && *face.difficulty <= setting;
@@ -34,8 +34,8 @@ std::vector<const detect::Face*> ByConfidence(const std::vector<detect::Face>& d
 }
 
 // Index of the unmatched positive with the highest IoU >= kMatchIoU, or -1.
-int BestUnmatchedPositive(const AnnotatedImage& truth, const std::vector<bool>& matched,
-                          const detect::Box& box, Difficulty setting) {
+int BestUnmatchedPositive(const AnnotatedImage& truth, const std::vector<bool>& matched, const detect::Box& box,
+                          Difficulty setting) {
   int best = -1;
   float best_iou = kMatchIoU;
   for (std::size_t i = 0; i < truth.faces.size(); ++i) {

@@ -205,9 +205,8 @@ TEST(Decode, JpegDctScalingPicksTheStrongestFactorThatKeepsMinLongSide) {
     int min_long_side;
     double scale;
     int cols, rows;
-  } cases[] = {{0, 1.0, 4000, 3000},   {640, 0.25, 1000, 750}, {1000, 0.25, 1000, 750},
-               {1001, 0.5, 2000, 1500}, {500, 0.125, 500, 375}, {100, 0.125, 500, 375},
-               {3000, 1.0, 4000, 3000}};
+  } cases[] = {{0, 1.0, 4000, 3000},   {640, 0.25, 1000, 750}, {1000, 0.25, 1000, 750}, {1001, 0.5, 2000, 1500},
+               {500, 0.125, 500, 375}, {100, 0.125, 500, 375}, {3000, 1.0, 4000, 3000}};
   for (const auto& c : cases) {
     DecodeOptions options;
     options.min_long_side = c.min_long_side;

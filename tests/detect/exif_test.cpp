@@ -40,16 +40,17 @@ Bytes TiffWithOrientation(int orientation, bool little_endian) {
   u16(tiff, 3);       // SHORT
   u32(tiff, 1);       // count
   u16(tiff, static_cast<unsigned>(orientation));
-  u16(tiff, 0);       // value field padding
-  u32(tiff, 0);       // no next IFD
+  u16(tiff, 0);  // value field padding
+  u32(tiff, 0);  // no next IFD
   return tiff;
 }
 
 /// `jpeg` with an APP1 Exif segment inserted right after SOI, as cameras write it.
 Bytes WithExif(const Bytes& jpeg, const Bytes& tiff) {
   const std::size_t length = 2 + 6 + tiff.size();
-  Bytes segment = {0xFF, 0xE1, static_cast<std::uint8_t>(length >> 8),
-                   static_cast<std::uint8_t>(length & 0xFF), 'E', 'x', 'i', 'f', 0, 0};
+  Bytes segment = {
+      0xFF, 0xE1, static_cast<std::uint8_t>(length >> 8), static_cast<std::uint8_t>(length & 0xFF), 'E', 'x', 'i', 'f',
+      0,    0};
   segment.insert(segment.end(), tiff.begin(), tiff.end());
   Bytes out(jpeg.size() + segment.size());
   std::copy(jpeg.begin(), jpeg.begin() + 2, out.begin());
@@ -76,10 +77,8 @@ bool IsRed(const cv::Vec3b& rgb) { return rgb[0] > 200 && rgb[1] < 60 && rgb[2] 
 TEST(JpegExifOrientation, ReadsBothByteOrders) {
   const Bytes jpeg = EncodeJpeg(MarkedImage(32, 24));
   for (int orientation = 1; orientation <= 8; ++orientation) {
-    EXPECT_EQ(JpegExifOrientation(WithExif(jpeg, TiffWithOrientation(orientation, true))),
-              orientation);
-    EXPECT_EQ(JpegExifOrientation(WithExif(jpeg, TiffWithOrientation(orientation, false))),
-              orientation);
+    EXPECT_EQ(JpegExifOrientation(WithExif(jpeg, TiffWithOrientation(orientation, true))), orientation);
+    EXPECT_EQ(JpegExifOrientation(WithExif(jpeg, TiffWithOrientation(orientation, false))), orientation);
   }
 }
 
@@ -121,9 +120,9 @@ TEST(ApplyOrientation, MovesCornersAsExifDefines) {
   // 3 wide, 2 tall; values are the stored positions.
   const cv::Mat stored = (cv::Mat_<std::uint8_t>(2, 3) << 1, 2, 3, 4, 5, 6);
   // Upright matrices for each orientation, row-major.
-  const std::vector<std::vector<int>> upright = {
-      {1, 2, 3, 4, 5, 6}, {3, 2, 1, 6, 5, 4}, {6, 5, 4, 3, 2, 1}, {4, 5, 6, 1, 2, 3},
-      {1, 4, 2, 5, 3, 6}, {4, 1, 5, 2, 6, 3}, {6, 3, 5, 2, 4, 1}, {3, 6, 2, 5, 1, 4}};
+  const std::vector<std::vector<int>> upright = {{1, 2, 3, 4, 5, 6}, {3, 2, 1, 6, 5, 4}, {6, 5, 4, 3, 2, 1},
+                                                 {4, 5, 6, 1, 2, 3}, {1, 4, 2, 5, 3, 6}, {4, 1, 5, 2, 6, 3},
+                                                 {6, 3, 5, 2, 4, 1}, {3, 6, 2, 5, 1, 4}};
   for (int orientation = 1; orientation <= 8; ++orientation) {
     const cv::Mat out = ApplyOrientation(stored, orientation);
     EXPECT_EQ(out.cols, SwapsAxes(orientation) ? 2 : 3) << orientation;

@@ -39,11 +39,11 @@ TEST(LetterboxTest, BlobIsNormalisedAndPaddedWithZero) {
   EXPECT_EQ(blob.size[2], 16);  // 10 rounded up to a multiple of 8
   EXPECT_EQ(blob.size[3], 24);
   const auto at = [&](int c, int y, int x) { return blob.ptr<float>(0, c)[y * blob.size[3] + x]; };
-  EXPECT_FLOAT_EQ(at(0, 0, 0), 1.f);            // R = 255
-  EXPECT_FLOAT_EQ(at(1, 0, 0), -1.f);           // G = 0
+  EXPECT_FLOAT_EQ(at(0, 0, 0), 1.f);                // R = 255
+  EXPECT_FLOAT_EQ(at(1, 0, 0), -1.f);               // G = 0
   EXPECT_NEAR(at(2, 5, 5), 128 / 127.5 - 1, 1e-6);  // B = 128
-  EXPECT_FLOAT_EQ(at(0, 12, 5), 0.f);           // padding row
-  EXPECT_FLOAT_EQ(at(0, 5, 22), 0.f);           // padding column
+  EXPECT_FLOAT_EQ(at(0, 12, 5), 0.f);               // padding row
+  EXPECT_FLOAT_EQ(at(0, 5, 22), 0.f);               // padding column
 }
 
 }  // namespace

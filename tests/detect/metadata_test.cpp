@@ -62,8 +62,7 @@ TEST(ComputeMetadata, HalfBlackHalfWhite) {
 TEST(ComputeMetadata, ThresholdsAreInclusive) {
   EXPECT_EQ(ComputeMetadata(FromRgb(cv::Mat(8, 8, CV_8UC3, cv::Scalar::all(5)))).dark_fraction, 1.0);
   EXPECT_EQ(ComputeMetadata(FromRgb(cv::Mat(8, 8, CV_8UC3, cv::Scalar::all(6)))).dark_fraction, 0.0);
-  EXPECT_EQ(ComputeMetadata(FromRgb(cv::Mat(8, 8, CV_8UC3, cv::Scalar::all(250)))).bright_fraction,
-            1.0);
+  EXPECT_EQ(ComputeMetadata(FromRgb(cv::Mat(8, 8, CV_8UC3, cv::Scalar::all(250)))).bright_fraction, 1.0);
 }
 
 TEST(ComputeMetadata, PureRedIsFullySaturatedAndColorful) {
@@ -114,9 +113,9 @@ TEST(ImageMetadataJson, WritesEveryFieldInSnakeCase) {
   m.width = 7;
   m.sharpness = 12.5;
   const nlohmann::json json = m;
-  for (const char* key : {"width", "height", "format", "bytes", "channels", "has_alpha",
-                          "exif_orientation", "brightness", "contrast", "sharpness", "saturation",
-                          "colorfulness", "dark_fraction", "bright_fraction"}) {
+  for (const char* key :
+       {"width", "height", "format", "bytes", "channels", "has_alpha", "exif_orientation", "brightness", "contrast",
+        "sharpness", "saturation", "colorfulness", "dark_fraction", "bright_fraction"}) {
     EXPECT_TRUE(json.contains(key)) << key;
   }
   EXPECT_EQ(json.size(), 14u);

@@ -21,8 +21,8 @@ class AnnotationsTest : public ::testing::Test {
  protected:
   void SetUp() override {
     const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::temp_directory_path() / (std::string("faceloop_annotations_") + info->name() + "_" +
-                                        std::to_string(::getpid()));
+    dir_ = fs::temp_directory_path() /
+           (std::string("faceloop_annotations_") + info->name() + "_" + std::to_string(::getpid()));
     fs::create_directories(dir_ / "sub");
   }
   void TearDown() override { fs::remove_all(dir_); }
@@ -88,14 +88,12 @@ TEST_F(AnnotationsTest, ResolvesFilesRelativeToJsonDirectory) {
 }
 
 TEST_F(AnnotationsTest, KeepsAbsoluteFilePaths) {
-  const auto images = LoadAnnotations(Write(
-      R"({"images": [{"file": "/abs/x.jpg", "width": 1, "height": 1, "faces": [], "faces_difficulty": []}]})"));
+  const auto images = LoadAnnotations(
+      Write(R"({"images": [{"file": "/abs/x.jpg", "width": 1, "height": 1, "faces": [], "faces_difficulty": []}]})"));
   EXPECT_EQ(images.at(0).file, fs::path("/abs/x.jpg"));
 }
 
-TEST_F(AnnotationsTest, EmptyImageListIsValid) {
-  EXPECT_TRUE(LoadAnnotations(Write(R"({"images": []})")).empty());
-}
+TEST_F(AnnotationsTest, EmptyImageListIsValid) { EXPECT_TRUE(LoadAnnotations(Write(R"({"images": []})")).empty()); }
 
 TEST_F(AnnotationsTest, MissingFileIsNotFound) {
   try {
@@ -120,8 +118,7 @@ TEST_F(AnnotationsTest, WrongTopLevelIsBadRequest) {
 
 TEST_F(AnnotationsTest, MalformedFieldsNameTheirLocation) {
   const std::string ok_tail = R"(, "faces": [], "faces_difficulty": []}]})";
-  EXPECT_NE(LoadError(R"({"images": [{"width": 1, "height": 1)" + ok_tail).find("missing \"file\""),
-            std::string::npos);
+  EXPECT_NE(LoadError(R"({"images": [{"width": 1, "height": 1)" + ok_tail).find("missing \"file\""), std::string::npos);
   EXPECT_NE(LoadError(R"({"images": [{"file": "", "width": 1, "height": 1)" + ok_tail).find("images[0].file"),
             std::string::npos);
   EXPECT_NE(LoadError(R"({"images": [{"file": "a", "width": 0, "height": 1)" + ok_tail).find("images[0].width"),

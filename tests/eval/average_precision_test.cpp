@@ -93,8 +93,7 @@ TEST(AveragePrecisionTest, DetectionOnIgnoreBoxCountsAsNothing) {
 }
 
 TEST(AveragePrecisionTest, IgnoreBoxAbsorbsAnyNumberOfDetections) {
-  const auto matches = MatchImage(Image({}, {kB}), {Det(kB, 0.9f), Det(kB, 0.8f), Det(kB, 0.7f)},
-                                  Difficulty::kHard);
+  const auto matches = MatchImage(Image({}, {kB}), {Det(kB, 0.9f), Det(kB, 0.8f), Det(kB, 0.7f)}, Difficulty::kHard);
   EXPECT_TRUE(matches.empty());
 }
 
@@ -134,8 +133,7 @@ TEST(AveragePrecisionTest, FaceWithoutDifficultyIsIgnoredEverywhere) {
 }
 
 TEST(AveragePrecisionTest, DuplicateOnOneFaceIsFalsePositive) {
-  const auto matches = MatchImage(Image({{kA, Difficulty::kEasy}}), {Det(kA, 0.7f), Det(kA, 0.9f)},
-                                  Difficulty::kEasy);
+  const auto matches = MatchImage(Image({{kA, Difficulty::kEasy}}), {Det(kA, 0.7f), Det(kA, 0.9f)}, Difficulty::kEasy);
   ASSERT_EQ(matches.size(), 2u);
   EXPECT_FLOAT_EQ(matches[0].confidence, 0.9f);
   EXPECT_TRUE(matches[0].true_positive);

@@ -1,0 +1,154 @@
+#!/usr/bin/env bash
+# Runs faceloop's whole test suite; .ci/run calls it on a clean clone.
+#
+#   scripts/test.sh           # setup, then: release tests, ASan+UBSan tests, fuzzing, format check
+#   scripts/test.sh --quick   # setup, then the release tests only
+#
+# Environment: FUZZ_SECONDS (default 30) is how long the fuzzer runs; CCACHE_DIR (default
+# ~/.cache/ccache) is where compiles are cached, keep it between CI runs to make re-runs fast.
+# Stops at the first failing stage and exits non-zero; the last line says what happened.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+QUICK=0
+FUZZ_SECONDS="${FUZZ_SECONDS:-30}"
+JOBS="$(nproc)"
+# Per-test limits come from tests/CMakeLists.txt (TIMEOUT 600); this is only the default for tests
+# that set none. Generous on purpose: CI machines have 2 cores.
+CTEST_ARGS=(-j2 --timeout 1800 --no-tests=error)
+export CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/ccache}"
+export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$ROOT}"
+
+STAGE="options"
+STAGE_START=$SECONDS
+
+log() { printf '==> %s\n' "$*"; }
+die() {
+  printf 'test.sh: error: %s\n' "$*" >&2
+  exit 1
+}
+
+usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "${BASH_SOURCE[0]}"; }
+
+parse_args() {
+  while (($# > 0)); do
+    case "$1" in
+      --quick) QUICK=1 ;;
+      -h | --help)
+        usage
+        exit 0
+        ;;
+      *) die "unknown option '$1' (try --help)" ;;
+    esac
+    shift
+  done
+  [[ "$FUZZ_SECONDS" =~ ^[0-9]+$ ]] || die "FUZZ_SECONDS must be a whole number of seconds, not '$FUZZ_SECONDS'"
+}
+
+on_exit() {
+  local rc=$?
+  if ((rc != 0)); then
+    printf '\nfaceloop test suite: FAILED in stage "%s" (exit %d, after %ds)\n' "$STAGE" "$rc" "$SECONDS" >&2
+  fi
+}
+trap on_exit EXIT
+
+stage() {
+  STAGE="$1"
+  STAGE_START=$SECONDS
+  printf '\n==> [%s] %s\n' "$STAGE" "$2"
+}
+
+stage_done() { log "[$STAGE] passed in $((SECONDS - STAGE_START))s"; }
+
+# a. The product build and every test.
+test_release() {
+  stage release "release build + ctest"
+  cmake --build --preset release -j "$JOBS"
+  ctest --preset release "${CTEST_ARGS[@]}"
+  stage_done
+}
+
+# b. The same tests under AddressSanitizer + UndefinedBehaviorSanitizer (and LeakSanitizer).
+test_asan() {
+  stage asan "ASan+UBSan build + ctest (without the slow Facebench-wide tests)"
+  cmake --preset asan
+  # The build runs the test binaries too (gtest_discover_tests), so the options apply to it as well.
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    cmake --build --preset asan -j "$JOBS"
+  # A whole-Facebench run under ASan costs far more than it finds; the release stage runs those.
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    ctest --preset asan "${CTEST_ARGS[@]}" -E Facebench
+  stage_done
+}
+
+# c. libFuzzer on the decoder (see fuzz/README.md), seeded with generated images.
+test_fuzz() {
+  stage fuzz "decode_fuzzer for ${FUZZ_SECONDS}s"
+  command -v clang++ >/dev/null 2>&1 || die "clang++ not found (scripts/setup.sh installs clang)"
+  cmake --preset fuzz
+  cmake --build --preset fuzz -j "$JOBS" --target decode_fuzzer
+  local dir="$ROOT/build/fuzz"
+  /usr/bin/python3 fuzz/make_seed_corpus.py "$dir/corpus/decode"
+  mkdir -p "$dir/corpus/new" "$dir/artifacts"
+  local marker="$dir/artifacts/.run-started"
+  touch "$marker"
+  local rc=0
+  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    "$dir/fuzz/decode_fuzzer" -max_total_time="$FUZZ_SECONDS" -max_len=65536 -timeout=60 \
+    -print_final_stats=1 -artifact_prefix="$dir/artifacts/" "$dir/corpus/new" "$dir/corpus/decode" || rc=$?
+  if ((rc != 0)); then
+    local found
+    found="$(find "$dir/artifacts" -type f -newer "$marker" ! -name '.*' | sort)"
+    printf 'decode_fuzzer failed (exit %d). Reproducers:\n%s\n' "$rc" "${found:-(none written)}" >&2
+    printf 'Replay one with: %s/fuzz/decode_fuzzer FILE\n' "$dir" >&2
+    return "$rc"
+  fi
+  stage_done
+}
+
+# d. Formatting (.clang-format). Fix with: clang-format -i FILES
+test_format() {
+  stage format "clang-format --dry-run --Werror ($(clang-format --version | grep -o 'version [0-9.]*'))"
+  local files=() bad=() file output shown=0
+  mapfile -d '' files < <(find src tests bench fuzz -type f \( -name '*.cpp' -o -name '*.hpp' \) -print0 | sort -z)
+  ((${#files[@]} > 0)) || die "no C++ sources found under src/ tests/ bench/ fuzz/"
+  for file in "${files[@]}"; do
+    if ! output="$(clang-format --dry-run --Werror "$file" 2>&1)"; then
+      bad+=("$file")
+      if ((shown < 3)); then # the first few in full; the rest by name
+        printf '%s\n' "$output" >&2
+        shown=$((shown + 1))
+      fi
+    fi
+  done
+  if ((${#bad[@]} > 0)); then
+    printf '%d of %d files are not clang-formatted:\n' "${#bad[@]}" "${#files[@]}" >&2
+    printf '  %s\n' "${bad[@]}" >&2
+    printf 'Fix with: clang-format -i %s\n' "${bad[*]}" >&2
+    return 1
+  fi
+  log "${#files[@]} files formatted"
+  stage_done
+}
+
+main() {
+  parse_args "$@"
+  stage setup "scripts/setup.sh"
+  scripts/setup.sh
+  stage_done
+
+  test_release
+  if ((QUICK)); then
+    printf '\nfaceloop test suite: quick run passed (release tests only) in %ds\n' "$SECONDS"
+    return
+  fi
+  test_asan
+  test_fuzz
+  test_format
+  printf '\nfaceloop test suite: all stages passed in %ds\n' "$SECONDS"
+}
+
+main "$@"
