@@ -9,23 +9,17 @@
 #include "common/error.hpp"
 #include "db/migrations.hpp"
 #include "db/sqlite_database.hpp"
-#include "db/temp_dir.hpp"
+#include "support/temp_dir.hpp"
+#include "support/error_code.hpp"
 
 namespace faceloop::accounts {
 namespace {
 
+using faceloop::testing::CodeOf;
+
 using namespace std::chrono_literals;
 using faceloop::testing::TempDir;
 
-ErrorCode CodeOf(const std::function<void()>& action) {
-  try {
-    action();
-  } catch (const Error& error) {
-    return error.code();
-  }
-  ADD_FAILURE() << "expected faceloop::Error";
-  return ErrorCode::kInternal;
-}
 
 std::string ReadFile(const std::filesystem::path& path) {
   std::ifstream file(path, std::ios::binary);

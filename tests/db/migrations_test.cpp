@@ -4,7 +4,7 @@
 
 #include "common/error.hpp"
 #include "db/sqlite_database.hpp"
-#include "db/temp_dir.hpp"
+#include "support/temp_dir.hpp"
 
 namespace faceloop::db {
 namespace {

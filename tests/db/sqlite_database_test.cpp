@@ -8,23 +8,17 @@
 #include <thread>
 
 #include "common/error.hpp"
-#include "db/temp_dir.hpp"
+#include "support/temp_dir.hpp"
 #include "db/timestamp.hpp"
+#include "support/error_code.hpp"
 
 namespace faceloop::db {
 namespace {
 
+using faceloop::testing::CodeOf;
+
 using faceloop::testing::TempDir;
 
-ErrorCode CodeOf(const std::function<void()>& action) {
-  try {
-    action();
-  } catch (const Error& error) {
-    return error.code();
-  }
-  ADD_FAILURE() << "expected faceloop::Error";
-  return ErrorCode::kBadRequest;
-}
 
 class SqliteDatabaseTest : public ::testing::Test {
  protected:

@@ -11,9 +11,12 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include "common/error.hpp"
+#include "support/error_code.hpp"
 
 namespace faceloop::detect {
 namespace {
+
+using faceloop::testing::CodeOf;
 
 using Bytes = std::vector<std::uint8_t>;
 
@@ -36,16 +39,6 @@ cv::Mat Gradient(int width, int height) {
   return bgr;
 }
 
-template <typename Fn>
-ErrorCode CodeOf(Fn&& fn) {
-  try {
-    fn();
-  } catch (const Error& error) {
-    return error.code();
-  }
-  ADD_FAILURE() << "no faceloop::Error thrown";
-  return ErrorCode::kInternal;
-}
 
 ErrorCode DecodeCode(const Bytes& bytes, const DecodeOptions& options = {}) {
   return CodeOf([&] { Decode(bytes, options); });

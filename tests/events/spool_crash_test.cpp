@@ -14,7 +14,7 @@
 
 #include "events/spool.hpp"
 #include "storage/local_object_store.hpp"
-#include "storage/test_temp_dir.hpp"
+#include "support/temp_dir.hpp"
 
 namespace faceloop::events {
 namespace {

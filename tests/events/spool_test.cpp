@@ -10,10 +10,13 @@
 
 #include "common/error.hpp"
 #include "events/spool_format.hpp"
-#include "storage/test_temp_dir.hpp"
+#include "support/temp_dir.hpp"
+#include "support/error_code.hpp"
 
 namespace faceloop::events {
 namespace {
+
+using faceloop::testing::CodeOf;
 
 namespace fs = std::filesystem;
 using storage::GroupCommitter;
@@ -39,15 +42,6 @@ fs::path OnlySegment(const Spool& spool) {
   return spool.dir() / spool_format::SegmentName(ids.back());
 }
 
-ErrorCode CodeOf(const std::function<void()>& fn) {
-  try {
-    fn();
-  } catch (const Error& e) {
-    return e.code();
-  }
-  ADD_FAILURE() << "no faceloop::Error thrown";
-  return ErrorCode::kInternal;
-}
 
 class SpoolTest : public ::testing::Test {
  protected:

@@ -11,7 +11,7 @@
 
 #include "common/error.hpp"
 #include "storage/local_object_store.hpp"
-#include "storage/test_temp_dir.hpp"
+#include "support/temp_dir.hpp"
 
 namespace faceloop::storage {
 namespace {

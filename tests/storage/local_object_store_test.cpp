@@ -10,10 +10,13 @@
 #include <gtest/gtest.h>
 
 #include "common/error.hpp"
-#include "storage/test_temp_dir.hpp"
+#include "support/temp_dir.hpp"
+#include "support/error_code.hpp"
 
 namespace faceloop::storage {
 namespace {
+
+using faceloop::testing::CodeOf;
 
 std::vector<std::uint8_t> Bytes(const std::string& text) { return {text.begin(), text.end()}; }
 
@@ -26,15 +29,6 @@ int CountTempFiles(const std::filesystem::path& root) {
   return count;
 }
 
-ErrorCode CodeOf(const std::function<void()>& fn) {
-  try {
-    fn();
-  } catch (const Error& e) {
-    return e.code();
-  }
-  ADD_FAILURE() << "no faceloop::Error thrown";
-  return ErrorCode::kInternal;
-}
 
 TEST(LocalObjectStoreTest, PutGetExistsDelete) {
   testing::TempDir dir;
