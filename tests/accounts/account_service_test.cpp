@@ -9,8 +9,8 @@
 #include "common/error.hpp"
 #include "db/migrations.hpp"
 #include "db/sqlite_database.hpp"
-#include "support/temp_dir.hpp"
 #include "support/error_code.hpp"
+#include "support/temp_dir.hpp"
 
 namespace faceloop::accounts {
 namespace {
@@ -19,7 +19,6 @@ using faceloop::testing::CodeOf;
 
 using namespace std::chrono_literals;
 using faceloop::testing::TempDir;
-
 
 std::string ReadFile(const std::filesystem::path& path) {
   std::ifstream file(path, std::ios::binary);

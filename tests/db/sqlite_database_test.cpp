@@ -8,9 +8,9 @@
 #include <thread>
 
 #include "common/error.hpp"
-#include "support/temp_dir.hpp"
 #include "db/timestamp.hpp"
 #include "support/error_code.hpp"
+#include "support/temp_dir.hpp"
 
 namespace faceloop::db {
 namespace {
@@ -18,7 +18,6 @@ namespace {
 using faceloop::testing::CodeOf;
 
 using faceloop::testing::TempDir;
-
 
 class SqliteDatabaseTest : public ::testing::Test {
  protected:

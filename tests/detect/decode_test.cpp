@@ -39,7 +39,6 @@ cv::Mat Gradient(int width, int height) {
   return bgr;
 }
 
-
 ErrorCode DecodeCode(const Bytes& bytes, const DecodeOptions& options = {}) {
   return CodeOf([&] { Decode(bytes, options); });
 }

@@ -10,8 +10,8 @@
 
 #include "common/error.hpp"
 #include "events/spool_format.hpp"
-#include "support/temp_dir.hpp"
 #include "support/error_code.hpp"
+#include "support/temp_dir.hpp"
 
 namespace faceloop::events {
 namespace {
@@ -41,7 +41,6 @@ fs::path OnlySegment(const Spool& spool) {
   EXPECT_EQ(ids.size(), 1u);
   return spool.dir() / spool_format::SegmentName(ids.back());
 }
-
 
 class SpoolTest : public ::testing::Test {
  protected:

@@ -10,8 +10,8 @@
 #include <gtest/gtest.h>
 
 #include "common/error.hpp"
-#include "support/temp_dir.hpp"
 #include "support/error_code.hpp"
+#include "support/temp_dir.hpp"
 
 namespace faceloop::storage {
 namespace {
@@ -28,7 +28,6 @@ int CountTempFiles(const std::filesystem::path& root) {
   }
   return count;
 }
-
 
 TEST(LocalObjectStoreTest, PutGetExistsDelete) {
   testing::TempDir dir;
