@@ -32,13 +32,8 @@ NODE_PACKAGES=(nodejs npm)
 
 BUILD=1
 
-log() { printf '==> %s\n' "$*"; }
-die() {
-  printf 'setup.sh: error: %s\n' "$*" >&2
-  exit 1
-}
-
-usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "${BASH_SOURCE[0]}"; }
+# shellcheck source=scripts/lib.sh
+source "$ROOT/scripts/lib.sh"
 
 parse_args() {
   while (($# > 0)); do

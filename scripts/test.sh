@@ -24,13 +24,8 @@ export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$ROOT}"
 STAGE="options"
 STAGE_START=$SECONDS
 
-log() { printf '==> %s\n' "$*"; }
-die() {
-  printf 'test.sh: error: %s\n' "$*" >&2
-  exit 1
-}
-
-usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "${BASH_SOURCE[0]}"; }
+# shellcheck source=scripts/lib.sh
+source "$ROOT/scripts/lib.sh"
 
 parse_args() {
   while (($# > 0)); do
