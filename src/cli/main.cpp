@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
+#include "cli/service_commands.hpp"
 #include "common/error.hpp"
 
 int main(int argc, char** argv) {
@@ -10,12 +11,16 @@ int main(int argc, char** argv) {
   const faceloop::cli::Action detect = faceloop::cli::RegisterDetect(app);
   const faceloop::cli::Action eval = faceloop::cli::RegisterEval(app);
   const faceloop::cli::Action bench = faceloop::cli::RegisterBench(app);
+  const faceloop::cli::Action serve = faceloop::cli::RegisterServe(app);
+  const faceloop::cli::Action users = faceloop::cli::RegisterUsers(app);
   CLI11_PARSE(app, argc, argv);
   try {
     const std::string name = app.get_subcommands().front()->get_name();
     if (name == "detect") return detect();
     if (name == "eval") return eval();
     if (name == "bench") return bench();
+    if (name == "serve") return serve();
+    if (name == "users") return users();
   } catch (const faceloop::Error& e) {
     std::cerr << "faceloop: " << e.what() << "\n";
     return 1;

@@ -1,0 +1,12 @@
+#pragma once
+// Subcommands of the HTTP service (separate from commands.hpp, which is the detection engine's).
+#include "cli/commands.hpp"
+
+namespace faceloop::cli {
+
+/// `faceloop serve --listen HOST:PORT --data-dir DIR [--config FILE]`: the HTTP service.
+Action RegisterServe(CLI::App& app);
+/// `faceloop users create --email E --role ROLE --data-dir DIR`: prints the new user's API key.
+Action RegisterUsers(CLI::App& app);
+
+}  // namespace faceloop::cli

@@ -1,0 +1,57 @@
+#pragma once
+// The service's configuration, read once at start-up. Precedence: flags > environment
+// (FACELOOP_LISTEN, FACELOOP_DATA_DIR, FACELOOP_MODELS_DIR) > TOML file (--config) > defaults.
+#include <cstddef>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace faceloop::http {
+
+struct Limits {
+  std::size_t max_image_bytes = 20u * 1024 * 1024;  ///< the decoder's byte limit (413 above)
+  int read_timeout_s = 10;
+  int write_timeout_s = 10;
+  int keep_alive_timeout_s = 5;
+  int keep_alive_max_count = 100;
+  int http_threads = 16;           ///< connection threads (mostly waiting on I/O or the detect pool)
+  int detect_workers = 0;          ///< 0 = number of cores
+  int detect_queue = 0;            ///< 0 = 2 × workers; a full queue answers 503
+  double signups_per_minute = 10;  ///< per client IP (token bucket, burst of the same size)
+};
+
+struct Config {
+  std::string data_dir = "./data";
+  std::string host = "127.0.0.1";
+  int port = 8080;
+  std::string models_dir;     ///< empty: the set-up location
+  std::string pepper_file;    ///< empty: <data_dir>/pepper
+  std::string default_model;  ///< empty: DetectorRegistry::DefaultName()
+  Limits limits;
+};
+
+/// What was given on the command line; unset fields fall through to the lower layers.
+struct ConfigFlags {
+  std::optional<std::string> listen;
+  std::optional<std::string> data_dir;
+  std::optional<std::string> models_dir;
+  std::optional<std::string> config_file;
+};
+
+using EnvLookup = std::function<std::optional<std::string>(const char* name)>;
+/// std::getenv, empty values treated as unset.
+std::optional<std::string> ProcessEnv(const char* name);
+
+/// Splits "HOST:PORT" (port 0..65535; 0 = any free port). Throws Error(kBadRequest).
+void ParseListen(std::string_view listen, std::string& host, int& port);
+
+/// Applies a TOML document to `config`. Keys: listen, data_dir, models_dir, pepper_file, model and
+/// table [limits] with the fields of Limits. Unknown keys and wrong types throw Error(kBadRequest)
+/// naming them; `source` names the file in messages.
+void ApplyToml(Config& config, std::string_view toml, std::string_view source);
+
+/// Defaults, then the TOML file named by flags.config_file, then the environment, then the flags.
+Config ResolveConfig(const ConfigFlags& flags, const EnvLookup& env = ProcessEnv);
+
+}  // namespace faceloop::http

@@ -1,0 +1,75 @@
+"""The main user journey, end to end against the real binary."""
+import json
+import os
+
+
+def test_sign_up_detect_history_keys_and_delete(server, astronaut):
+    key, user = server.sign_up()
+
+    status, _, body = server.detect(key, astronaut)
+    assert status == 200, body
+    result = json.loads(body)
+    assert len(result["faces"]) == 1
+    assert result["image"] == {"width": 512, "height": 512, "format": "png"}
+    assert set(result["timing_ms"]) == {"decode", "inference", "total"}
+    request_id = result["request_id"]
+
+    status, listing = server.json("GET", "/v1/requests", key=key)
+    assert status == 200
+    assert [r["id"] for r in listing["requests"]] == [request_id]
+
+    status, record = server.json("GET", f"/v1/requests/{request_id}", key=key)
+    assert status == 200
+    assert record["face_count"] == 1 and len(record["faces"]) == 1
+    assert record["metadata"]["width"] == 512
+
+    status, headers, image = server.request("GET", f"/v1/requests/{request_id}/image", key=key)
+    assert status == 200 and image == astronaut
+    assert headers["Content-Type"] == "image/png"
+    stored = [os.path.join(d, f) for d, _, fs in os.walk(os.path.join(server.data_dir, "objects")) for f in fs]
+    assert len(stored) == 1
+
+    status, new_key = server.json("POST", "/v1/keys", {"name": "second"}, key=key)
+    assert status == 201 and new_key["secret"].startswith("fl_")
+    status, keys = server.json("GET", "/v1/keys", key=new_key["secret"])
+    assert status == 200 and len(keys["keys"]) == 2
+    assert all("secret" not in k for k in keys["keys"])
+    status, _, _ = server.request("DELETE", f"/v1/keys/{new_key['id']}", key=key)
+    assert status == 204
+    status, problem = server.json("GET", "/v1/me", key=new_key["secret"])
+    assert status == 401 and problem["type"] == "https://faceloop.dev/problems/unauthenticated"
+
+    status, me = server.json("GET", "/v1/me", key=key)
+    assert status == 200 and me["id"] == user["id"]
+    status, _, _ = server.request("DELETE", "/v1/me", key=key)
+    assert status == 204
+    status, _ = server.json("GET", "/v1/me", key=key)
+    assert status == 401
+    assert not any(os.path.exists(p) for p in stored)
+
+
+def test_session_login_and_logout(server):
+    key, user = server.sign_up()
+    status, headers, body = server.request("POST", "/v1/sessions", key=key)
+    assert status == 201
+    session = json.loads(body)
+    cookie = headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Path=/" in cookie
+    status, me = server.json("GET", "/v1/me", key=session["token"])
+    assert status == 200 and me["id"] == user["id"]
+    status, me = server.json("GET", "/v1/me", headers={"Cookie": f"faceloop_session={session['token']}"})
+    assert status == 200
+    status, _, _ = server.request("DELETE", "/v1/sessions/current", key=session["token"])
+    assert status == 204
+    status, _ = server.json("GET", "/v1/me", key=session["token"])
+    assert status == 401
+
+
+def test_ops_endpoints(server):
+    assert server.request("GET", "/healthz")[0] == 200
+    assert server.request("GET", "/readyz")[0] == 200
+    status, spec = server.json("GET", "/openapi.json")
+    assert status == 200 and spec["openapi"].startswith("3.1")
+    status, _, metrics = server.request("GET", "/metrics")
+    assert status == 200
+    assert b"faceloop_http_requests_total" in metrics and b"faceloop_detect_queue_depth" in metrics

@@ -1,0 +1,86 @@
+"""Hostile inputs get a problem+json status and never take the server down.
+
+Decisions: an empty body is 400 (malformed request: there is no image to sniff); a multipart body
+without the `image` field is 422 (well-formed, but not what the endpoint needs).
+"""
+import json
+import struct
+import zlib
+
+import pytest
+
+
+def png_header(width, height):
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    chunk = b"IHDR" + ihdr
+    return b"\x89PNG\r\n\x1a\n" + struct.pack(">I", len(ihdr)) + chunk + struct.pack(">I", zlib.crc32(chunk))
+
+
+def multipart(field, data):
+    boundary = "faceloopboundary"
+    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"x.png\"\r\n"
+            f"Content-Type: image/png\r\n\r\n").encode() + data + f"\r\n--{boundary}--\r\n".encode()
+    return body, f"multipart/form-data; boundary={boundary}"
+
+
+def tiny_jpeg():
+    # Smallest valid-looking JPEG start; truncated right after the SOI/APP0 markers.
+    return b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00\xff\xdb\x00\x43\x00"
+
+
+CASES = [
+    ("truncated jpeg", tiny_jpeg(), "image/jpeg", 400),
+    ("png claiming 100000x100000", png_header(100000, 100000), "image/png", 413),
+    ("zero bytes", b"", "image/jpeg", 400),
+    ("text as jpeg", b"hello, I am not an image" * 10, "image/jpeg", 415),
+    ("declared text/plain", b"hello", "text/plain", 415),
+]
+
+
+@pytest.mark.parametrize("name,data,content_type,expected", CASES, ids=[c[0] for c in CASES])
+def test_hostile_body(server, name, data, content_type, expected):
+    key, _ = server.sign_up()
+    status, headers, body = server.detect(key, data, content_type)
+    assert status == expected, body
+    assert headers["Content-Type"].startswith("application/problem+json")
+    problem = json.loads(body)
+    assert problem["status"] == expected and problem["type"].startswith("https://faceloop.dev/problems/")
+    assert server.request("GET", "/healthz")[0] == 200
+
+
+def test_truncated_real_png(server, astronaut):
+    key, _ = server.sign_up()
+    status, _, _ = server.detect(key, astronaut[: len(astronaut) // 2])
+    assert status == 400
+    assert server.request("GET", "/healthz")[0] == 200
+
+
+def test_multipart(server, astronaut):
+    key, _ = server.sign_up()
+    body, content_type = multipart("other", astronaut)
+    status, _, problem = server.detect(key, body, content_type)
+    assert status == 422, problem
+    body, content_type = multipart("image", astronaut)
+    status, _, result = server.detect(key, body, content_type)
+    assert status == 200 and len(json.loads(result)["faces"]) == 1
+    assert server.request("GET", "/healthz")[0] == 200
+
+
+def test_bad_query_values_are_422(server, astronaut):
+    key, _ = server.sign_up()
+    for query in ["?min_confidence=2", "?min_confidence=x", "?max_faces=-1", "?tiling=maybe", "?model=onnx:/etc/passwd"]:
+        status, _, _ = server.detect(key, astronaut, query=query)
+        assert status == 422, query
+
+
+def test_oversized_body_is_413(server):
+    key, _ = server.sign_up()
+    status, _, _ = server.detect(key, b"\x89PNG" + b"\0" * (21 * 1024 * 1024))
+    assert status == 413
+    assert server.request("GET", "/healthz")[0] == 200
+
+
+def test_sign_up_rate_limit(server):
+    statuses = [server.request("POST", "/v1/users", {"email": f"u{i}@example.com"})[0] for i in range(12)]
+    assert statuses[:10] == [201] * 10
+    assert statuses[-1] == 429
