@@ -17,7 +17,7 @@ function response(status)
 end
 
 function done(summary, latency)
-  io.write(string.format("http: %.1f requests/s  p50 %.2f ms  p99 %.2f ms  errors %d\n",
+  io.write(string.format("http: %.1f requests/s  p50 %.2f ms  p99 %.2f ms  non-2xx or failed %d\n",
     summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000,
     latency:percentile(99) / 1000, summary.errors.status + summary.errors.connect + summary.errors.timeout))
 end

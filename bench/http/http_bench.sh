@@ -8,7 +8,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 SECONDS_PER_RUN="${1:-15}"
 CONNECTIONS="${2:-4}"
-BIN="$ROOT/build/faceloop"
+BIN="${FACELOOP_BIN:-$ROOT/build/faceloop}"
 command -v wrk >/dev/null || { echo "http_bench.sh: needs wrk (apt-get install wrk)" >&2; exit 1; }
 
 work="$(mktemp -d)"
