@@ -19,7 +19,7 @@ constexpr double kDarkLuma = 5.0 / 255.0;
 constexpr double kBrightLuma = 250.0 / 255.0;
 constexpr double kLumaTolerance = 1e-6;  // luma is float: 5/255 must count as dark
 
-/// RGB in 0..1 floats, resized so the long side is kThumbnailLongSide.
+/// 8-bit RGB resized so the long side is kThumbnailLongSide.
 cv::Mat Thumbnail(const cv::Mat& rgb) {
   const double factor = static_cast<double>(kThumbnailLongSide) / std::max(rgb.cols, rgb.rows);
   const cv::Size size(std::max(1, static_cast<int>(std::lround(rgb.cols * factor))),
@@ -33,45 +33,58 @@ cv::Mat Thumbnail(const cv::Mat& rgb) {
     cv::resize(rgb, resized, boxed, 0, 0, cv::INTER_AREA);
   }
   if (resized.size() != size) cv::resize(resized, resized, size, 0, 0, cv::INTER_LINEAR);
-  cv::Mat unit;
-  resized.convertTo(unit, CV_32FC3, 1.0 / 255.0);
-  return unit;
+  return resized;
 }
 
-double Fraction(const cv::Mat& mask) {
-  return static_cast<double>(cv::countNonZero(mask)) / static_cast<double>(mask.total());
+/// Mean and standard deviation from running sums.
+struct Moments {
+  double sum = 0, sum_sq = 0;
+  void Add(double v) {
+    sum += v;
+    sum_sq += v * v;
+  }
+  double Mean(double n) const { return sum / n; }
+  double StdDev(double n) const { return std::sqrt(std::max(0.0, sum_sq / n - Mean(n) * Mean(n))); }
+};
+
+/// Every per-pixel statistic in one pass over the 8-bit thumbnail (a dozen float image passes cost
+/// 4x more): Rec.601 luma, HSV saturation, the Hasler & Suesstrunk (2003) opponent channels on
+/// 0..255, and the clipping counts.
+void PixelStatistics(const cv::Mat& rgb, ImageMetadata& out) {
+  Moments luma, rg, yb;
+  double saturation = 0;
+  std::size_t dark = 0, bright = 0;
+  for (int y = 0; y < rgb.rows; ++y) {
+    const auto* row = rgb.ptr<cv::Vec3b>(y);
+    for (int x = 0; x < rgb.cols; ++x) {
+      const double r = row[x][0], g = row[x][1], b = row[x][2];
+      const double l = (0.299 * r + 0.587 * g + 0.114 * b) / 255.0;
+      luma.Add(l);
+      dark += l <= kDarkLuma + kLumaTolerance ? 1 : 0;
+      bright += l >= kBrightLuma - kLumaTolerance ? 1 : 0;
+      const double hi = std::max({r, g, b}), lo = std::min({r, g, b});
+      saturation += hi > 0 ? (hi - lo) / hi : 0.0;
+      rg.Add(r - g);
+      yb.Add(0.5 * (r + g) - b);
+    }
+  }
+  const auto n = static_cast<double>(rgb.total());
+  out.brightness = luma.Mean(n);
+  out.contrast = luma.StdDev(n);
+  out.saturation = saturation / n;
+  out.colorfulness = std::hypot(rg.StdDev(n), yb.StdDev(n)) + 0.3 * std::hypot(rg.Mean(n), yb.Mean(n));
+  out.dark_fraction = static_cast<double>(dark) / n;
+  out.bright_fraction = static_cast<double>(bright) / n;
 }
 
-/// Variance of the Laplacian, on 0..255 luma so values match the usual blur-detection scale.
-double LaplacianVariance(const cv::Mat& luma) {
-  cv::Mat luma_255, laplacian;
-  luma.convertTo(luma_255, CV_64F, 255.0);
-  cv::Laplacian(luma_255, laplacian, CV_64F);
+/// Variance of the Laplacian of 0..255 luma (the usual blur-detection scale).
+double LaplacianVariance(const cv::Mat& rgb) {
+  cv::Mat gray, laplacian;
+  cv::cvtColor(rgb, gray, cv::COLOR_RGB2GRAY);
+  cv::Laplacian(gray, laplacian, CV_32F);
   cv::Scalar mean, stddev;
   cv::meanStdDev(laplacian, mean, stddev);
   return stddev[0] * stddev[0];
-}
-
-double MeanSaturation(const cv::Mat& rgb) {
-  cv::Mat hsv;
-  cv::cvtColor(rgb, hsv, cv::COLOR_RGB2HSV);  // float input: S is 0..1
-  cv::Mat channels[3];
-  cv::split(hsv, channels);
-  return cv::mean(channels[1])[0];
-}
-
-/// Hasler & Suesstrunk (2003): spread plus 0.3 x mean of the opponent channels, on 0..255 values.
-double Colorfulness(const cv::Mat& rgb) {
-  cv::Mat channels[3];
-  cv::split(rgb * 255.0, channels);
-  const cv::Mat rg = channels[0] - channels[1];
-  const cv::Mat yb = 0.5 * (channels[0] + channels[1]) - channels[2];
-  cv::Scalar rg_mean, rg_std, yb_mean, yb_std;
-  cv::meanStdDev(rg, rg_mean, rg_std);
-  cv::meanStdDev(yb, yb_mean, yb_std);
-  const double spread = std::hypot(rg_std[0], yb_std[0]);
-  const double center = std::hypot(rg_mean[0], yb_mean[0]);
-  return spread + 0.3 * center;
 }
 
 void FillFromHeader(const DecodedImage& image, ImageMetadata& out) {
@@ -94,17 +107,8 @@ ImageMetadata ComputeMetadata(const DecodedImage& image) {
     throw Error(ErrorCode::kInternal, "ComputeMetadata needs 8-bit RGB pixels");
   }
   const cv::Mat rgb = Thumbnail(image.rgb);
-  cv::Mat luma;
-  cv::cvtColor(rgb, luma, cv::COLOR_RGB2GRAY);  // Rec.601 weights
-  cv::Scalar mean, stddev;
-  cv::meanStdDev(luma, mean, stddev);
-  out.brightness = mean[0];
-  out.contrast = stddev[0];
-  out.sharpness = LaplacianVariance(luma);
-  out.saturation = MeanSaturation(rgb);
-  out.colorfulness = Colorfulness(rgb);
-  out.dark_fraction = Fraction(luma <= kDarkLuma + kLumaTolerance);
-  out.bright_fraction = Fraction(luma >= kBrightLuma - kLumaTolerance);
+  PixelStatistics(rgb, out);
+  out.sharpness = LaplacianVariance(rgb);
   return out;
 }
 
