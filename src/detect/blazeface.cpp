@@ -63,9 +63,8 @@ BlazeFaceDetector::BlazeFaceDetector(BlazeFaceSpec spec, const TfjsGraph& graph)
   net_.net.setPreferableTarget(cv::dnn::DNN_TARGET_CPU);
 }
 
-std::vector<Face> BlazeFaceDetector::RunPass(const cv::Mat& rgb, int long_side, bool square, float min_score,
-                                             float max_face) {
-  const Letterbox box = Letterbox::Fit(rgb.size(), long_side, spec_.align, square);
+std::vector<Face> BlazeFaceDetector::RunPass(const cv::Mat& rgb, const PassPlan& plan, float min_score) {
+  const Letterbox box = Letterbox::Fit(rgb.size(), plan.long_side, spec_.align, false);
   FillInputBlob(rgb, box, blob_);
   net_.net.setInput(blob_);
   std::vector<cv::Mat> outputs;
@@ -77,7 +76,7 @@ std::vector<Face> BlazeFaceDetector::RunPass(const cv::Mat& rgb, int long_side, 
   }
   std::vector<Face> faces;
   for (Face& face : candidates) {
-    if (std::max(face.box.width, face.box.height) > max_face) continue;
+    if (std::max(face.box.width, face.box.height) > plan.max_face) continue;
     face.box = box.ToImage(face.box);
     for (Landmark& point : face.landmarks) {
       const cv::Point2f p = box.ToImage(cv::Point2f(point.x, point.y));
@@ -99,19 +98,17 @@ int BlazeFaceDetector::MinDecodeLongSide(const DetectOptions& options) const {
   return options.multiscale && !pyramid.empty() ? pyramid.back() : spec_.input_size;
 }
 
-void BlazeFaceDetector::AddMirroredPasses(const cv::Mat& rgb, const DetectOptions& options, float min_score,
-                                          std::vector<std::vector<Face>>& passes) {
-  // The same passes over the mirrored image: test-time augmentation whose agreement MergePasses rewards.
-  cv::Mat mirrored;
-  cv::flip(rgb, mirrored, 1);
-  const std::size_t count = passes.size();
-  for (std::size_t i = 0; i < count; ++i) {
-    const bool base = i == 0;
-    std::vector<Face> faces = RunPass(mirrored, base ? spec_.input_size : Pyramid(options)[i - 1], false, min_score,
-                                      base ? kNoSizeLimit : spec_.pyramid_max_face);
-    for (Face& face : faces) face = MirrorBack(std::move(face), rgb.cols);
-    passes.push_back(std::move(faces));
+std::vector<BlazeFaceDetector::PassPlan> BlazeFaceDetector::PlanPasses(const cv::Mat& rgb,
+                                                                       const DetectOptions& options) const {
+  std::vector<PassPlan> plans{{spec_.input_size, kNoSizeLimit}};
+  if (!options.multiscale) return plans;
+  const int image_long = std::max(rgb.cols, rgb.rows);
+  for (int long_side : Pyramid(options)) {
+    // Upsampling past ~2x the stored pixels finds nothing new and costs quadratically.
+    if (long_side > 2 * image_long) break;
+    plans.push_back({long_side, spec_.pyramid_max_face});
   }
+  return plans;
 }
 
 Face BlazeFaceDetector::Calibrate(Face face) const {
@@ -125,16 +122,18 @@ Face BlazeFaceDetector::Calibrate(Face face) const {
 
 std::vector<Face> BlazeFaceDetector::Detect(const cv::Mat& rgb, const DetectOptions& options) {
   const float min_score = std::min(options.min_confidence, kCandidateFloor);
+  const std::vector<PassPlan> plans = PlanPasses(rgb, options);
   std::vector<std::vector<Face>> passes;
-  passes.push_back(RunPass(rgb, spec_.input_size, false, min_score, kNoSizeLimit));
-  if (options.multiscale) {
-    const int image_long = std::max(rgb.cols, rgb.rows);
-    for (int long_side : Pyramid(options)) {
-      // Upsampling past ~2x the stored pixels finds nothing new and costs quadratically.
-      if (long_side > 2 * image_long) break;
-      passes.push_back(RunPass(rgb, long_side, false, min_score, spec_.pyramid_max_face));
+  for (const PassPlan& plan : plans) passes.push_back(RunPass(rgb, plan, min_score));
+  if (options.multiscale && spec_.flip_in_multiscale) {
+    // The same passes over the mirrored image: test-time augmentation whose agreement MergePasses rewards.
+    cv::Mat mirrored;
+    cv::flip(rgb, mirrored, 1);
+    for (const PassPlan& plan : plans) {
+      std::vector<Face> faces = RunPass(mirrored, plan, min_score);
+      for (Face& face : faces) face = MirrorBack(std::move(face), rgb.cols);
+      passes.push_back(std::move(faces));
     }
-    if (spec_.flip_in_multiscale) AddMirroredPasses(rgb, options, min_score, passes);
   }
   for (auto& pass : passes) {
     KeepStrongest(pass, kMaxCandidates);

@@ -54,12 +54,17 @@ class BlazeFaceDetector final : public IDetector {
   int MinDecodeLongSide(const DetectOptions& options) const override;
 
  private:
-  /// Candidates (image pixels, uncalibrated) of one pass at `long_side`.
-  std::vector<Face> RunPass(const cv::Mat& rgb, int long_side, bool square, float min_score, float max_face);
+  /// One whole-image pass: the input's long side, and the largest face (network pixels) it may report.
+  struct PassPlan {
+    int long_side;
+    float max_face;
+  };
+  /// The base pass, plus the pyramid in multiscale mode.
+  std::vector<PassPlan> PlanPasses(const cv::Mat& rgb, const DetectOptions& options) const;
+  /// Candidates (image pixels, uncalibrated) of one pass.
+  std::vector<Face> RunPass(const cv::Mat& rgb, const PassPlan& plan, float min_score);
   Face Calibrate(Face face) const;
   const std::vector<int>& Pyramid(const DetectOptions& options) const;
-  void AddMirroredPasses(const cv::Mat& rgb, const DetectOptions& options, float min_score,
-                         std::vector<std::vector<Face>>& passes);
 
   BlazeFaceSpec spec_;
   TfjsNet net_;
