@@ -12,6 +12,7 @@
 #include "cli/commands.hpp"
 #include "cli/files.hpp"
 #include "cli/parallel.hpp"
+#include "cli/percentile.hpp"
 #include "common/error.hpp"
 #include "detect/pipeline.hpp"
 #include "eval/annotations.hpp"

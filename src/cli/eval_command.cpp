@@ -10,6 +10,7 @@
 #include "cli/commands.hpp"
 #include "cli/files.hpp"
 #include "cli/parallel.hpp"
+#include "cli/percentile.hpp"
 #include "common/error.hpp"
 #include "detect/pipeline.hpp"
 #include "eval/average_precision.hpp"
@@ -72,14 +73,6 @@ int Run(EvalArgs args) {
 }
 
 }  // namespace
-
-double Percentile(std::vector<double> values, double p) {
-  if (values.empty()) return 0;
-  std::sort(values.begin(), values.end());
-  const auto rank =
-      static_cast<std::size_t>(std::clamp(p / 100.0 * values.size(), 1.0, static_cast<double>(values.size())));
-  return values[rank - 1];
-}
 
 Action RegisterEval(CLI::App& app) {
   auto args = std::make_shared<EvalArgs>();

@@ -26,7 +26,4 @@ inline void ForEachParallel(detect::DetectorRegistry& registry, const std::strin
   for (auto& worker : workers) worker.join();
 }
 
-/// The p-th percentile (0..100) of `values` (nearest rank); 0 for an empty list.
-double Percentile(std::vector<double> values, double p);
-
 }  // namespace faceloop::cli
