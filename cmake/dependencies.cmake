@@ -9,6 +9,8 @@ pkg_check_modules(PNG REQUIRED IMPORTED_TARGET libpng)
 pkg_check_modules(EXIF REQUIRED IMPORTED_TARGET libexif)
 pkg_check_modules(SQLITE3 REQUIRED IMPORTED_TARGET sqlite3)
 pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
+pkg_check_modules(PQXX REQUIRED IMPORTED_TARGET libpqxx)
+pkg_check_modules(CURL REQUIRED IMPORTED_TARGET libcurl)
 
 # Debian ships OpenCV's CMake config only with the full libopencv-dev meta package (which pulls in
 # VTK and Qt); we install just the modules we use and describe them here.

@@ -62,6 +62,7 @@ void IDatabase::ApplyMigrations(const std::vector<Migration>& migrations) {
   }
   for (const Migration* migration : sorted) {
     Transaction([&](IDatabase& tx) {
+      DoLockMigrations(tx);
       // Checked inside the transaction: another process may have applied it since we last looked.
       if (tx.QueryOne("SELECT 1 FROM schema_migrations WHERE version = ?", {migration->version})) return;
       tx.ExecuteScript(migration->sql);
@@ -72,7 +73,11 @@ void IDatabase::ApplyMigrations(const std::vector<Migration>& migrations) {
 }
 
 std::int64_t IDatabase::SchemaVersion() {
-  Execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT, applied_at TEXT)");
+  Transaction([&](IDatabase& tx) {
+    DoLockMigrations(tx);  // two processes' CREATE TABLE IF NOT EXISTS can otherwise collide
+    tx.Execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT, applied_at TEXT)");
+  });
   const auto row = QueryOne("SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
   return row ? row->Get<std::int64_t>(0) : 0;
 }

@@ -66,6 +66,9 @@ struct Migration {
   std::string sql;
 };
 
+/// The SQL dialect behind an IDatabase, for the few statements (schema DDL) that differ.
+enum class Dialect { kSqlite, kPostgres };
+
 class IDatabase {
  public:
   IDatabase() = default;
@@ -95,7 +98,12 @@ class IDatabase {
   /// Highest applied migration version; 0 for a fresh database (creates schema_migrations if missing).
   std::int64_t SchemaVersion();
 
+  virtual Dialect dialect() const { return Dialect::kSqlite; }
+
  protected:
+  /// Called first inside each migration transaction: serialises migrations across processes where
+  /// the transaction itself does not (PostgreSQL: an advisory lock; SQLite's write lock suffices).
+  virtual void DoLockMigrations(IDatabase& transaction) { (void)transaction; }
   virtual std::int64_t DoExecute(std::string_view sql, const Params& params) = 0;
   virtual std::vector<Row> DoQuery(std::string_view sql, const Params& params) = 0;
   virtual void DoExecuteScript(std::string_view sql) = 0;

@@ -1,5 +1,8 @@
 #include "db/migrations.hpp"
 
+#include <cctype>
+#include <utility>
+
 namespace faceloop::db {
 namespace {
 
@@ -72,11 +75,33 @@ CREATE TABLE events (
 CREATE INDEX events_type_occurred_at ON events (type, occurred_at);
 )sql";
 
+// Failed requests are recorded too (status 4xx, error_type); tiling tells a multiscale request.
+constexpr const char* kV2RequestOutcome = R"sql(
+ALTER TABLE requests ADD COLUMN tiling INTEGER;
+ALTER TABLE requests ADD COLUMN error_type TEXT;
+CREATE INDEX requests_status ON requests (status);
+)sql";
+
+/// The schema is written in SQLite's type names; PostgreSQL has no BLOB, and its REAL is 4 bytes.
+std::string ForDialect(std::string sql, Dialect dialect) {
+  if (dialect == Dialect::kSqlite) return sql;
+  const std::pair<std::string, std::string> words[] = {{" BLOB", " BYTEA"}, {" REAL", " DOUBLE PRECISION"}};
+  for (const auto& [from, to] : words) {
+    for (std::size_t at = sql.find(from); at != std::string::npos; at = sql.find(from, at + to.size())) {
+      const char next = at + from.size() < sql.size() ? sql[at + from.size()] : '\n';
+      if (std::isalnum(static_cast<unsigned char>(next)) || next == '_') continue;  // a longer word
+      sql.replace(at, from.size(), to);
+    }
+  }
+  return sql;
+}
+
 }  // namespace
 
-std::vector<Migration> FaceloopMigrations() {
+std::vector<Migration> FaceloopMigrations(Dialect dialect) {
   return {
-      Migration{1, "initial schema", std::string(kV1Accounts) + kV1Analytics},
+      Migration{1, "initial schema", ForDialect(std::string(kV1Accounts) + kV1Analytics, dialect)},
+      Migration{2, "request outcome", ForDialect(kV2RequestOutcome, dialect)},
   };
 }
 

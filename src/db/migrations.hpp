@@ -14,6 +14,7 @@ namespace faceloop::db {
 /// caller purges explicitly when a user is deleted, and they must not block or slow that delete.
 /// Timestamps are TEXT in the fixed-width format of db/timestamp.hpp; secrets are stored only as
 /// BLOB hashes.
-std::vector<Migration> FaceloopMigrations();
+/// Version 2 adds requests.tiling and requests.error_type. The SQL is adapted to `dialect`.
+std::vector<Migration> FaceloopMigrations(Dialect dialect = Dialect::kSqlite);
 
 }  // namespace faceloop::db
