@@ -24,7 +24,7 @@ DEBIAN_PACKAGES=(
   nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3-skimage python3-pil python3-pytest
-  libsqlite3-dev libsodium-dev libcpp-httplib-dev libtomlplusplus-dev libcurl4-openssl-dev
+  libsqlite3-dev libpqxx-dev postgresql-15 python3-aiosmtpd libsodium-dev libcpp-httplib-dev libtomlplusplus-dev libcurl4-openssl-dev
 )
 # Node only installs the model weights (npm ci). Dev machines have Node 20 outside apt; a bare
 # Debian 12 gets Debian's.

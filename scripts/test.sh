@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # Runs faceloop's whole test suite; .ci/run calls it on a clean clone.
 #
-#   scripts/test.sh           # setup, then: release tests, ASan+UBSan tests, fuzzing, format check
-#   scripts/test.sh --quick   # setup, then the release tests only
+#   scripts/test.sh           # setup, servers, then: release tests, ASan+UBSan tests, fuzzing, format check
+#   scripts/test.sh --quick   # setup, servers, then the release tests only
+#
+# The integration tests talk to real servers (PostgreSQL, SeaweedFS for S3, OpenSearch, an SMTP
+# sink) that this script installs (tests/servers/all.sh), starts on loopback before the tests and
+# stops afterwards. FACELOOP_REQUIRE_SERVERS=1 makes a test whose server is missing fail, not skip.
 #
 # Environment: FUZZ_SECONDS (default 30) is how long the fuzzer runs; CCACHE_DIR (default
 # ~/.cache/ccache) is where compiles are cached, keep it between CI runs to make re-runs fast.
@@ -42,8 +46,12 @@ parse_args() {
   [[ "$FUZZ_SECONDS" =~ ^[0-9]+$ ]] || die "FUZZ_SECONDS must be a whole number of seconds, not '$FUZZ_SECONDS'"
 }
 
+SERVERS_STATE="$ROOT/build/servers/state"
+SERVERS_STARTED=0
+
 on_exit() {
   local rc=$?
+  if ((SERVERS_STARTED)); then tests/servers/all.sh stop "$SERVERS_STATE" || true; fi
   if ((rc != 0)); then
     printf '\nfaceloop test suite: FAILED in stage "%s" (exit %d, after %ds)\n' "$STAGE" "$rc" "$SECONDS" >&2
   fi
@@ -57,6 +65,20 @@ stage() {
 }
 
 stage_done() { log "[$STAGE] passed in $((SECONDS - STAGE_START))s"; }
+
+# The real servers of the integration tests, shared by the release and ASan stages.
+start_servers() {
+  stage servers "install and start PostgreSQL, SMTP, S3 (SeaweedFS), OpenSearch"
+  tests/servers/all.sh install
+  tests/servers/all.sh stop "$SERVERS_STATE"
+  rm -rf "$SERVERS_STATE"
+  SERVERS_STARTED=1
+  tests/servers/all.sh start "$SERVERS_STATE"
+  # shellcheck disable=SC1091
+  source "$SERVERS_STATE/servers.env"
+  export FACELOOP_REQUIRE_SERVERS=1
+  stage_done
+}
 
 # a. The product build and every test.
 test_release() {
@@ -135,6 +157,7 @@ main() {
   scripts/setup.sh
   stage_done
 
+  start_servers
   test_release
   if ((QUICK)); then
     printf '\nfaceloop test suite: quick run passed (release tests only) in %ds\n' "$SECONDS"

@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
   const faceloop::cli::Action bench = faceloop::cli::RegisterBench(app);
   const faceloop::cli::Action serve = faceloop::cli::RegisterServe(app);
   const faceloop::cli::Action users = faceloop::cli::RegisterUsers(app);
+  const faceloop::cli::Action migrate = faceloop::cli::RegisterMigrate(app);
   CLI11_PARSE(app, argc, argv);
   try {
     const std::string name = app.get_subcommands().front()->get_name();
@@ -21,6 +22,7 @@ int main(int argc, char** argv) {
     if (name == "bench") return bench();
     if (name == "serve") return serve();
     if (name == "users") return users();
+    if (name == "migrate") return migrate();
   } catch (const faceloop::Error& e) {
     std::cerr << "faceloop: " << e.what() << "\n";
     return 1;

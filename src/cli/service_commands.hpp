@@ -8,5 +8,7 @@ namespace faceloop::cli {
 Action RegisterServe(CLI::App& app);
 /// `faceloop users create --email E --role ROLE --data-dir DIR`: prints the new user's API key.
 Action RegisterUsers(CLI::App& app);
+/// `faceloop migrate [--data-dir DIR] [--config FILE]`: applies pending schema migrations.
+Action RegisterMigrate(CLI::App& app);
 
 }  // namespace faceloop::cli

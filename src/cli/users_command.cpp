@@ -23,7 +23,7 @@ int CreateUser(const UsersFlags& flags) {
   if (!flags.config_file.empty()) config_flags.config_file = flags.config_file;
   const http::Config config = http::ResolveConfig(config_flags);
   const accounts::Crypto crypto(http::LoadOrCreatePepper(http::PepperPath(config)));
-  const auto database = http::OpenDatabase(config.data_dir);
+  const auto database = http::OpenDatabase(config);
   accounts::AccountService service(*database, crypto);
   const accounts::User user = service.CreateUser(flags.email, accounts::ParseRole(flags.role), flags.name);
   const accounts::NewKey key = service.CreateKey(user.id, "default");

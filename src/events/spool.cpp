@@ -22,6 +22,17 @@ namespace {
 
 constexpr const char* kCursorFile = "cursor";
 
+bool Before(const SpoolCursor& a, const SpoolCursor& b) {
+  return std::pair(a.segment, a.offset) < std::pair(b.segment, b.offset);
+}
+
+void CheckConsumerName(const std::string& name) {
+  const bool ok = std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+  });
+  if (!ok || name.size() > 64) throw Error(ErrorCode::kInternal, "spool consumer name '" + name + "' is invalid");
+}
+
 std::uint64_t NowUnixMs() {
   const auto now = std::chrono::system_clock::now().time_since_epoch();
   return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(now).count());
@@ -37,10 +48,23 @@ Spool::Spool(const fs::path& data_dir, storage::GroupCommitter& committer, Spool
 
 fs::path Spool::SegmentPath(std::uint64_t id) const { return dir_ / spool_format::SegmentName(id); }
 
+fs::path Spool::CursorPath(std::string_view consumer) const {
+  return dir_ / (consumer.empty() ? std::string(kCursorFile) : std::string(kCursorFile) + "." + std::string(consumer));
+}
+
 void Spool::Recover() {
   std::error_code ignored;
-  fs::remove(dir_ / (std::string(kCursorFile) + "~tmp"), ignored);
-  const auto saved = spool_format::LoadCursor(dir_ / kCursorFile);
+  if (options_.consumers.empty()) throw Error(ErrorCode::kInternal, "a spool needs at least one consumer");
+  std::map<std::string, std::optional<SpoolCursor>> saved_cursors;
+  std::optional<SpoolCursor> saved;  // the oldest saved cursor: segments before it are consumed by all
+  for (const std::string& name : options_.consumers) {
+    CheckConsumerName(name);
+    fs::remove(CursorPath(name).string() + "~tmp", ignored);
+    const auto cursor = spool_format::LoadCursor(CursorPath(name));
+    saved_cursors[name] = cursor;
+    if (!cursor) continue;
+    if (!saved || Before(*cursor, *saved)) saved = cursor;
+  }
   acked_ = saved.value_or(SpoolCursor{});
   std::vector<std::uint64_t> live;
   for (const std::uint64_t id : spool_format::ListSegments(dir_)) {
@@ -65,6 +89,24 @@ void Spool::Recover() {
     acked_.offset = segments_[acked_.segment].written;
   }
   durable_sequence_ = acked_.sequence + records;
+  RecoverConsumerCursors(saved_cursors);
+}
+
+void Spool::RecoverConsumerCursors(const std::map<std::string, std::optional<SpoolCursor>>& saved) {
+  for (const auto& [name, cursor] : saved) {
+    SpoolCursor position = cursor.value_or(acked_);
+    const auto it = segments_.find(position.segment);
+    const bool lost = Before(position, acked_) || it == segments_.end() || position.offset > it->second.written ||
+                      position.sequence > durable_sequence_;
+    if (lost) {
+      recovery_.cursor_reset = recovery_.cursor_reset || cursor.has_value();
+      position = acked_;
+    }
+    consumer_cursors_[name] = position;
+    // Saved at once: a consumer that never acks before a crash must not, after it, start at
+    // another consumer's later cursor. One added to an existing spool starts at the oldest record.
+    if (!cursor) spool_format::SaveCursor(CursorPath(name), position);
+  }
 }
 
 void Spool::CreateSegment(std::uint64_t id) {
@@ -160,11 +202,21 @@ SpoolCursor Spool::Normalize(SpoolCursor cursor) const {
   return cursor;
 }
 
-void Spool::CheckReadable(const SpoolCursor& cursor, const char* what) const {
+SpoolCursor& Spool::ConsumerCursor(std::string_view consumer) {
+  const auto it = consumer_cursors_.find(consumer);
+  if (it == consumer_cursors_.end())
+    throw Error(ErrorCode::kInternal, "spool has no consumer '" + std::string(consumer) + "'");
+  return it->second;
+}
+
+const SpoolCursor& Spool::ConsumerCursor(std::string_view consumer) const {
+  return const_cast<Spool*>(this)->ConsumerCursor(consumer);
+}
+
+void Spool::CheckReadable(const SpoolCursor& cursor, const SpoolCursor& floor, const char* what) const {
   const auto it = segments_.find(cursor.segment);
-  const bool ok = it != segments_.end() && cursor.offset <= it->second.durable && cursor.sequence >= acked_.sequence &&
-                  cursor.sequence <= durable_sequence_ &&
-                  std::pair(cursor.segment, cursor.offset) >= std::pair(acked_.segment, acked_.offset);
+  const bool ok = it != segments_.end() && cursor.offset <= it->second.durable && cursor.sequence >= floor.sequence &&
+                  cursor.sequence <= durable_sequence_ && !Before(cursor, floor);
   if (!ok) throw Error(ErrorCode::kBadRequest, std::string(what) + ": cursor is outside the spool's unacked records");
 }
 
@@ -172,7 +224,7 @@ SpoolBatch Spool::ReadBatch(const SpoolCursor& from, std::size_t max_records, st
   std::map<std::uint64_t, Segment> segments;
   {
     const std::lock_guard lock(mutex_);
-    CheckReadable(from, "ReadBatch");
+    CheckReadable(from, acked_, "ReadBatch");
     segments = segments_;  // a few entries; the reads below run without the lock
   }
   SpoolBatch batch;
@@ -207,21 +259,26 @@ SpoolBatch Spool::ReadBatch(const SpoolCursor& from, std::size_t max_records, st
   return batch;
 }
 
-void Spool::Ack(const SpoolCursor& upto) {
+void Spool::Ack(const SpoolCursor& upto, std::string_view consumer) {
   const std::lock_guard ack_lock(ack_mutex_);
   SpoolCursor target;
   {
     const std::lock_guard lock(mutex_);
-    CheckReadable(upto, "Ack");
+    const SpoolCursor& mine = ConsumerCursor(consumer);
+    CheckReadable(upto, mine, "Ack");
     target = Normalize(upto);
-    if (target == acked_) return;
+    if (target == mine) return;
   }
-  spool_format::SaveCursor(dir_ / kCursorFile, target);
+  spool_format::SaveCursor(CursorPath(consumer), target);
   std::vector<std::uint64_t> consumed;
   {
     const std::lock_guard lock(mutex_);
+    ConsumerCursor(consumer) = target;
     acked_ = target;
-    for (auto it = segments_.begin(); it != segments_.end() && it->first < target.segment;) {
+    for (const auto& [name, cursor] : consumer_cursors_) {
+      if (Before(cursor, acked_)) acked_ = cursor;
+    }
+    for (auto it = segments_.begin(); it != segments_.end() && it->first < acked_.segment;) {
       total_bytes_ -= it->second.written;
       consumed.push_back(it->first);
       it = segments_.erase(it);
@@ -232,24 +289,30 @@ void Spool::Ack(const SpoolCursor& upto) {
   for (const std::uint64_t id : consumed) fs::remove(SegmentPath(id), ignored);
 }
 
-SpoolCursor Spool::AckedCursor() const {
+SpoolCursor Spool::AckedCursor(std::string_view consumer) const {
   const std::lock_guard lock(mutex_);
-  return acked_;
+  return ConsumerCursor(consumer);
 }
 
-SpoolStats Spool::Stats() const {
+std::uint64_t Spool::DurableSequence() const {
+  const std::lock_guard lock(mutex_);
+  return durable_sequence_;
+}
+
+SpoolStats Spool::Stats(std::string_view consumer) const {
   SpoolStats stats;
   SpoolCursor head;
   std::uint64_t head_limit = 0;
   {
     const std::lock_guard lock(mutex_);
-    stats.backlog_records = durable_sequence_ - acked_.sequence;
+    const SpoolCursor& acked = ConsumerCursor(consumer);
+    stats.backlog_records = durable_sequence_ - acked.sequence;
     for (const auto& [id, segment] : segments_) {
-      if (id >= acked_.segment) stats.backlog_bytes += segment.durable - (id == acked_.segment ? acked_.offset : 0);
+      if (id >= acked.segment) stats.backlog_bytes += segment.durable - (id == acked.segment ? acked.offset : 0);
     }
     stats.total_bytes = total_bytes_;
     stats.segments = segments_.size();
-    head = Normalize(acked_);
+    head = Normalize(acked);
     head_limit = segments_.at(head.segment).durable;
   }
   if (stats.backlog_records == 0) return stats;

@@ -9,6 +9,10 @@
 // - Consumer: ReadBatch(cursor) ... ship ... Ack(batch.next). The acked cursor is persisted in
 //   spool/cursor (temp + fsync + rename), so after a restart shipping resumes where it was acked:
 //   delivery is at-least-once. Segments wholly before the acked cursor are deleted.
+// - Several consumers (SpoolOptions::consumers, e.g. one per backend) read the same records, each
+//   at its own pace with its own persisted cursor (spool/cursor.<name>; "" is spool/cursor), so a
+//   backend that is down holds back only its own shipping. A segment is deleted once every
+//   consumer has acked past it; a consumer without a saved cursor starts at the oldest record.
 // - Bounded: when the segments would exceed max_total_bytes, Append throws Error(kUnavailable). The
 //   policy is to refuse new work (the HTTP layer answers 503) rather than drop accepted records.
 // - After a failed sync the spool refuses appends (kUnavailable) until it is reopened: Linux may
@@ -17,6 +21,7 @@
 #include <filesystem>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,6 +35,7 @@ struct SpoolOptions {
   std::uint64_t segment_bytes = 64ull << 20;   ///< a segment is closed once a frame would pass this
   std::uint64_t max_total_bytes = 1ull << 30;  ///< bound on all segment files together
   std::uint32_t max_record_bytes = 16u << 20;  ///< Append refuses bigger records (kPayloadTooLarge)
+  std::vector<std::string> consumers = {""};   ///< names of [a-z0-9_-]; "" is the unnamed default
 };
 
 /// A position in the spool: before the record numbered `sequence`, at `offset` of segment `segment`.
@@ -76,12 +82,16 @@ class Spool {
   /// Up to `max_records` durable records from `from` (and about `max_bytes`; at least one record).
   /// `from` must not be before the acked cursor. One consumer thread at a time.
   SpoolBatch ReadBatch(const SpoolCursor& from, std::size_t max_records, std::size_t max_bytes = 4u << 20) const;
-  /// Marks everything before `upto` consumed: persists it and deletes fully consumed segments.
-  void Ack(const SpoolCursor& upto);
-  /// The last acked cursor (where a consumer starts after a restart).
-  SpoolCursor AckedCursor() const;
+  /// Marks everything before `upto` consumed by `consumer`: persists it and deletes the segments
+  /// every consumer has consumed. Throws kInternal for a consumer not in SpoolOptions::consumers.
+  void Ack(const SpoolCursor& upto, std::string_view consumer = {});
+  /// The consumer's last acked cursor (where it starts after a restart).
+  SpoolCursor AckedCursor(std::string_view consumer = {}) const;
+  /// The durable sequence number: a consumer whose acked cursor's sequence reaches the value read
+  /// at some moment has consumed every record that was durable at that moment.
+  std::uint64_t DurableSequence() const;
 
-  SpoolStats Stats() const;
+  SpoolStats Stats(std::string_view consumer = {}) const;
   const SpoolRecovery& recovery() const { return recovery_; }
   const std::filesystem::path& dir() const { return dir_; }
 
@@ -97,8 +107,12 @@ class Spool {
   void WriteFrame(const std::vector<std::uint8_t>& frame, storage::SyncSet& sync);
   void RollOver(storage::SyncSet& sync);  // needs mutex_
   void OnFrameDone(std::uint64_t segment, std::uint64_t end, bool durable);
-  SpoolCursor Normalize(SpoolCursor cursor) const;                        // needs mutex_
-  void CheckReadable(const SpoolCursor& cursor, const char* what) const;  // needs mutex_
+  SpoolCursor Normalize(SpoolCursor cursor) const;                                                  // needs mutex_
+  void CheckReadable(const SpoolCursor& cursor, const SpoolCursor& floor, const char* what) const;  // needs mutex_
+  SpoolCursor& ConsumerCursor(std::string_view consumer);                                           // needs mutex_
+  const SpoolCursor& ConsumerCursor(std::string_view consumer) const;                               // needs mutex_
+  void RecoverConsumerCursors(const std::map<std::string, std::optional<SpoolCursor>>& saved);
+  std::filesystem::path CursorPath(std::string_view consumer) const;
   std::filesystem::path SegmentPath(std::uint64_t id) const;
 
   const std::filesystem::path dir_;
@@ -112,7 +126,8 @@ class Spool {
   storage::UniqueFd active_fd_;
   std::uint64_t total_bytes_ = 0;
   std::uint64_t durable_sequence_ = 0;  ///< sequence number after the last durable record
-  SpoolCursor acked_;
+  SpoolCursor acked_;                   ///< the oldest of the consumers' cursors: what ReadBatch may start from
+  std::map<std::string, SpoolCursor, std::less<>> consumer_cursors_;
   bool failed_ = false;
   std::mutex ack_mutex_;  ///< serialises Ack's cursor writes without holding mutex_ over an fsync
 };

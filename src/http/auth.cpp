@@ -69,6 +69,37 @@ accounts::Principal Authenticate(accounts::AccountService& accounts, const httpl
               "credentials required: Authorization: Bearer <key>, X-API-Key or session cookie");
 }
 
+std::string AuthCache::Key(const std::string& secret) const {
+  const auto hash = crypto_.Hash(secret);
+  return std::string(hash.begin(), hash.end());
+}
+
+accounts::Principal AuthCache::Authenticate(accounts::AccountService& accounts, const httplib::Request& req) {
+  const Credentials credentials = ParseCredentials(req);
+  try {
+    accounts::Principal principal = http::Authenticate(accounts, req);
+    const std::string hash = Key(credentials.secret);
+    const std::lock_guard lock(mutex_);
+    if (entries_.size() >= capacity_) entries_.clear();  // crude but bounded; refilled from the database
+    entries_[hash] = Entry{principal, std::chrono::steady_clock::now()};
+    return principal;
+  } catch (const Error& error) {
+    if (error.code() != ErrorCode::kUnavailable || credentials.kind == Credentials::Kind::kNone) {
+      if (error.code() == ErrorCode::kUnauthenticated && credentials.kind != Credentials::Kind::kNone) {
+        const std::string hash = Key(credentials.secret);
+        const std::lock_guard lock(mutex_);
+        entries_.erase(hash);
+      }
+      throw;
+    }
+    const std::string hash = Key(credentials.secret);
+    const std::lock_guard lock(mutex_);
+    const auto it = entries_.find(hash);
+    if (it == entries_.end() || std::chrono::steady_clock::now() - it->second.verified_at > max_stale_) throw;
+    return it->second.principal;
+  }
+}
+
 bool CanReadAll(const accounts::Principal& principal) {
   return principal.role == accounts::Role::kAnalyst || principal.role == accounts::Role::kAdmin;
 }

@@ -19,7 +19,10 @@ template <typename T>
 void Read(const toml::table& table, std::string_view key, std::string_view path, T& out) {
   const toml::node* node = table.get(key);
   if (node == nullptr) return;
-  if constexpr (std::is_same_v<T, std::string>) {
+  if constexpr (std::is_same_v<T, bool>) {
+    if (!node->is_boolean()) Fail("config: " + std::string(path) + " must be true or false");
+    out = *node->value<bool>();
+  } else if constexpr (std::is_same_v<T, std::string>) {
     if (!node->is_string()) Fail("config: " + std::string(path) + " must be a string");
     out = *node->value<std::string>();
   } else if constexpr (std::is_floating_point_v<T>) {
@@ -44,7 +47,7 @@ void CheckKnown(const toml::table& table, const std::vector<std::string_view>& k
 void ApplyLimits(Limits& limits, const toml::table& table, std::vector<std::string>& unknown) {
   CheckKnown(table,
              {"max_image_bytes", "read_timeout_s", "write_timeout_s", "keep_alive_timeout_s", "keep_alive_max_count",
-              "http_threads", "detect_workers", "detect_queue", "signups_per_minute"},
+              "http_threads", "detect_workers", "detect_queue", "signups_per_minute", "spool_max_mb"},
              "limits.", unknown);
   Read(table, "max_image_bytes", "limits.max_image_bytes", limits.max_image_bytes);
   Read(table, "read_timeout_s", "limits.read_timeout_s", limits.read_timeout_s);
@@ -55,6 +58,41 @@ void ApplyLimits(Limits& limits, const toml::table& table, std::vector<std::stri
   Read(table, "detect_workers", "limits.detect_workers", limits.detect_workers);
   Read(table, "detect_queue", "limits.detect_queue", limits.detect_queue);
   Read(table, "signups_per_minute", "limits.signups_per_minute", limits.signups_per_minute);
+  Read(table, "spool_max_mb", "limits.spool_max_mb", limits.spool_max_mb);
+}
+
+void ApplyBackends(Backends& backends, const toml::table& table, std::vector<std::string>& unknown) {
+  CheckKnown(table, {"database_url", "object_store_url", "search_url", "search_index_prefix"}, "backends.", unknown);
+  Read(table, "database_url", "backends.database_url", backends.database_url);
+  Read(table, "object_store_url", "backends.object_store_url", backends.object_store_url);
+  Read(table, "search_url", "backends.search_url", backends.search_url);
+  Read(table, "search_index_prefix", "backends.search_index_prefix", backends.search_index_prefix);
+}
+
+void ApplySmtp(Smtp& smtp, const toml::table& table, std::vector<std::string>& unknown) {
+  CheckKnown(table, {"url", "from", "username", "password", "starttls", "ca_file"}, "smtp.", unknown);
+  Read(table, "url", "smtp.url", smtp.url);
+  Read(table, "from", "smtp.from", smtp.from);
+  Read(table, "username", "smtp.username", smtp.username);
+  Read(table, "password", "smtp.password", smtp.password);
+  Read(table, "starttls", "smtp.starttls", smtp.starttls);
+  Read(table, "ca_file", "smtp.ca_file", smtp.ca_file);
+}
+
+void ApplyPrivacy(Privacy& privacy, const toml::table& table, std::vector<std::string>& unknown) {
+  CheckKnown(table, {"truncate_client_ip"}, "privacy.", unknown);
+  Read(table, "truncate_client_ip", "privacy.truncate_client_ip", privacy.truncate_client_ip);
+}
+
+const toml::table& SubTable(const toml::node& node, const char* name) {
+  if (!node.is_table()) Fail(std::string("config: ") + name + " must be a table");
+  return *node.as_table();
+}
+
+void Validate(const Config& config) {
+  const std::string& tls = config.smtp.starttls;
+  if (tls != "none" && tls != "try" && tls != "required") Fail("config: smtp.starttls must be none, try or required");
+  if (config.limits.spool_max_mb == 0) Fail("config: limits.spool_max_mb must be > 0");
 }
 
 std::string ReadFile(const std::string& path) {
@@ -94,11 +132,15 @@ void ApplyToml(Config& config, std::string_view toml_text, std::string_view sour
     Fail("config: " + std::string(source) + ": " + std::string(e.description()));
   }
   std::vector<std::string> unknown;
-  CheckKnown(table, {"listen", "data_dir", "models_dir", "pepper_file", "model", "limits"}, "", unknown);
-  if (const toml::node* limits = table.get("limits")) {
-    if (!limits->is_table()) Fail("config: limits must be a table");
-    ApplyLimits(config.limits, *limits->as_table(), unknown);
+  CheckKnown(table,
+             {"listen", "data_dir", "models_dir", "pepper_file", "model", "limits", "backends", "smtp", "privacy"}, "",
+             unknown);
+  if (const toml::node* node = table.get("limits")) ApplyLimits(config.limits, SubTable(*node, "limits"), unknown);
+  if (const toml::node* node = table.get("backends")) {
+    ApplyBackends(config.backends, SubTable(*node, "backends"), unknown);
   }
+  if (const toml::node* node = table.get("smtp")) ApplySmtp(config.smtp, SubTable(*node, "smtp"), unknown);
+  if (const toml::node* node = table.get("privacy")) ApplyPrivacy(config.privacy, SubTable(*node, "privacy"), unknown);
   if (!unknown.empty()) {
     std::string names;
     for (const std::string& name : unknown) names += (names.empty() ? "" : ", ") + name;
@@ -113,15 +155,42 @@ void ApplyToml(Config& config, std::string_view toml_text, std::string_view sour
   Read(table, "model", "model", config.default_model);
 }
 
+void ApplyEnvironment(Config& config, const EnvLookup& env) {
+  if (const auto listen = env("FACELOOP_LISTEN")) ParseListen(*listen, config.host, config.port);
+  const std::pair<const char*, std::string*> strings[] = {
+      {"FACELOOP_DATA_DIR", &config.data_dir},
+      {"FACELOOP_MODELS_DIR", &config.models_dir},
+      {"FACELOOP_PEPPER_FILE", &config.pepper_file},
+      {"FACELOOP_MODEL", &config.default_model},
+      {"FACELOOP_DATABASE_URL", &config.backends.database_url},
+      {"FACELOOP_OBJECT_STORE_URL", &config.backends.object_store_url},
+      {"FACELOOP_SEARCH_URL", &config.backends.search_url},
+      {"FACELOOP_SEARCH_INDEX_PREFIX", &config.backends.search_index_prefix},
+      {"FACELOOP_SMTP_URL", &config.smtp.url},
+      {"FACELOOP_SMTP_FROM", &config.smtp.from},
+      {"FACELOOP_SMTP_USERNAME", &config.smtp.username},
+      {"FACELOOP_SMTP_PASSWORD", &config.smtp.password},
+      {"FACELOOP_SMTP_STARTTLS", &config.smtp.starttls},
+      {"FACELOOP_SMTP_CA_FILE", &config.smtp.ca_file},
+  };
+  for (const auto& [name, field] : strings) {
+    if (const auto value = env(name)) *field = *value;
+  }
+  if (const auto value = env("FACELOOP_TRUNCATE_CLIENT_IP")) {
+    if (*value != "true" && *value != "false" && *value != "1" && *value != "0")
+      Fail("FACELOOP_TRUNCATE_CLIENT_IP must be true or false");
+    config.privacy.truncate_client_ip = *value == "true" || *value == "1";
+  }
+}
+
 Config ResolveConfig(const ConfigFlags& flags, const EnvLookup& env) {
   Config config;
   if (flags.config_file) ApplyToml(config, ReadFile(*flags.config_file), *flags.config_file);
-  if (const auto listen = env("FACELOOP_LISTEN")) ParseListen(*listen, config.host, config.port);
-  if (const auto dir = env("FACELOOP_DATA_DIR")) config.data_dir = *dir;
-  if (const auto dir = env("FACELOOP_MODELS_DIR")) config.models_dir = *dir;
+  ApplyEnvironment(config, env);
   if (flags.listen) ParseListen(*flags.listen, config.host, config.port);
   if (flags.data_dir) config.data_dir = *flags.data_dir;
   if (flags.models_dir) config.models_dir = *flags.models_dir;
+  Validate(config);
   return config;
 }
 

@@ -1,6 +1,6 @@
 #pragma once
 // The service's configuration, read once at start-up. Precedence: flags > environment
-// (FACELOOP_LISTEN, FACELOOP_DATA_DIR, FACELOOP_MODELS_DIR) > TOML file (--config) > defaults.
+// (FACELOOP_*, see EnvironmentVariables in config.cpp and the README) > TOML file (--config) > defaults.
 #include <cstddef>
 #include <functional>
 #include <optional>
@@ -15,12 +15,35 @@ struct Limits {
   int write_timeout_s = 10;
   int keep_alive_timeout_s = 5;
   int keep_alive_max_count = 100;
-  int http_threads = 16;           ///< connection threads (mostly waiting on I/O or the detect pool)
-  int detect_workers = 0;          ///< 0 = number of cores
-  int detect_queue = 0;            ///< 0 = 2 × workers; a full queue answers 503
-  double signups_per_minute = 10;  ///< per client IP (token bucket, burst of the same size)
+  int http_threads = 16;            ///< connection threads (mostly waiting on I/O or the detect pool)
+  int detect_workers = 0;           ///< 0 = number of cores
+  int detect_queue = 0;             ///< 0 = 2 × workers; a full queue answers 503
+  double signups_per_minute = 10;   ///< per client IP (token bucket, burst of the same size)
+  std::size_t spool_max_mb = 1024;  ///< bound on records waiting to be shipped; full → 503
 };
 
+/// Where data goes beyond the embedded defaults. Empty = the default.
+struct Backends {
+  std::string database_url;      ///< "" = SQLite <data_dir>/faceloop.db; postgresql://user:pass@host:port/db
+  std::string object_store_url;  ///< "" = <data_dir>/objects only; s3://bucket/prefix?endpoint=...&region=...
+  std::string search_url;        ///< "" = no search index; http(s)://[user:pass@]host:port (OpenSearch/ES)
+  std::string search_index_prefix = "faceloop";
+};
+
+/// Outgoing mail (the sign-up e-mail with the API key). No url = no mail: keys are returned in
+/// the sign-up response.
+struct Smtp {
+  std::string url;  ///< smtp://host:port (STARTTLS per `starttls`) or smtps://host:port
+  std::string from = "faceloop@localhost";
+  std::string username;
+  std::string password;
+  std::string starttls = "try";  ///< none | try | required
+  std::string ca_file;           ///< extra CA bundle (self-signed test servers)
+};
+
+struct Privacy {
+  bool truncate_client_ip = false;  ///< keep only /24 (IPv4) or /48 (IPv6) of client addresses
+};
 struct Config {
   std::string data_dir = "./data";
   std::string host = "127.0.0.1";
@@ -29,6 +52,9 @@ struct Config {
   std::string pepper_file;    ///< empty: <data_dir>/pepper
   std::string default_model;  ///< empty: DetectorRegistry::DefaultName()
   Limits limits;
+  Backends backends;
+  Smtp smtp;
+  Privacy privacy;
 };
 
 /// What was given on the command line; unset fields fall through to the lower layers.
@@ -47,9 +73,12 @@ std::optional<std::string> ProcessEnv(const char* name);
 void ParseListen(std::string_view listen, std::string& host, int& port);
 
 /// Applies a TOML document to `config`. Keys: listen, data_dir, models_dir, pepper_file, model and
-/// table [limits] with the fields of Limits. Unknown keys and wrong types throw Error(kBadRequest)
-/// naming them; `source` names the file in messages.
+/// tables [limits], [backends], [smtp], [privacy] with the fields of those structs. Unknown keys and wrong types throw
+/// Error(kBadRequest) naming them; `source` names the file in messages.
 void ApplyToml(Config& config, std::string_view toml, std::string_view source);
+
+/// Applies the FACELOOP_* environment variables.
+void ApplyEnvironment(Config& config, const EnvLookup& env);
 
 /// Defaults, then the TOML file named by flags.config_file, then the environment, then the flags.
 Config ResolveConfig(const ConfigFlags& flags, const EnvLookup& env = ProcessEnv);

@@ -43,9 +43,13 @@ std::string Metrics::Render() const {
   out << "# HELP faceloop_faces_detected_total Faces returned by /v1/detect.\n"
       << "# TYPE faceloop_faces_detected_total counter\n"
       << "faceloop_faces_detected_total " << faces_.load() << "\n";
+  std::string last_family;
   for (const auto& [name, gauge] : gauges_) {
-    out << "# HELP " << name << " " << gauge.help << "\n# TYPE " << name << " gauge\n"
-        << name << " " << gauge.read() << "\n";
+    // Series of one family ("name{label=...}") share a single HELP/TYPE header.
+    const std::string family = name.substr(0, name.find('{'));
+    if (family != last_family) out << "# HELP " << family << " " << gauge.help << "\n# TYPE " << family << " gauge\n";
+    last_family = family;
+    out << name << " " << gauge.read() << "\n";
   }
   return out.str();
 }

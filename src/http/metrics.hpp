@@ -19,7 +19,8 @@ class Metrics {
 
   void RecordRequest(const std::string& route, int status, double seconds);
   void AddFaces(std::uint64_t count) { faces_ += count; }
-  /// Gauges whose values are read when scraped, e.g. {"faceloop_detect_queue_depth", fn}.
+  /// Gauges whose values are read when scraped, e.g. {"faceloop_detect_queue_depth", fn}; a name
+  /// may carry labels ("faceloop_ship_backlog_records{backend=\"search\"}").
   void AddGauge(std::string name, std::string help, std::function<double()> read);
 
   /// Prometheus text exposition format 0.0.4.

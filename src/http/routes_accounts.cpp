@@ -33,12 +33,37 @@ nlohmann::json KeyInfoJson(const accounts::KeyInfo& key) {
           {"revoked_at", key.revoked_at ? nlohmann::json(*key.revoked_at) : nlohmann::json()}};
 }
 
+mail::Message KeyMail(const accounts::SignUpResult& result) {
+  return {result.user.email, "Your faceloop API key",
+          "Welcome to faceloop.\n\nYour API key (it is shown only here; we store just a hash of it):\n\n    " +
+              result.key.secret +
+              "\n\nSend it as \"Authorization: Bearer <key>\". You can create more keys and revoke this one at "
+              "/v1/keys.\n"};
+}
+
+/// With mail configured the key goes only to the address, which proves the address is the
+/// user's; without, it is in the response. A sign-up whose mail fails is undone (503), so the
+/// address can sign up again once mail works.
 void SignUp(Services& s, const httplib::Request& req, httplib::Response& res) {
   s.signups->Acquire(ClientIp(req));
   const nlohmann::json body = JsonBody(req);
   const accounts::SignUpResult result = s.accounts->SignUp(StringField(body, "email"), StringField(body, "name"));
-  s.LogEvent(EventType::kSignup, result.user.id);
-  WriteJson(res, 201, {{"user", UserJson(result.user)}, {"api_key", NewKeyJson(result.key)}, {"delivery", "response"}});
+  nlohmann::json key = NewKeyJson(result.key);
+  std::string delivery = "response";
+  if (s.mailer) {
+    try {
+      s.mailer->Send(KeyMail(result));
+    } catch (const Error& error) {
+      s.accounts->DeleteUser(result.user.id);
+      const char* why = error.code() == ErrorCode::kBadRequest ? "address refused" : "mail server unavailable";
+      throw Error(ErrorCode::kUnavailable,
+                  std::string("could not send the sign-up e-mail (") + why + "); try again later");
+    }
+    key.erase("secret");
+    delivery = "email";
+  }
+  s.LogEvent(EventType::kSignup, result.user.id, {{"delivery", delivery}});
+  WriteJson(res, 201, {{"user", UserJson(result.user)}, {"api_key", key}, {"delivery", delivery}});
 }
 
 void Login(Services& s, const httplib::Request& req, httplib::Response& res) {
@@ -74,8 +99,12 @@ void Logout(Services& s, const httplib::Request& req, httplib::Response& res) {
 /// Deletes the account first, so its keys and sessions stop working at once, then the stored
 /// images and request records it owned.
 void DeleteMe(Services& s, const httplib::Request& req, httplib::Response& res) {
-  const accounts::Principal principal = Authenticate(*s.accounts, req);
+  const accounts::Principal principal = s.auth_cache->Authenticate(*s.accounts, req);
   s.accounts->DeleteUser(principal.user_id);
+  // Records still in the spool would otherwise reach the database (and images the remote store)
+  // after the purge; once the user row is gone the shippers drop them instead.
+  s.WaitForDatabase();
+  s.WaitForRemoteStore();
   const auto rows =
       s.db->Query("SELECT image_key FROM requests WHERE user_id = ? AND image_key IS NOT NULL", {principal.user_id});
   for (const db::Row& row : rows) s.store->Delete(row.Get<std::string>(0));
@@ -86,21 +115,21 @@ void DeleteMe(Services& s, const httplib::Request& req, httplib::Response& res) 
 }
 
 void ListKeys(Services& s, const httplib::Request& req, httplib::Response& res) {
-  const accounts::Principal principal = Authenticate(*s.accounts, req);
+  const accounts::Principal principal = s.auth_cache->Authenticate(*s.accounts, req);
   nlohmann::json keys = nlohmann::json::array();
   for (const accounts::KeyInfo& key : s.accounts->ListKeys(principal.user_id)) keys.push_back(KeyInfoJson(key));
   WriteJson(res, 200, {{"keys", keys}});
 }
 
 void CreateKey(Services& s, const httplib::Request& req, httplib::Response& res) {
-  const accounts::Principal principal = Authenticate(*s.accounts, req);
+  const accounts::Principal principal = s.auth_cache->Authenticate(*s.accounts, req);
   const accounts::NewKey key = s.accounts->CreateKey(principal.user_id, StringField(JsonBody(req), "name"));
   s.LogEvent(EventType::kKeyCreated, principal.user_id, {{"key_id", key.id}});
   WriteJson(res, 201, NewKeyJson(key));
 }
 
 void RevokeKey(Services& s, const httplib::Request& req, httplib::Response& res) {
-  const accounts::Principal principal = Authenticate(*s.accounts, req);
+  const accounts::Principal principal = s.auth_cache->Authenticate(*s.accounts, req);
   const std::string key_id = req.matches[1];
   s.accounts->RevokeKey(principal.user_id, key_id);
   s.LogEvent(EventType::kKeyRevoked, principal.user_id, {{"key_id", key_id}});
@@ -132,7 +161,7 @@ void RegisterAccountRoutes(httplib::Server& server, Services& s) {
   server.Post("/v1/sessions", Guarded(m, "POST /v1/sessions", bind(Login)));
   server.Delete("/v1/sessions/current", Guarded(m, "DELETE /v1/sessions/current", bind(Logout)));
   server.Get("/v1/me", Guarded(m, "GET /v1/me", [&s](const httplib::Request& req, httplib::Response& res) {
-               WriteJson(res, 200, UserJson(s.accounts->GetUser(Authenticate(*s.accounts, req).user_id)));
+               WriteJson(res, 200, UserJson(s.accounts->GetUser(s.auth_cache->Authenticate(*s.accounts, req).user_id)));
              }));
   server.Delete("/v1/me", Guarded(m, "DELETE /v1/me", bind(DeleteMe)));
   server.Get("/v1/keys", Guarded(m, "GET /v1/keys", bind(ListKeys)));

@@ -1,6 +1,6 @@
-// POST /v1/detect. Before answering, the input image (object store, group commit) and the request
-// record (SQLite, synchronous=FULL) are durable, so every answered request_id can be looked up
-// after a crash.
+// POST /v1/detect. Before answering, the input image (local object store) and the request record
+// (the spool) are durable, both group-committed, so every answered request_id reaches the backends
+// even after a crash.
 #include <algorithm>
 #include <charconv>
 #include <chrono>
@@ -10,6 +10,7 @@
 #include "common/error.hpp"
 #include "db/timestamp.hpp"
 #include "detect/pipeline.hpp"
+#include "events/records.hpp"
 #include "http/auth.hpp"
 #include "http/problem.hpp"
 #include "http/routes.hpp"
@@ -91,11 +92,26 @@ struct Outcome {
   detect::ModelInfo model;
 };
 
-void StoreRecord(Services& s, const std::string& id, const accounts::Principal& who, const httplib::Request& req,
-                 std::chrono::system_clock::time_point received, const DetectParams& params, const Outcome& outcome,
-                 const std::string& image_key, std::size_t image_bytes) {
+/// The analytics record of one request (docs/records.md); `outcome` is null for a failed request.
+nlohmann::json RequestDoc(const std::string& id, const accounts::Principal& who, const httplib::Request& req,
+                          std::chrono::system_clock::time_point received, const DetectParams& params) {
+  return {{"request_id", id},
+          {"received_at", db::FormatTimestamp(received)},
+          {"user_id", who.user_id},
+          {"key_id", who.key_id.empty() ? nlohmann::json(nullptr) : nlohmann::json(who.key_id)},
+          {"client_ip", ClientIp(req)},
+          {"user_agent", req.get_header_value("User-Agent")},
+          {"model_name", params.model},
+          {"min_confidence", params.options.min_confidence},
+          {"tiling", params.options.multiscale}};
+}
+
+void AddOutcome(nlohmann::json& doc, const Outcome& outcome, const std::string& image_key, std::size_t image_bytes) {
   const auto& faces = outcome.result.faces;
-  db::Value conf_min = nullptr, conf_mean = nullptr, conf_max = nullptr;
+  doc["status"] = 200;
+  doc["model_name"] = outcome.model.name;
+  doc["model_version"] = outcome.model.version;
+  doc["face_count"] = faces.size();
   if (!faces.empty()) {
     double lo = 1, hi = 0, sum = 0;
     for (const detect::Face& face : faces) {
@@ -103,57 +119,65 @@ void StoreRecord(Services& s, const std::string& id, const accounts::Principal& 
       hi = std::max<double>(hi, face.confidence);
       sum += face.confidence;
     }
-    conf_min = lo, conf_max = hi, conf_mean = sum / static_cast<double>(faces.size());
+    doc["confidence_min"] = lo;
+    doc["confidence_mean"] = sum / static_cast<double>(faces.size());
+    doc["confidence_max"] = hi;
   }
   const detect::Timings& t = outcome.result.timing;
-  s.db->Execute(
-      "INSERT INTO requests (id, user_id, key_id, received_at, client_ip, user_agent, status, model_name, "
-      "model_version, min_confidence, face_count, confidence_min, confidence_mean, confidence_max, decode_ms, "
-      "inference_ms, total_ms, image_key, image_bytes, metadata_json, output_json) "
-      "VALUES (?, ?, ?, ?, ?, ?, 200, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-      {id,
-       who.user_id,
-       who.key_id.empty() ? db::Value(nullptr) : db::Value(who.key_id),
-       db::FormatTimestamp(received),
-       ClientIp(req),
-       req.get_header_value("User-Agent"),
-       outcome.model.name,
-       outcome.model.version,
-       static_cast<double>(params.options.min_confidence),
-       static_cast<std::int64_t>(faces.size()),
-       conf_min,
-       conf_mean,
-       conf_max,
-       t.decode_ms,
-       t.inference_ms,
-       t.total_ms,
-       image_key,
-       static_cast<std::int64_t>(image_bytes),
-       nlohmann::json(outcome.result.metadata).dump(),
-       nlohmann::json{{"faces", FacesJson(faces)}}.dump()});
+  doc["decode_ms"] = t.decode_ms;
+  doc["inference_ms"] = t.inference_ms;
+  doc["total_ms"] = t.total_ms;
+  doc["image_key"] = image_key;
+  doc["image_bytes"] = image_bytes;
+  doc["image"] = outcome.result.metadata;
+  doc["faces"] = FacesJson(faces);
+}
+
+/// Failed requests are analytics too (which inputs break the decoder, who hits limits). Best
+/// effort: the client gets its 4xx whether or not the record could be spooled.
+void SpoolFailure(Services& s, nlohmann::json doc, const Error& error) {
+  doc["status"] = static_cast<int>(HttpStatus(error.code()));
+  doc["error_type"] = std::string(TypeSlug(error.code()));
+  try {
+    s.SpoolRecord(events::ToSpoolRecord(events::RequestRecord{std::move(doc)}));
+  } catch (const Error&) {
+    // The spool is full or failing: the 4xx stands; /metrics and /readyz show the spool's state.
+  }
 }
 
 void Detect(Services& s, const httplib::Request& req, httplib::Response& res) {
   const auto received = std::chrono::system_clock::now();
-  const accounts::Principal who = Authenticate(*s.accounts, req);
-  const DetectParams params = ParseParams(s, req);
-  std::string part;
-  const std::string_view bytes = ImageBytes(req, part);
-  const std::span<const std::uint8_t> data(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size());
-  detect::DecodeLimits limits;
-  limits.max_bytes = s.config.limits.max_image_bytes;
-
-  Outcome outcome;
-  s.pool->Run(params.model, [&](detect::IDetector& detector) {
-    outcome.result = detect::RunDetection(detector, data, params.options, limits);
-    outcome.model = detector.info();
-  });
-
+  const accounts::Principal who = s.auth_cache->Authenticate(*s.accounts, req);
   const std::string id = s.crypto->NewTimeOrderedId(received);
+  DetectParams params{s.default_model, {}};
+  nlohmann::json doc;
+  Outcome outcome;
+  std::string part;
+  std::span<const std::uint8_t> data;
+  try {
+    params = ParseParams(s, req);
+    doc = RequestDoc(id, who, req, received, params);
+    const std::string_view bytes = ImageBytes(req, part);
+    data = {reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()};
+    detect::DecodeLimits limits;
+    limits.max_bytes = s.config.limits.max_image_bytes;
+    s.pool->Run(params.model, [&](detect::IDetector& detector) {
+      outcome.result = detect::RunDetection(detector, data, params.options, limits);
+      outcome.model = detector.info();
+    });
+  } catch (const Error& error) {
+    if (error.code() != ErrorCode::kUnavailable && error.code() != ErrorCode::kInternal) {
+      SpoolFailure(s, doc.is_null() ? RequestDoc(id, who, req, received, params) : std::move(doc), error);
+    }
+    throw;
+  }
+
+  // Durable before the 200: the image in the local store, then the record in the spool (each
+  // group-committed). The backends get both later, from the spool, whatever happens to us now.
   const std::string key = storage::InputKey(id, received, outcome.result.metadata.format);
-  s.store->Put(key, data);
-  StoreRecord(s, id, who, req, received, params, outcome, key, bytes.size());
-  s.LogEvent(events::EventType::kDetect, who.user_id, {{"request_id", id}, {"faces", outcome.result.faces.size()}});
+  s.local_store->Put(key, data);
+  AddOutcome(doc, outcome, key, data.size());
+  s.SpoolRecord(events::ToSpoolRecord(events::RequestRecord{std::move(doc)}));
   s.metrics.AddFaces(outcome.result.faces.size());
 
   const detect::DetectionResult& r = outcome.result;

@@ -100,8 +100,9 @@ void AddFilters(const accounts::Principal& who, const httplib::Request& req, std
 }
 
 void List(Services& s, const httplib::Request& req, httplib::Response& res) {
-  const accounts::Principal who = Authenticate(*s.accounts, req);
+  const accounts::Principal who = s.auth_cache->Authenticate(*s.accounts, req);
   const int limit = LimitParam(req);
+  s.WaitForDatabase();  // the client's own detects, answered a moment ago, are in the history
   std::string where;
   db::Params params;
   AddFilters(who, req, where, params);
@@ -118,6 +119,7 @@ void List(Services& s, const httplib::Request& req, httplib::Response& res) {
 
 /// The record `id` if the principal may see it; kNotFound otherwise.
 db::Row FindVisible(Services& s, const accounts::Principal& who, const std::string& id) {
+  s.WaitForDatabase();
   auto row = s.db->QueryOne(std::string("SELECT ") + kColumns + " FROM requests WHERE id = ? LIMIT 1", {id});
   if (!row || (!CanReadAll(who) && row->Get<std::optional<std::string>>(1) != who.user_id)) {
     throw Error(ErrorCode::kNotFound, "no such request");
@@ -126,7 +128,7 @@ db::Row FindVisible(Services& s, const accounts::Principal& who, const std::stri
 }
 
 void Image(Services& s, const httplib::Request& req, httplib::Response& res) {
-  const db::Row row = FindVisible(s, Authenticate(*s.accounts, req), req.matches[1]);
+  const db::Row row = FindVisible(s, s.auth_cache->Authenticate(*s.accounts, req), req.matches[1]);
   const auto key = row.Get<std::optional<std::string>>(17);
   const auto bytes = key ? s.store->Get(*key) : std::nullopt;
   if (!bytes) throw Error(ErrorCode::kNotFound, "the image of this request is no longer stored");
@@ -141,7 +143,9 @@ void RegisterRequestRoutes(httplib::Server& server, Services& s) {
   server.Get("/v1/requests", Guarded(m, "GET /v1/requests", [&s](const auto& req, auto& res) { List(s, req, res); }));
   server.Get(R"(/v1/requests/([A-Za-z0-9]+))",
              Guarded(m, "GET /v1/requests/{id}", [&s](const httplib::Request& req, httplib::Response& res) {
-               WriteJson(res, 200, RecordJson(FindVisible(s, Authenticate(*s.accounts, req), req.matches[1]), true));
+               WriteJson(
+                   res, 200,
+                   RecordJson(FindVisible(s, s.auth_cache->Authenticate(*s.accounts, req), req.matches[1]), true));
              }));
   server.Get(R"(/v1/requests/([A-Za-z0-9]+)/image)",
              Guarded(m, "GET /v1/requests/{id}/image", [&s](const auto& req, auto& res) { Image(s, req, res); }));

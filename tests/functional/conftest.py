@@ -1,9 +1,20 @@
-"""Functional tests: drive the real `faceloop serve` binary over HTTP (Python stdlib + pytest)."""
+"""Functional tests: drive the real `faceloop serve` binary over HTTP (Python stdlib + pytest).
+
+`--backends embedded` (default) runs each server on SQLite and its local objects folder.
+`--backends production` runs the same tests with every production backend on: a fresh PostgreSQL
+database, an S3 prefix, an OpenSearch index prefix and SMTP delivery of sign-up keys, on the
+servers named by the FACELOOP_TEST_* variables (tests/servers/all.sh).
+"""
+import email
+import glob
 import json
 import os
+import re
 import shutil
 import subprocess
+import time
 import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
 
@@ -15,21 +26,130 @@ ASTRONAUT = "/usr/lib/python3/dist-packages/skimage/data/astronaut.png"
 def pytest_addoption(parser):
     parser.addoption("--faceloop", default=os.environ.get("FACELOOP_BIN", "build/faceloop"),
                      help="path of the faceloop executable")
+    parser.addoption("--backends", default="embedded", choices=["embedded", "production"],
+                     help="embedded defaults, or PostgreSQL + S3 + OpenSearch + SMTP")
+
+
+def require_env(name):
+    value = os.environ.get(name)
+    if not value:
+        if os.environ.get("FACELOOP_REQUIRE_SERVERS") == "1":
+            pytest.fail(f"{name} is not set")
+        pytest.skip(f"{name} is not set (tests/servers/all.sh starts the servers)")
+    return value
+
+
+class Backends:
+    """One test's share of the production servers: its own database, S3 prefix and index prefix."""
+
+    def __init__(self):
+        self.admin_url = require_env("FACELOOP_TEST_DATABASE_URL")
+        s3 = urllib.parse.urlsplit(require_env("FACELOOP_TEST_S3_URL"))
+        self.search_url = require_env("FACELOOP_TEST_SEARCH_URL")
+        self.smtp_url = require_env("FACELOOP_TEST_SMTP_URL")
+        self.maildir = require_env("FACELOOP_TEST_SMTP_MAILDIR")
+        tag = "t" + uuid.uuid4().hex[:12]
+        self.database = "faceloop_" + tag
+        subprocess.run(["psql", "-q", self.admin_url, "-c", f"CREATE DATABASE {self.database}"], check=True)
+        self.database_url = self.admin_url.rsplit("/", 1)[0] + "/" + self.database
+        query = dict(urllib.parse.parse_qsl(s3.query))
+        self.s3_endpoint, self.s3_region = query["endpoint"], query.get("region", "us-east-1")
+        self.bucket, self.s3_prefix = s3.netloc, tag
+        self.object_store_url = f"s3://{self.bucket}/{self.s3_prefix}?{s3.query}"
+        self.index_prefix = tag
+
+    def env(self):
+        return {
+            "FACELOOP_DATABASE_URL": self.database_url,
+            "FACELOOP_OBJECT_STORE_URL": self.object_store_url,
+            "FACELOOP_SEARCH_URL": self.search_url,
+            "FACELOOP_SEARCH_INDEX_PREFIX": self.index_prefix,
+            "FACELOOP_SMTP_URL": self.smtp_url,
+            "FACELOOP_SMTP_FROM": "keys@faceloop.test",
+        }
+
+    def s3_keys(self):
+        """Keys under this test's S3 prefix (curl's own SigV4 signing, not the code under test)."""
+        # curl 7.88 signs the query as given (so it must be encoded and sorted already) and sends no
+        # payload hash, which S3 requires: the hash of the empty body.
+        url = f"{self.s3_endpoint}/{self.bucket}?list-type=2&prefix={self.s3_prefix}%2F"
+        empty_sha256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        out = subprocess.run(
+            ["curl", "-sf", "-H", f"x-amz-content-sha256: {empty_sha256}", "--aws-sigv4",
+             f"aws:amz:{self.s3_region}:s3", "--user",
+             os.environ["AWS_ACCESS_KEY_ID"] + ":" + os.environ["AWS_SECRET_ACCESS_KEY"], url],
+            capture_output=True, text=True)
+        if out.returncode != 0:
+            return []  # the bucket is created on the first upload
+        return re.findall(r"<Key>([^<]+)</Key>", out.stdout)
+
+    def search_count(self, family, query):
+        body = json.dumps({"query": query}).encode()
+        req = urllib.request.Request(f"{self.search_url}/{self.index_prefix}-{family}-*/_count", data=body,
+                                     headers={"Content-Type": "application/json"}, method="POST")
+        try:
+            with urllib.request.urlopen(req, timeout=30) as resp:
+                return json.loads(resp.read())["count"]
+        except urllib.error.HTTPError as err:
+            if err.code == 404:
+                return 0
+            raise
+
+    def key_mailed_to(self, address, timeout=10):
+        """The API key from the sign-up mail delivered to `address`."""
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            for path in glob.glob(os.path.join(self.maildir, "*.eml")):
+                with open(path, "rb") as f:
+                    message = email.message_from_bytes(f.read())
+                if message["To"] == address:
+                    text = message.get_payload(decode=True).decode()
+                    return re.search(r"fl_[A-Za-z0-9_-]+", text).group(0)
+            time.sleep(0.1)
+        raise AssertionError(f"no sign-up mail for {address}")
+
+    def drop(self):
+        subprocess.run(["psql", "-q", self.admin_url, "-c", f"DROP DATABASE IF EXISTS {self.database} WITH (FORCE)"],
+                       check=False, capture_output=True)
+
+
+def wait_until(predicate, timeout=30, interval=0.1):
+    deadline = time.time() + timeout
+    while True:
+        value = predicate()
+        if value or time.time() > deadline:
+            return value
+        time.sleep(interval)
 
 
 class Server:
     """One `faceloop serve` process on an ephemeral port with its own data folder."""
 
-    def __init__(self, binary, data_dir):
+    def __init__(self, binary, data_dir, backends=None, env=None):
         self.binary = binary
         self.data_dir = str(data_dir)
+        self.backends = backends
+        self.extra_env = env or {}
         self.proc = None
         self.base = None
 
+    def env(self):
+        env = dict(os.environ)
+        if self.backends:
+            env.update(self.backends.env())
+        env.update(self.extra_env)
+        return env
+
+    def cli(self, *args):
+        """Runs `faceloop ARGS --data-dir DIR` against this server's data and backends; its stdout."""
+        return subprocess.run([self.binary, *args, "--data-dir", self.data_dir], check=True, capture_output=True,
+                              text=True, env=self.env()).stdout
+
     def start(self):
+        env = self.env()
         self.proc = subprocess.Popen(
             [self.binary, "serve", "--listen", "127.0.0.1:0", "--data-dir", self.data_dir],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
         line = self.proc.stdout.readline()
         assert line.startswith("listening on http://"), f"unexpected first line: {line!r}"
         self.base = line.split("listening on ", 1)[1].strip()
@@ -69,23 +189,44 @@ class Server:
         return status, (json.loads(data) if data else None)
 
     def sign_up(self):
-        status, body = self.json("POST", "/v1/users", {"email": f"{uuid.uuid4().hex}@example.com"})
+        address = f"{uuid.uuid4().hex}@example.com"
+        status, body = self.json("POST", "/v1/users", {"email": address})
         assert status == 201, body
+        if self.backends:
+            assert body["delivery"] == "email" and "secret" not in body["api_key"], body
+            return self.backends.key_mailed_to(address), body["user"]
+        assert body["delivery"] == "response"
         return body["api_key"]["secret"], body["user"]
+
+    def stored_objects(self):
+        """Every stored input image: the local folder, plus the S3 prefix with production backends."""
+        local = [os.path.join(d, f) for d, _, fs in os.walk(os.path.join(self.data_dir, "objects")) for f in fs]
+        return local + (self.backends.s3_keys() if self.backends else [])
 
     def detect(self, key, data, content_type="image/png", query=""):
         return self.request("POST", "/v1/detect" + query, data, {"Content-Type": content_type}, key)
 
 
 @pytest.fixture
-def make_server(request, tmp_path):
+def backends(request):
+    """This test's production backends, or None on the embedded defaults."""
+    if request.config.getoption("--backends") != "production":
+        yield None
+        return
+    shared = Backends()
+    yield shared
+    shared.drop()
+
+
+@pytest.fixture
+def make_server(request, tmp_path, backends):
     binary = request.config.getoption("--faceloop")
     if not os.path.exists(binary):
         pytest.skip(f"{binary} not built")
     servers = []
 
-    def make(data_dir=None):
-        server = Server(binary, data_dir or tmp_path / "data").start()
+    def make(data_dir=None, env=None):
+        server = Server(binary, data_dir or tmp_path / "data", backends, env).start()
         servers.append(server)
         return server
 

@@ -1,6 +1,5 @@
 """One user cannot see another's records, images or keys."""
 import json
-import subprocess
 
 
 def test_users_cannot_read_each_others_data(server, astronaut):
@@ -40,8 +39,7 @@ def test_analyst_reads_everyones_records_and_pages(server, astronaut):
         assert status == 200
         ids.append(json.loads(body)["request_id"])
     # `faceloop users create` works on the live data folder (SQLite WAL, shared pepper).
-    out = subprocess.run([server.binary, "users", "create", "--email", "analyst@example.com", "--role", "analyst",
-                          "--data-dir", server.data_dir], check=True, capture_output=True, text=True).stdout
+    out = server.cli("users", "create", "--email", "analyst@example.com", "--role", "analyst")
     analyst_key = out.split("api key (shown once): ", 1)[1].strip()
 
     status, record = server.json("GET", f"/v1/requests/{ids[0]}", key=analyst_key)

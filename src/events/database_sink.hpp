@@ -1,0 +1,25 @@
+#pragma once
+// Ships spooled records into the analytics tables of the database (SQLite or PostgreSQL): one
+// transaction per batch, `ON CONFLICT DO NOTHING` on the record ids, so a batch retried after a
+// crash or a failed commit inserts nothing twice.
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "db/database.hpp"
+#include "events/records.hpp"
+
+namespace faceloop::events {
+
+/// The "detect" usage event every request record implies (same id as the request).
+Event DetectEvent(const RequestRecord& request);
+
+/// Inserts the batch; returns the number of records refused for good (unreadable ones). A request
+/// record whose user no longer exists (the account was deleted while it waited) is dropped, not
+/// inserted: it counts as delivered, and `on_dropped` gets its image key to delete the image too.
+/// Throws when the batch must be retried.
+std::size_t DeliverToDatabase(db::IDatabase& database, const std::vector<std::string>& records,
+                              const std::function<void(const std::string& image_key)>& on_dropped = {});
+
+}  // namespace faceloop::events

@@ -1,0 +1,53 @@
+#include "events/search_delivery.hpp"
+
+#include <iostream>
+
+#include "common/error.hpp"
+#include "events/database_sink.hpp"
+#include "events/records.hpp"
+
+namespace faceloop::events {
+namespace {
+
+search::Document EventDocument(const Event& event) {
+  return search::Document{"events",
+                          event.id,
+                          event.occurred_at,
+                          {{"event_id", event.id},
+                           {"type", ToString(event.type)},
+                           {"user_id", event.user_id.empty() ? nlohmann::json(nullptr) : nlohmann::json(event.user_id)},
+                           {"occurred_at", FormatTimestamp(event.occurred_at)},
+                           {"data", event.data}}};
+}
+
+}  // namespace
+
+std::size_t DeliverToSearch(search::ISearchSink& sink, const std::vector<std::string>& records) {
+  std::vector<search::Document> documents;
+  std::size_t unreadable = 0;
+  for (const std::string& text : records) {
+    Record record;
+    try {
+      record = ParseSpoolRecord(text);
+    } catch (const Error& e) {
+      ++unreadable;
+      std::cerr << "faceloop: dropping unreadable spool record: " << e.what() << "\n";
+      continue;
+    }
+    if (const auto* request = std::get_if<RequestRecord>(&record)) {
+      const auto time = ParseTimestamp(request->doc.value("received_at", ""));
+      documents.push_back(search::Document{"requests", request->id(), time, request->doc});
+      documents.push_back(EventDocument(DetectEvent(*request)));
+    } else {
+      documents.push_back(EventDocument(std::get<Event>(record)));
+    }
+  }
+  if (documents.empty()) return unreadable;
+  const search::BulkResult result = sink.Index(documents);
+  for (const std::string& id : result.rejected_ids) {
+    std::cerr << "faceloop: search index refused document " << id << "\n";
+  }
+  return unreadable + result.rejected_ids.size();
+}
+
+}  // namespace faceloop::events

@@ -1,0 +1,117 @@
+#include "events/shipper.hpp"
+
+#include <algorithm>
+#include <iostream>
+#include <random>
+
+namespace faceloop::events {
+
+Shipper::Shipper(Spool& spool, std::string consumer, DeliverFn deliver, ShipperOptions options)
+    : spool_(spool),
+      consumer_(std::move(consumer)),
+      deliver_(std::move(deliver)),
+      options_(options),
+      acked_sequence_(spool.AckedCursor(consumer_).sequence),
+      thread_([this] { Run(); }) {}
+
+Shipper::~Shipper() {
+  {
+    const std::lock_guard lock(mutex_);
+    stop_ = true;
+  }
+  wake_.notify_all();
+  thread_.join();
+}
+
+void Shipper::Notify() {
+  {
+    const std::lock_guard lock(mutex_);
+    notified_ = true;
+  }
+  wake_.notify_one();
+}
+
+bool Shipper::WaitCaughtUp(std::chrono::milliseconds timeout) {
+  const std::uint64_t target = spool_.DurableSequence();
+  Notify();
+  std::unique_lock lock(mutex_);
+  return progress_.wait_for(lock, timeout, [&] { return acked_sequence_ >= target || stop_; }) &&
+         acked_sequence_ >= target;
+}
+
+ShipperStats Shipper::Stats() const {
+  ShipperStats stats;
+  {
+    const std::lock_guard lock(mutex_);
+    stats = stats_;
+  }
+  stats.spool = spool_.Stats(consumer_);
+  return stats;
+}
+
+void Shipper::Run() {
+  std::chrono::milliseconds backoff = options_.min_backoff;
+  std::minstd_rand jitter(std::random_device{}());
+  for (;;) {
+    {
+      const std::lock_guard lock(mutex_);
+      if (stop_) return;
+    }
+    try {
+      if (ShipOnce()) {
+        backoff = options_.min_backoff;
+        continue;
+      }
+      std::unique_lock lock(mutex_);
+      wake_.wait_for(lock, options_.idle_poll, [&] { return stop_ || notified_; });
+      notified_ = false;
+    } catch (const std::exception& e) {
+      {
+        const std::lock_guard lock(mutex_);
+        if (stats_.healthy || stats_.last_error != e.what()) {
+          // Once per change of state, not per retry: a backend down for minutes must not flood the log.
+          std::cerr << "faceloop: shipping to " << consumer_ << " failed, retrying: " << e.what() << "\n";
+        }
+        ++stats_.failed_attempts;
+        stats_.healthy = false;
+        stats_.last_error = e.what();
+      }
+      // Full jitter keeps several processes from retrying a recovering backend in lockstep.
+      const auto delay = std::chrono::milliseconds(
+          std::uniform_int_distribution<std::int64_t>(backoff.count() / 2, backoff.count())(jitter));
+      Backoff(delay);
+      backoff = std::min(options_.max_backoff, backoff * 2);
+    }
+  }
+}
+
+bool Shipper::ShipOnce() {
+  const SpoolCursor from = spool_.AckedCursor(consumer_);
+  SpoolBatch batch = spool_.ReadBatch(from, options_.batch_records, options_.batch_bytes);
+  if (batch.records.empty()) {
+    const std::lock_guard lock(mutex_);
+    acked_sequence_ = std::max(acked_sequence_, from.sequence);
+    progress_.notify_all();
+    return false;
+  }
+  const std::size_t rejected = deliver_(batch.records);
+  spool_.Ack(batch.next, consumer_);
+  {
+    const std::lock_guard lock(mutex_);
+    if (!stats_.healthy) std::cerr << "faceloop: shipping to " << consumer_ << " recovered\n";
+    stats_.shipped_records += batch.records.size() - std::min(rejected, batch.records.size());
+    stats_.rejected_records += rejected;
+    stats_.healthy = true;
+    stats_.last_error.clear();
+    acked_sequence_ = batch.next.sequence;
+  }
+  progress_.notify_all();
+  return true;
+}
+
+void Shipper::Backoff(std::chrono::milliseconds delay) {
+  std::unique_lock lock(mutex_);
+  wake_.wait_for(lock, delay, [&] { return stop_; });
+}
+
+}  // namespace faceloop::events

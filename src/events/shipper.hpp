@@ -1,0 +1,77 @@
+#pragma once
+// Moves records from the spool to one backend (a database, a search index, an object store): one
+// thread per backend, each with its own spool consumer cursor, so a backend that is down delays
+// only its own records. Delivery is at-least-once: a batch is acked only after `deliver` returned,
+// and a failed batch is retried whole with exponential backoff, so `deliver` must be idempotent
+// (the records carry ids that the backends use as keys).
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "events/spool.hpp"
+
+namespace faceloop::events {
+
+struct ShipperOptions {
+  std::size_t batch_records = 500;
+  std::size_t batch_bytes = 4u << 20;
+  std::chrono::milliseconds idle_poll{200};  ///< how often an idle shipper looks without a Notify
+  std::chrono::milliseconds min_backoff{100};
+  std::chrono::milliseconds max_backoff{10'000};
+};
+
+/// Counters for /metrics and /readyz.
+struct ShipperStats {
+  std::uint64_t shipped_records = 0;
+  std::uint64_t rejected_records = 0;  ///< refused for good by the backend (counted, not retried)
+  std::uint64_t failed_attempts = 0;   ///< batches that failed and were retried
+  bool healthy = true;                 ///< false from a failed attempt until the next success
+  std::string last_error;
+  SpoolStats spool;  ///< this consumer's backlog
+};
+
+/// Ships `records` to the backend; returns how many of them the backend refused for good. Throws
+/// (anything) when the batch must be retried.
+using DeliverFn = std::function<std::size_t(const std::vector<std::string>& records)>;
+
+class Shipper {
+ public:
+  /// Starts the thread. `consumer` must be one of the spool's consumers; `spool` must outlive this.
+  Shipper(Spool& spool, std::string consumer, DeliverFn deliver, ShipperOptions options = {});
+  ~Shipper();
+  Shipper(const Shipper&) = delete;
+  Shipper& operator=(const Shipper&) = delete;
+
+  /// Wakes the thread: something was appended.
+  void Notify();
+  /// Waits until every record durable at the time of the call has been shipped; false on timeout.
+  bool WaitCaughtUp(std::chrono::milliseconds timeout);
+  ShipperStats Stats() const;
+  const std::string& consumer() const { return consumer_; }
+
+ private:
+  void Run();
+  bool ShipOnce();  // false when there was nothing to ship
+  void Backoff(std::chrono::milliseconds delay);
+
+  Spool& spool_;
+  const std::string consumer_;
+  const DeliverFn deliver_;
+  const ShipperOptions options_;
+
+  mutable std::mutex mutex_;
+  std::condition_variable wake_;      ///< the thread waits here (Notify, stop)
+  std::condition_variable progress_;  ///< WaitCaughtUp waits here
+  bool stop_ = false;
+  bool notified_ = false;
+  std::uint64_t acked_sequence_ = 0;
+  ShipperStats stats_;
+  std::thread thread_;  // last: starts after every member above is ready
+};
+
+}  // namespace faceloop::events

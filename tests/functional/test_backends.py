@@ -1,0 +1,139 @@
+"""Production backends end to end: records and images reach PostgreSQL, S3 and OpenSearch exactly
+once, also across outages of each server and across several service processes.
+
+Runs with `--backends production` only (ctest's functional_production); the servers come from
+tests/servers/all.sh. FACELOOP_FAULT_SECONDS (default 60) is how long each outage lasts.
+"""
+import json
+import os
+import subprocess
+import threading
+import time
+
+import pytest
+
+from conftest import wait_until
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ALL_SH = os.path.join(HERE, "..", "servers", "all.sh")
+FAULT_SECONDS = float(os.environ.get("FACELOOP_FAULT_SECONDS", "60"))
+
+
+@pytest.fixture
+def production(backends):
+    if backends is None:
+        pytest.skip("needs --backends production")
+    return backends
+
+
+def server_ctl(action, name):
+    state = os.environ.get("FACELOOP_TEST_SERVERS_STATE")
+    if not state:
+        pytest.skip("FACELOOP_TEST_SERVERS_STATE is not set (tests/servers/all.sh start)")
+    subprocess.run(["bash", ALL_SH, action, name, state], check=True, timeout=300)
+
+
+def arrived_everywhere(server, backends, key, ids):
+    """Whether every id is in the database (via the API), S3 and the search index, each once."""
+    for request_id in ids:
+        status, _ = server.json("GET", f"/v1/requests/{request_id}", key=key)
+        if status != 200:
+            return False
+    s3 = backends.s3_keys()
+    if sum(1 for k in s3 for i in ids if i in k) != len(ids):
+        return False
+    docs = backends.search_count("requests", {"terms": {"request_id": list(ids)}})
+    return docs == len(ids)
+
+
+def test_records_and_images_reach_every_backend(make_server, production, astronaut):
+    server = make_server()
+    key, user = server.sign_up()
+    ids = []
+    for _ in range(5):
+        status, _, body = server.detect(key, astronaut)
+        assert status == 200, body
+        ids.append(json.loads(body)["request_id"])
+    assert wait_until(lambda: arrived_everywhere(server, production, key, ids), timeout=60)
+    # Shipped images leave the local folder; reads come from S3.
+    assert wait_until(lambda: not any(files for _, _, files in os.walk(os.path.join(server.data_dir, "objects"))))
+    status, _, image = server.request("GET", f"/v1/requests/{ids[0]}/image", key=key)
+    assert status == 200 and image == astronaut
+    # User events and the detect events the requests imply, by type.
+    assert wait_until(lambda: production.search_count("events", {"term": {"user_id": user["id"]}}) >= 6)
+    assert production.search_count("events", {"term": {"type": "signup"}}) == 1
+    assert production.search_count("events", {"term": {"type": "detect"}}) == 5
+    status, ready = server.json("GET", "/readyz")
+    assert status == 200 and ready["status"] == "ready", ready
+
+
+class Load:
+    """Detect requests in a loop from a background thread; remembers every answered request_id."""
+
+    def __init__(self, server, key, image):
+        self.server, self.key, self.image = server, key, image
+        self.answered, self.other = [], {}
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(target=self.run, daemon=True)
+
+    def run(self):
+        while not self.stopping.is_set():
+            status, _, body = self.server.detect(self.key, self.image)
+            if status == 200:
+                self.answered.append(json.loads(body)["request_id"])
+            else:
+                self.other[status] = self.other.get(status, 0) + 1
+                time.sleep(0.2)
+            time.sleep(0.05)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stopping.set()
+        self.thread.join(timeout=120)
+
+
+@pytest.mark.parametrize("backend", ["postgres", "s3", "opensearch"])
+def test_an_outage_loses_nothing(make_server, production, astronaut, backend):
+    server = make_server()
+    key, _ = server.sign_up()
+    status, _, _ = server.detect(key, astronaut)  # warm up the detector and the credential cache
+    assert status == 200
+    with Load(server, key, astronaut) as load:
+        time.sleep(2)
+        server_ctl("down", backend)
+        try:
+            time.sleep(FAULT_SECONDS)
+            _, ready = server.json("GET", "/readyz")
+            assert ready["status"] == "degraded", ready
+        finally:
+            server_ctl("up", backend)
+        time.sleep(2)
+    answered = load.answered
+    assert len(answered) > 10, (len(answered), load.other)
+    assert wait_until(lambda: arrived_everywhere(server, production, key, answered), timeout=180)
+    status, ready = server.json("GET", "/readyz")
+    assert status == 200 and ready["status"] == "ready", ready
+
+
+def test_two_processes_work_as_one(make_server, production, astronaut, tmp_path):
+    pepper = {"FACELOOP_PEPPER_FILE": str(tmp_path / "shared-pepper")}
+    a = make_server(tmp_path / "a", env=pepper)
+    b = make_server(tmp_path / "b", env=pepper)
+    key, _ = a.sign_up()
+    status, _, body = b.detect(key, astronaut)
+    assert status == 200, body
+    request_id = json.loads(body)["request_id"]
+    # Shipped from b's spool to the shared database and bucket, readable through a.
+    assert wait_until(lambda: a.json("GET", f"/v1/requests/{request_id}", key=key)[0] == 200)
+    assert wait_until(lambda: a.request("GET", f"/v1/requests/{request_id}/image", key=key)[2] == astronaut)
+
+    status, second = b.json("POST", "/v1/keys", {"name": "second"}, key=key)
+    assert status == 201
+    assert a.json("GET", "/v1/me", key=second["secret"])[0] == 200
+    status, _, _ = a.request("DELETE", f"/v1/keys/{second['id']}", key=key)
+    assert status == 204
+    # Refused by the other process on the very next request: every request checks the database.
+    assert b.json("GET", "/v1/me", key=second["secret"])[0] == 401
