@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The service against the engine's physical limit, side by side in one run: the model-only loop
 # (`faceloop bench`, decode + detect, all cores) and POST /v1/detect through HTTP with logging on
-# (wrk, Debian package), on the same 640x480 JPEG. Prints both and their ratio.
+# (wrk, Debian package), on the same 640x480 JPEG, once durable (the default) and once with
+# limits.sync_writes = false, to show what durability costs. Prints the rates and ratios.
 #
 #   bench/http/http_bench.sh [SECONDS] [CONNECTIONS]
 set -euo pipefail
@@ -23,15 +24,51 @@ echo "== model-only loop (same image)"
 "$BIN" bench --vga "$work/vga.jpg" --limit 1 --rounds 400 | tee "$work/model.txt" | tail -3
 model_rps="$(awk '/all cores/ {print $5}' "$work/model.txt")"
 
-"$BIN" serve --listen 127.0.0.1:0 --data-dir "$work/data" > "$work/serve.log" 2>&1 &
-server=$!
-for _ in $(seq 100); do grep -q "listening on" "$work/serve.log" && break; sleep 0.1; done
-url="$(grep -o 'http://[0-9.:]*' "$work/serve.log" | head -1)"
-key="$(curl -s -XPOST "$url/v1/users" -d '{"email":"bench@example.com"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["api_key"]["secret"])')"
+# utime + stime of a process, in seconds.
+cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{print ($14 + $15) / hz}' "/proc/$1/stat"; }
 
-echo "== HTTP POST /v1/detect, logging on, $CONNECTIONS connections, ${SECONDS_PER_RUN}s"
-FACELOOP_KEY="$key" FACELOOP_IMAGE="$work/vga.jpg" \
-  wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" --latency -s "$ROOT/bench/http/detect.lua" "$url" |
-  tail -1 | tee "$work/http.txt"
-http_rps="$(awk '{print $2}' "$work/http.txt")"
-echo "ratio HTTP with logging / model-only (all cores): $(python3 -c "print(round($http_rps / $model_rps, 2))")"
+# One server per durability mode; both measured in this run, right after the model-only loop.
+run_http() {
+  local mode="$1" data="$work/data-$1"
+  mkdir -p "$data"
+  [[ $mode == durable ]] || printf '[limits]\nsync_writes = false\n' >"$work/$mode.toml"
+  local config=()
+  [[ $mode == durable ]] || config=(--config "$work/$mode.toml")
+  "$BIN" serve --listen 127.0.0.1:0 --data-dir "$data" "${config[@]}" >"$work/serve-$mode.log" 2>&1 &
+  server=$!
+  for _ in $(seq 100); do grep -q "listening on" "$work/serve-$mode.log" && break; sleep 0.1; done
+  local url key
+  url="$(grep -o 'http://[0-9.:]*' "$work/serve-$mode.log" | head -1)"
+  key="$(curl -s -XPOST "$url/v1/users" -d '{"email":"bench@example.com"}' |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["api_key"]["secret"])')"
+  echo "== HTTP POST /v1/detect, logging on, $mode, $CONNECTIONS connections, ${SECONDS_PER_RUN}s"
+  local server_cpu_before wrk_cpu
+  server_cpu_before="$(cpu_seconds "$server")"
+  FACELOOP_KEY="$key" FACELOOP_IMAGE="$work/vga.jpg" \
+    /usr/bin/time -f "%U %S" -o "$work/wrk-$mode.time" \
+    wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" --latency -s "$ROOT/bench/http/detect.lua" "$url" |
+    tail -1 | tee "$work/http-$mode.txt"
+  # Where the CPU went: the server's CPU per answered request, and what the load generator took
+  # from the same cores.
+  wrk_cpu="$(awk '{print $1 + $2}' "$work/wrk-$mode.time")"
+  python3 - "$(cpu_seconds "$server")" "$server_cpu_before" "$wrk_cpu" "$SECONDS_PER_RUN" "$work/http-$mode.txt" <<'PY'
+import sys
+after, before, wrk, seconds, path = float(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4]), sys.argv[5]
+rate = float(open(path).read().split()[1])
+print(f"   server cpu per answered request {1000 * (after - before) / (rate * seconds):.2f} ms;"
+      f" wrk used {100 * wrk / seconds:.0f} % of one core")
+PY
+  kill "$server"
+  wait "$server" 2>/dev/null || true
+}
+run_http durable
+run_http no-fsync
+durable_rps="$(awk '{print $2}' "$work/http-durable.txt")"
+nosync_rps="$(awk '{print $2}' "$work/http-no-fsync.txt")"
+python3 - "$model_rps" "$durable_rps" "$nosync_rps" <<'PY'
+import sys
+model, durable, nosync = map(float, sys.argv[1:])
+print(f"ratio HTTP with durable logging / model-only (all cores): {durable / model:.2f}")
+print(f"ratio HTTP without fsync / model-only: {nosync / model:.2f}")
+print(f"durability cost (1 - durable / no-fsync): {100 * (1 - durable / nosync):.1f} %")
+PY

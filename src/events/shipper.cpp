@@ -33,8 +33,10 @@ void Shipper::Notify() {
 
 bool Shipper::WaitCaughtUp(std::chrono::milliseconds timeout) {
   const std::uint64_t target = spool_.DurableSequence();
-  Notify();
   std::unique_lock lock(mutex_);
+  if (acked_sequence_ >= target) return true;
+  notified_ = urgent_ = true;
+  wake_.notify_one();
   return progress_.wait_for(lock, timeout, [&] { return acked_sequence_ >= target || stop_; }) &&
          acked_sequence_ >= target;
 }
@@ -58,8 +60,9 @@ void Shipper::Run() {
       if (stop_) return;
     }
     try {
-      if (ShipOnce()) {
+      if (const std::size_t shipped = ShipOnce(); shipped > 0) {
         backoff = options_.min_backoff;
+        if (shipped < options_.batch_records) Linger();
         continue;
       }
       std::unique_lock lock(mutex_);
@@ -85,14 +88,20 @@ void Shipper::Run() {
   }
 }
 
-bool Shipper::ShipOnce() {
+void Shipper::Linger() {
+  std::unique_lock lock(mutex_);
+  wake_.wait_for(lock, options_.linger, [&] { return stop_ || urgent_; });
+}
+
+std::size_t Shipper::ShipOnce() {
   const SpoolCursor from = spool_.AckedCursor(consumer_);
   SpoolBatch batch = spool_.ReadBatch(from, options_.batch_records, options_.batch_bytes);
   if (batch.records.empty()) {
     const std::lock_guard lock(mutex_);
     acked_sequence_ = std::max(acked_sequence_, from.sequence);
+    urgent_ = false;
     progress_.notify_all();
-    return false;
+    return 0;
   }
   const std::size_t rejected = deliver_(batch.records);
   spool_.Ack(batch.next, consumer_);
@@ -106,7 +115,7 @@ bool Shipper::ShipOnce() {
     acked_sequence_ = batch.next.sequence;
   }
   progress_.notify_all();
-  return true;
+  return batch.records.size();
 }
 
 void Shipper::Backoff(std::chrono::milliseconds delay) {

@@ -21,6 +21,10 @@ struct ShipperOptions {
   std::size_t batch_records = 500;
   std::size_t batch_bytes = 4u << 20;
   std::chrono::milliseconds idle_poll{200};  ///< how often an idle shipper looks without a Notify
+  /// After shipping a batch that was not full, wait this long for more records: under load the
+  /// backend then gets a few large batches (one commit each) instead of one per request.
+  /// WaitCaughtUp cuts the wait short.
+  std::chrono::milliseconds linger{25};
   std::chrono::milliseconds min_backoff{100};
   std::chrono::milliseconds max_backoff{10'000};
 };
@@ -56,7 +60,8 @@ class Shipper {
 
  private:
   void Run();
-  bool ShipOnce();  // false when there was nothing to ship
+  std::size_t ShipOnce();  // records shipped; 0 when there was nothing to ship
+  void Linger();
   void Backoff(std::chrono::milliseconds delay);
 
   Spool& spool_;
@@ -69,6 +74,7 @@ class Shipper {
   std::condition_variable progress_;  ///< WaitCaughtUp waits here
   bool stop_ = false;
   bool notified_ = false;
+  bool urgent_ = false;  ///< someone waits in WaitCaughtUp: no lingering
   std::uint64_t acked_sequence_ = 0;
   ShipperStats stats_;
   std::thread thread_;  // last: starts after every member above is ready

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <iostream>
 #include <iterator>
 #include <thread>
 
@@ -126,6 +127,14 @@ constexpr auto kAuthMaxStale = std::chrono::seconds(600);
 
 }  // namespace
 
+namespace {
+void WarnIfUnsafe(const Config& config) {
+  if (!config.limits.sync_writes) {
+    std::cerr << "faceloop: WARNING limits.sync_writes = false: answered requests can be lost in a crash\n";
+  }
+}
+}  // namespace
+
 Services::Services(Config config_in)
     : config(std::move(config_in)),
       default_model(config.default_model.empty() ? detect::DetectorRegistry::DefaultName() : config.default_model),
@@ -133,7 +142,8 @@ Services::Services(Config config_in)
       db(OpenDatabase(config)),
       accounts(std::make_unique<accounts::AccountService>(*db, *crypto)),
       auth_cache(std::make_unique<AuthCache>(*crypto, kAuthMaxStale)),
-      committer(std::make_unique<storage::GroupCommitter>()),
+      committer(
+          std::make_unique<storage::GroupCommitter>(storage::GroupCommitOptions{1024, config.limits.sync_writes})),
       local_store(std::make_unique<storage::LocalObjectStore>(std::filesystem::path(config.data_dir) / "objects",
                                                               committer.get())),
       remote_store(OpenRemoteStore(config)),
@@ -149,6 +159,7 @@ Services::Services(Config config_in)
   const std::size_t workers = config.limits.detect_workers > 0 ? config.limits.detect_workers : cores;
   const std::size_t queue = config.limits.detect_queue > 0 ? config.limits.detect_queue : 2 * workers;
   pool = std::make_unique<DetectPool>(*registry, workers, queue);
+  WarnIfUnsafe(config);
   StartShippers();
 }
 

@@ -47,7 +47,7 @@ void CheckKnown(const toml::table& table, const std::vector<std::string_view>& k
 void ApplyLimits(Limits& limits, const toml::table& table, std::vector<std::string>& unknown) {
   CheckKnown(table,
              {"max_image_bytes", "read_timeout_s", "write_timeout_s", "keep_alive_timeout_s", "keep_alive_max_count",
-              "http_threads", "detect_workers", "detect_queue", "signups_per_minute", "spool_max_mb"},
+              "http_threads", "detect_workers", "detect_queue", "signups_per_minute", "spool_max_mb", "sync_writes"},
              "limits.", unknown);
   Read(table, "max_image_bytes", "limits.max_image_bytes", limits.max_image_bytes);
   Read(table, "read_timeout_s", "limits.read_timeout_s", limits.read_timeout_s);
@@ -59,6 +59,7 @@ void ApplyLimits(Limits& limits, const toml::table& table, std::vector<std::stri
   Read(table, "detect_queue", "limits.detect_queue", limits.detect_queue);
   Read(table, "signups_per_minute", "limits.signups_per_minute", limits.signups_per_minute);
   Read(table, "spool_max_mb", "limits.spool_max_mb", limits.spool_max_mb);
+  Read(table, "sync_writes", "limits.sync_writes", limits.sync_writes);
 }
 
 void ApplyBackends(Backends& backends, const toml::table& table, std::vector<std::string>& unknown) {

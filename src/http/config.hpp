@@ -20,6 +20,7 @@ struct Limits {
   int detect_queue = 0;             ///< 0 = 2 × workers; a full queue answers 503
   double signups_per_minute = 10;   ///< per client IP (token bucket, burst of the same size)
   std::size_t spool_max_mb = 1024;  ///< bound on records waiting to be shipped; full → 503
+  bool sync_writes = true;          ///< false: no fsync (benchmarks of the durability cost only)
 };
 
 /// Where data goes beyond the embedded defaults. Empty = the default.

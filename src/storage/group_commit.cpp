@@ -54,8 +54,8 @@ std::uint64_t SyncTargets(const std::vector<SyncTarget>& targets) {
 /// set i's failure on entry (its write threw) and on exit.
 class BatchCommit {
  public:
-  BatchCommit(std::vector<SyncSet*> sets, std::vector<std::exception_ptr>& errors)
-      : sets_(std::move(sets)), errors_(errors) {}
+  BatchCommit(std::vector<SyncSet*> sets, std::vector<std::exception_ptr>& errors, bool sync = true)
+      : sets_(std::move(sets)), errors_(errors), sync_(sync) {}
 
   /// Returns the number of sync calls made. Never throws: failures land in errors.
   std::uint64_t Run() {
@@ -79,13 +79,13 @@ class BatchCommit {
     }
     std::vector<UniqueFd> dir_fds;
     if (!renames) AddDirTargets(targets, dir_fds);
-    syncs_ += SyncTargets(targets);
+    if (sync_) syncs_ += SyncTargets(targets);
     if (!renames) return;
 
     DoRenames();
     targets.clear();
     AddDirTargets(targets, dir_fds);
-    syncs_ += SyncTargets(targets);
+    if (sync_) syncs_ += SyncTargets(targets);
   }
 
   void AddDirTargets(std::vector<SyncTarget>& targets, std::vector<UniqueFd>& fds) {
@@ -132,6 +132,7 @@ class BatchCommit {
 
   std::vector<SyncSet*> sets_;
   std::vector<std::exception_ptr>& errors_;
+  const bool sync_;
   std::uint64_t syncs_ = 0;
 };
 
@@ -227,7 +228,7 @@ void GroupCommitter::CommitBatch(const std::vector<Item*>& batch) {
     }
     sets.push_back(&batch[i]->set);
   }
-  const std::uint64_t syncs = BatchCommit(std::move(sets), errors).Run();
+  const std::uint64_t syncs = BatchCommit(std::move(sets), errors, options_.sync).Run();
   {
     const std::lock_guard lock(mutex_);
     ++stats_.batches;

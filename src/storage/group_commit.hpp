@@ -82,6 +82,9 @@ struct GroupCommitOptions {
   /// Submit throws kUnavailable when this many items already wait. Sized so that a full queue is
   /// a few batches' worth of latency, not seconds.
   std::size_t max_queue = 1024;
+  /// false skips every fsync (writes and renames still happen): only to measure what durability
+  /// costs (bench/http/http_bench.sh). A crash may then lose answered requests.
+  bool sync = true;
 };
 
 /// One background thread that runs submitted writes in batches and syncs each batch once.

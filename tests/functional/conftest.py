@@ -125,9 +125,10 @@ def wait_until(predicate, timeout=30, interval=0.1):
 class Server:
     """One `faceloop serve` process on an ephemeral port with its own data folder."""
 
-    def __init__(self, binary, data_dir, backends=None, env=None):
+    def __init__(self, binary, data_dir, backends=None, env=None, args=()):
         self.binary = binary
         self.data_dir = str(data_dir)
+        self.args = list(args)
         self.backends = backends
         self.extra_env = env or {}
         self.proc = None
@@ -148,7 +149,7 @@ class Server:
     def start(self):
         env = self.env()
         self.proc = subprocess.Popen(
-            [self.binary, "serve", "--listen", "127.0.0.1:0", "--data-dir", self.data_dir],
+            [self.binary, "serve", "--listen", "127.0.0.1:0", "--data-dir", self.data_dir, *self.args],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
         line = self.proc.stdout.readline()
         assert line.startswith("listening on http://"), f"unexpected first line: {line!r}"
@@ -225,8 +226,14 @@ def make_server(request, tmp_path, backends):
         pytest.skip(f"{binary} not built")
     servers = []
 
-    def make(data_dir=None, env=None):
-        server = Server(binary, data_dir or tmp_path / "data", backends, env).start()
+    def make(data_dir=None, env=None, config=None):
+        """A server on `data_dir`; `config` is TOML text for --config (e.g. tighter limits)."""
+        args = []
+        if config:
+            path = tmp_path / f"config-{len(servers)}.toml"
+            path.write_text(config)
+            args = ["--config", str(path)]
+        server = Server(binary, data_dir or tmp_path / "data", backends, env, args).start()
         servers.append(server)
         return server
 

@@ -49,7 +49,7 @@ def test_sign_up_detect_history_keys_and_delete(server, astronaut):
     assert wait_until(lambda: server.stored_objects() == [], timeout=10)
 
 
-def test_session_login_and_logout(server):
+def test_session_login_and_logout(server, astronaut):
     key, user = server.sign_up()
     status, headers, body = server.request("POST", "/v1/sessions", key=key)
     assert status == 201
@@ -58,8 +58,12 @@ def test_session_login_and_logout(server):
     assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Path=/" in cookie
     status, me = server.json("GET", "/v1/me", key=session["token"])
     assert status == 200 and me["id"] == user["id"]
-    status, me = server.json("GET", "/v1/me", headers={"Cookie": f"faceloop_session={session['token']}"})
+    cookie_header = {"Cookie": f"faceloop_session={session['token']}"}
+    status, me = server.json("GET", "/v1/me", headers=cookie_header)
     assert status == 200
+    # The web UI detects with its session cookie, no API key.
+    status, _, body = server.request("POST", "/v1/detect", astronaut, {**cookie_header, "Content-Type": "image/png"})
+    assert status == 200 and len(json.loads(body)["faces"]) == 1
     status, _, _ = server.request("DELETE", "/v1/sessions/current", key=session["token"])
     assert status == 204
     status, _ = server.json("GET", "/v1/me", key=session["token"])

@@ -3,8 +3,11 @@
 Decisions: an empty body is 400 (malformed request: there is no image to sniff); a multipart body
 without the `image` field is 422 (well-formed, but not what the endpoint needs).
 """
+import concurrent.futures
 import json
+import socket
 import struct
+import time
 import zlib
 
 import pytest
@@ -84,3 +87,39 @@ def test_sign_up_rate_limit(server):
     statuses = [server.request("POST", "/v1/users", {"email": f"u{i}@example.com"})[0] for i in range(12)]
     assert statuses[:10] == [201] * 10
     assert statuses[-1] == 429
+
+
+def test_slow_body_is_cut_off_and_others_are_served(make_server, astronaut):
+    """A client that stalls mid-body cannot pin a thread: the read timeout closes it."""
+    server = make_server(config="[limits]\nread_timeout_s = 2\n")
+    key, _ = server.sign_up()
+    host, port = server.base.split("//", 1)[1].split(":")
+    slow = socket.create_connection((host, int(port)))
+    slow.sendall(f"POST /v1/detect HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {key}\r\n"
+                 "Content-Type: image/png\r\nContent-Length: 1000000\r\n\r\n".encode() + astronaut[:1000])
+    started = time.time()
+    assert server.detect(key, astronaut)[0] == 200  # served while the slow client waits
+    slow.settimeout(30)
+    try:
+        leftover = slow.recv(65536)  # the server gives up: a close (b"") or an error response
+    except ConnectionResetError:
+        leftover = b""
+    waited = time.time() - started
+    slow.close()
+    assert waited < 15, waited
+    assert leftover == b"" or leftover.startswith(b"HTTP/1.1 4"), leftover[:80]
+    assert server.request("GET", "/healthz")[0] == 200
+
+
+def test_overload_answers_503_with_retry_after_and_keeps_serving(make_server, astronaut):
+    server = make_server(config="[limits]\ndetect_workers = 1\ndetect_queue = 1\n")
+    key, _ = server.sign_up()
+    with concurrent.futures.ThreadPoolExecutor(max_workers=12) as pool:
+        results = list(pool.map(lambda _: server.detect(key, astronaut), range(24)))
+    statuses = [status for status, _, _ in results]
+    assert set(statuses) <= {200, 503}, statuses
+    assert statuses.count(200) >= 2 and statuses.count(503) >= 1, statuses
+    for status, headers, body in results:
+        if status == 503:
+            assert headers["Retry-After"] and json.loads(body)["status"] == 503
+    assert server.detect(key, astronaut)[0] == 200
