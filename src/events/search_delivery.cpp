@@ -24,6 +24,7 @@ search::Document EventDocument(const Event& event) {
 
 std::size_t DeliverToSearch(search::ISearchSink& sink, const std::vector<std::string>& records) {
   std::vector<search::Document> documents;
+  std::vector<std::string> deleted_users;
   std::size_t unreadable = 0;
   for (const std::string& text : records) {
     Record record;
@@ -39,11 +40,16 @@ std::size_t DeliverToSearch(search::ISearchSink& sink, const std::vector<std::st
       documents.push_back(search::Document{"requests", request->id(), time, request->doc});
       documents.push_back(EventDocument(DetectEvent(*request)));
     } else {
-      documents.push_back(EventDocument(std::get<Event>(record)));
+      const Event& event = std::get<Event>(record);
+      documents.push_back(EventDocument(event));
+      if (event.type == EventType::kAccountDeleted && !event.user_id.empty()) deleted_users.push_back(event.user_id);
     }
   }
   if (documents.empty()) return unreadable;
   const search::BulkResult result = sink.Index(documents);
+  // After indexing, so the batch's own earlier requests of a deleted account go too. The events
+  // stay: they are pseudonymous.
+  for (const std::string& user : deleted_users) sink.DeleteUserRequests(user);
   for (const std::string& id : result.rejected_ids) {
     std::cerr << "faceloop: search index refused document " << id << "\n";
   }

@@ -2,6 +2,7 @@
 // Ships spooled records to the search index (OpenSearch/Elasticsearch): requests to the
 // <prefix>-requests-* indices, user events (and the detect event each request implies) to
 // <prefix>-events-*, with the record ids as document ids so that retries overwrite, not duplicate.
+// An account_deleted event deletes the account's request documents.
 #include <cstddef>
 #include <string>
 #include <vector>

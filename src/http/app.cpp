@@ -204,13 +204,25 @@ void Services::SpoolRecord(const std::string& record) {
 }
 
 void Services::LogEvent(events::EventType type, const std::string& user_id, const nlohmann::json& data) {
+  // Called after the action it records was committed: failing the response now (a full spool)
+  // would hide a done action from the client (a sign-up's only copy of its key), so the event is
+  // given up instead, loudly.
+  try {
+    SpoolRecord(events::ToSpoolRecord(MakeEvent(type, user_id, data)));
+  } catch (const Error& error) {
+    std::cerr << "faceloop: user event " << events::ToString(type) << " not recorded: " << error.what() << "\n";
+    ++dropped_events;
+  }
+}
+
+events::Event Services::MakeEvent(events::EventType type, const std::string& user_id, const nlohmann::json& data) {
   events::Event event;
   event.occurred_at = std::chrono::system_clock::now();
   event.id = crypto->NewTimeOrderedId(event.occurred_at);
   event.type = type;
   event.user_id = user_id;
   event.data = data;
-  SpoolRecord(events::ToSpoolRecord(event));
+  return event;
 }
 
 void Services::WaitForDatabase() { database_shipper->WaitCaughtUp(kReadYourWritesWait); }

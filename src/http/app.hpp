@@ -1,6 +1,7 @@
 #pragma once
 // Wires the service together in one place: from a Config to the database, accounts, object store,
 // detector pool and routes. Nothing else constructs these for the server.
+#include <atomic>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -49,9 +50,11 @@ struct Services {
   /// Appends a record to the spool (durable on return) and wakes the shippers. Throws
   /// Error(kUnavailable) when the spool is full (the client gets 503 + Retry-After).
   void SpoolRecord(const std::string& record);
-  /// Spools a user event (type, user id, time); `data` must not hold personal data.
+  /// Spools a user event (type, user id, time); `data` must not hold personal data. Never throws:
+  /// an event that cannot be spooled (full spool) is counted in dropped_events and logged.
   void LogEvent(events::EventType type, const std::string& user_id,
                 const nlohmann::json& data = nlohmann::json::object());
+  events::Event MakeEvent(events::EventType type, const std::string& user_id, const nlohmann::json& data);
   /// Waits (bounded) until the database holds every record spooled so far: read-your-writes for
   /// the history routes, and nothing left in flight when an account is purged.
   void WaitForDatabase();
@@ -76,6 +79,7 @@ struct Services {
   std::unique_ptr<DetectPool> pool;
   std::unique_ptr<RateLimiter> signups;
   Metrics metrics;
+  std::atomic<std::uint64_t> dropped_events{0};
   events::Shipper* database_shipper = nullptr;
   events::Shipper* object_shipper = nullptr;
   std::vector<std::unique_ptr<events::Shipper>> shippers;  // last: they use everything above

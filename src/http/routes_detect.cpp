@@ -12,6 +12,7 @@
 #include "detect/pipeline.hpp"
 #include "events/records.hpp"
 #include "http/auth.hpp"
+#include "http/client_ip.hpp"
 #include "http/problem.hpp"
 #include "http/routes.hpp"
 
@@ -93,13 +94,14 @@ struct Outcome {
 };
 
 /// The analytics record of one request (docs/records.md); `outcome` is null for a failed request.
-nlohmann::json RequestDoc(const std::string& id, const accounts::Principal& who, const httplib::Request& req,
-                          std::chrono::system_clock::time_point received, const DetectParams& params) {
+nlohmann::json RequestDoc(const Services& s, const std::string& id, const accounts::Principal& who,
+                          const httplib::Request& req, std::chrono::system_clock::time_point received,
+                          const DetectParams& params) {
   return {{"request_id", id},
           {"received_at", db::FormatTimestamp(received)},
           {"user_id", who.user_id},
           {"key_id", who.key_id.empty() ? nlohmann::json(nullptr) : nlohmann::json(who.key_id)},
-          {"client_ip", ClientIp(req)},
+          {"client_ip", s.config.privacy.truncate_client_ip ? TruncateIp(ClientIp(req)) : ClientIp(req)},
           {"user_agent", req.get_header_value("User-Agent")},
           {"model_name", params.model},
           {"min_confidence", params.options.min_confidence},
@@ -156,7 +158,7 @@ void Detect(Services& s, const httplib::Request& req, httplib::Response& res) {
   std::span<const std::uint8_t> data;
   try {
     params = ParseParams(s, req);
-    doc = RequestDoc(id, who, req, received, params);
+    doc = RequestDoc(s, id, who, req, received, params);
     const std::string_view bytes = ImageBytes(req, part);
     data = {reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()};
     detect::DecodeLimits limits;
@@ -167,7 +169,7 @@ void Detect(Services& s, const httplib::Request& req, httplib::Response& res) {
     });
   } catch (const Error& error) {
     if (error.code() != ErrorCode::kUnavailable && error.code() != ErrorCode::kInternal) {
-      SpoolFailure(s, doc.is_null() ? RequestDoc(id, who, req, received, params) : std::move(doc), error);
+      SpoolFailure(s, doc.is_null() ? RequestDoc(s, id, who, req, received, params) : std::move(doc), error);
     }
     throw;
   }
@@ -177,7 +179,12 @@ void Detect(Services& s, const httplib::Request& req, httplib::Response& res) {
   const std::string key = storage::InputKey(id, received, outcome.result.metadata.format);
   s.local_store->Put(key, data);
   AddOutcome(doc, outcome, key, data.size());
-  s.SpoolRecord(events::ToSpoolRecord(events::RequestRecord{std::move(doc)}));
+  try {
+    s.SpoolRecord(events::ToSpoolRecord(events::RequestRecord{std::move(doc)}));
+  } catch (const Error&) {
+    s.local_store->Delete(key);  // no record will ever point at it; the client gets 503 and retries
+    throw;
+  }
   s.metrics.AddFaces(outcome.result.faces.size());
 
   const detect::DetectionResult& r = outcome.result;

@@ -41,7 +41,7 @@ ReadyState CheckReady(Services& s) {
   const auto spool = s.spool->Stats(s.database_shipper->consumer());
   const auto limit = static_cast<std::uint64_t>(s.config.limits.spool_max_mb) << 20;
   // Full a little before the hard limit: a record is a few KB.
-  state.spool_full = spool.total_bytes + (1u << 20) >= limit;
+  state.spool_full = spool.total_bytes + (64u << 10) >= limit;
   state.body = {{"status", state.spool_full ? "unavailable"
                            : degraded       ? "degraded"
                                             : "ready"},
@@ -82,12 +82,11 @@ void RegisterOpsRoutes(httplib::Server& server, Services& s) {
     m.AddGauge("faceloop_ship_healthy" + label, "1 while the last shipping attempt succeeded.",
                [ship] { return ship->Stats().healthy ? 1.0 : 0.0; });
   }
+  m.AddGauge("faceloop_events_dropped", "User events given up because the spool was full (a counter's value).",
+             [&s] { return static_cast<double>(s.dropped_events.load()); });
   m.AddGauge("faceloop_spool_bytes", "Bytes in the spool's segment files (bounded by limits.spool_max_mb).",
              [&s] { return static_cast<double>(s.spool->Stats(s.database_shipper->consumer()).total_bytes); });
 
-  server.Get("/healthz", Guarded(m, "GET /healthz", [](const httplib::Request&, httplib::Response& res) {
-               WriteJson(res, 200, {{"status", "ok"}});
-             }));
   server.Get("/readyz", Guarded(m, "GET /readyz", [&s](const httplib::Request&, httplib::Response& res) {
                const ReadyState state = CheckReady(s);
                WriteJson(res, state.spool_full ? 503 : 200, state.body);

@@ -16,7 +16,7 @@ namespace {
 constexpr const char* kColumns =
     "id, user_id, received_at, status, model_name, model_version, min_confidence, face_count, confidence_min, "
     "confidence_mean, confidence_max, decode_ms, inference_ms, total_ms, image_bytes, metadata_json, output_json, "
-    "image_key";
+    "image_key, error_type, tiling";
 constexpr int kDefaultLimit = 20;
 constexpr int kMaxLimit = 100;
 
@@ -40,7 +40,9 @@ nlohmann::json RecordJson(const db::Row& row, bool full) {
       {"confidence", {{"min", Nullable(row, 8)}, {"mean", Nullable(row, 9)}, {"max", Nullable(row, 10)}}},
       {"timing_ms", {{"decode", Nullable(row, 11)}, {"inference", Nullable(row, 12)}, {"total", Nullable(row, 13)}}},
       {"image",
-       {{"bytes", row.Get<std::optional<std::int64_t>>(14).value_or(0)}, {"url", "/v1/requests/" + id + "/image"}}}};
+       {{"bytes", row.Get<std::optional<std::int64_t>>(14).value_or(0)}, {"url", "/v1/requests/" + id + "/image"}}},
+      {"error_type", row.IsNull(18) ? nlohmann::json(nullptr) : nlohmann::json(row.Get<std::string>(18))},
+      {"tiling", row.IsNull(19) ? nlohmann::json(nullptr) : nlohmann::json(row.Get<std::int64_t>(19) != 0)}};
   if (full) {
     json["metadata"] = nlohmann::json::parse(row.Get<std::optional<std::string>>(15).value_or("null"));
     json["faces"] = nlohmann::json::parse(row.Get<std::optional<std::string>>(16).value_or("{}"))

@@ -272,6 +272,15 @@ class OpenSearchSink final : public ISearchSink {
     return result;
   }
 
+  void DeleteUserRequests(const std::string& user_id) override {
+    // conflicts=proceed: a document re-indexed concurrently is not a reason to fail the deletion.
+    const std::string path = "/" + config_.index_prefix + "-requests-*/_delete_by_query?conflicts=proceed&refresh=true";
+    const json query = {{"query", {{"term", {{"user_id", user_id}}}}}};
+    const HttpResponse response = client_.Send("POST", path, DumpLine(query), false);
+    if (response.status == 404) return;  // no request index yet: nothing to delete
+    ThrowForStatus(response, "delete by query", client_.base());
+  }
+
   std::string_view Name() const override { return "opensearch"; }
 
  private:

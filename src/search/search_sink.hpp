@@ -48,6 +48,9 @@ class ISearchSink {
   /// Error(kPayloadTooLarge) when the node refuses the request size (split the batch) and
   /// Error(kInternal) on any other refusal of the whole request.
   virtual BulkResult Index(const std::vector<Document>& docs) = 0;
+  /// Deletes every request document of `user_id` (account deletion). Idempotent; throws
+  /// Error(kUnavailable) when it must be retried.
+  virtual void DeleteUserRequests(const std::string& user_id) = 0;
   /// A short name for logs and metrics ("opensearch").
   virtual std::string_view Name() const = 0;
 };

@@ -7,6 +7,7 @@ servers named by the FACELOOP_TEST_* variables (tests/servers/all.sh).
 """
 import email
 import glob
+import html
 import json
 import os
 import re
@@ -70,18 +71,27 @@ class Backends:
 
     def s3_keys(self):
         """Keys under this test's S3 prefix (curl's own SigV4 signing, not the code under test)."""
-        # curl 7.88 signs the query as given (so it must be encoded and sorted already) and sends no
-        # payload hash, which S3 requires: the hash of the empty body.
-        url = f"{self.s3_endpoint}/{self.bucket}?list-type=2&prefix={self.s3_prefix}%2F"
+        # curl 7.88 signs the query as given, so it must be sorted and fully encoded already; it
+        # sends no payload hash, which S3 requires: the hash of the empty body.
         empty_sha256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
-        out = subprocess.run(
-            ["curl", "-sf", "-H", f"x-amz-content-sha256: {empty_sha256}", "--aws-sigv4",
-             f"aws:amz:{self.s3_region}:s3", "--user",
-             os.environ["AWS_ACCESS_KEY_ID"] + ":" + os.environ["AWS_SECRET_ACCESS_KEY"], url],
-            capture_output=True, text=True)
-        if out.returncode != 0:
-            return []  # the bucket is created on the first upload
-        return re.findall(r"<Key>([^<]+)</Key>", out.stdout)
+        keys, token = [], None
+        while True:
+            query = f"list-type=2&prefix={urllib.parse.quote(self.s3_prefix + '/', safe='')}"
+            if token:
+                query = f"continuation-token={urllib.parse.quote(token, safe='')}&" + query
+            out = subprocess.run(
+                ["curl", "-sf", "-H", f"x-amz-content-sha256: {empty_sha256}", "--aws-sigv4",
+                 f"aws:amz:{self.s3_region}:s3", "--user",
+                 os.environ["AWS_ACCESS_KEY_ID"] + ":" + os.environ["AWS_SECRET_ACCESS_KEY"],
+                 f"{self.s3_endpoint}/{self.bucket}?{query}"],
+                capture_output=True, text=True)
+            if out.returncode != 0:
+                return keys  # the bucket is created on the first upload
+            keys += re.findall(r"<Key>([^<]+)</Key>", out.stdout)
+            match = re.search(r"<NextContinuationToken>([^<]+)</NextContinuationToken>", out.stdout)
+            if "<IsTruncated>true</IsTruncated>" not in out.stdout or not match:
+                return keys
+            token = html.unescape(match.group(1))
 
     def search_count(self, family, query):
         body = json.dumps({"query": query}).encode()
@@ -147,14 +157,30 @@ class Server:
                               text=True, env=self.env()).stdout
 
     def start(self):
-        env = self.env()
+        # The server's output goes to a file, not a pipe: a long test must not block the server on
+        # a pipe nobody reads. The log is printed when a test fails (pytest shows captured output).
+        os.makedirs(self.data_dir, exist_ok=True)
+        self.log_path = os.path.join(self.data_dir, f"serve-{time.time_ns()}.log")
+        log = open(self.log_path, "w")
         self.proc = subprocess.Popen(
             [self.binary, "serve", "--listen", "127.0.0.1:0", "--data-dir", self.data_dir, *self.args],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
-        line = self.proc.stdout.readline()
-        assert line.startswith("listening on http://"), f"unexpected first line: {line!r}"
+            stdout=log, stderr=subprocess.STDOUT, text=True, env=self.env())
+        log.close()
+        deadline = time.time() + 60
+        line = ""
+        while time.time() < deadline and self.proc.poll() is None:
+            with open(self.log_path) as f:
+                line = f.readline()
+            if line.endswith("\n"):
+                break
+            time.sleep(0.02)
+        assert line.startswith("listening on http://"), f"unexpected first line: {line!r} ({self.log_path})"
         self.base = line.split("listening on ", 1)[1].strip()
         return self
+
+    def log(self):
+        with open(self.log_path) as f:
+            return f.read()
 
     def kill(self):
         if self.proc and self.proc.poll() is None:

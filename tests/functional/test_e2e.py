@@ -47,6 +47,9 @@ def test_sign_up_detect_history_keys_and_delete(server, astronaut):
     status, _ = server.json("GET", "/v1/me", key=key)
     assert status == 401
     assert wait_until(lambda: server.stored_objects() == [], timeout=10)
+    if server.backends:  # and the search index forgets the account's requests
+        assert wait_until(lambda: server.backends.search_count("requests", {"term": {"user_id": user["id"]}}) == 0,
+                          timeout=30)
 
 
 def test_session_login_and_logout(server, astronaut):

@@ -123,3 +123,38 @@ def test_overload_answers_503_with_retry_after_and_keeps_serving(make_server, as
         if status == 503:
             assert headers["Retry-After"] and json.loads(body)["status"] == 503
     assert server.detect(key, astronaut)[0] == 200
+
+
+def test_full_spool_answers_503_and_loses_nothing_accepted(make_server, tmp_path):
+    """A backend that never comes back fills the bounded spool; then detect is refused, not dropped."""
+    import io
+    from PIL import Image
+    small = io.BytesIO()
+    Image.new("RGB", (64, 64), (90, 120, 150)).save(small, format="PNG")
+    server = make_server(env={"FACELOOP_SEARCH_URL": "http://127.0.0.1:1"},  # refuses every connection
+                         config="[limits]\nspool_max_mb = 1\n")
+    key, _ = server.sign_up()
+    answered, refused = [], None
+    for _ in range(3000):
+        status, headers, body = server.detect(key, small.getvalue())
+        if status == 200:
+            answered.append(json.loads(body)["request_id"])
+        else:
+            refused = (status, headers, json.loads(body))
+            break
+    assert refused is not None, "the spool never filled"
+    status, headers, problem = refused
+    assert status == 503 and headers["Retry-After"] and problem["type"].endswith("/unavailable"), refused
+    status, ready = server.json("GET", "/readyz")
+    assert status == 503 and ready["status"] == "unavailable"
+    assert ready["backends"]["ship:search"]["status"] == "down"
+    # Everything answered before is in the history (the database shipper is unaffected).
+    seen, cursor = set(), None
+    while True:
+        status, page = server.json("GET", "/v1/requests?limit=100" + (f"&cursor={cursor}" if cursor else ""), key=key)
+        assert status == 200
+        seen.update(r["id"] for r in page["requests"])
+        cursor = page["next_cursor"]
+        if not cursor:
+            break
+    assert set(answered) <= seen
