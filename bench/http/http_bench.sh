@@ -2,7 +2,9 @@
 # The service against the engine's physical limit, side by side in one run: the model-only loop
 # (`faceloop bench`, decode + detect, all cores) and POST /v1/detect through HTTP with logging on
 # (wrk, Debian package), on the same 640x480 JPEG, once durable (the default) and once with
-# limits.sync_writes = false, to show what durability costs. Prints the rates and ratios.
+# limits.sync_writes = false, to show what durability costs; and, when the test servers' variables
+# are set (tests/servers/all.sh start DIR; source DIR/servers.env), once with PostgreSQL, S3 and
+# OpenSearch. Prints the rates and ratios.
 #
 #   bench/http/http_bench.sh [SECONDS] [CONNECTIONS]
 set -euo pipefail
@@ -31,10 +33,18 @@ cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{print ($14 + $15) / hz}' "/proc
 run_http() {
   local mode="$1" data="$work/data-$1"
   mkdir -p "$data"
-  [[ $mode == durable ]] || printf '[limits]\nsync_writes = false\n' >"$work/$mode.toml"
-  local config=()
-  [[ $mode == durable ]] || config=(--config "$work/$mode.toml")
-  "$BIN" serve --listen 127.0.0.1:0 --data-dir "$data" "${config[@]}" >"$work/serve-$mode.log" 2>&1 &
+  [[ $mode == no-fsync ]] && printf '[limits]\nsync_writes = false\n' >"$work/$mode.toml"
+  local config=() backends=()
+  [[ $mode == no-fsync ]] && config=(--config "$work/$mode.toml")
+  if [[ $mode == production ]]; then
+    local tag="bench$RANDOM"
+    psql -q "$FACELOOP_TEST_DATABASE_URL" -c "CREATE DATABASE $tag"
+    local s3="$FACELOOP_TEST_S3_URL"
+    backends=(FACELOOP_DATABASE_URL="${FACELOOP_TEST_DATABASE_URL%/*}/$tag"
+      FACELOOP_OBJECT_STORE_URL="${s3%%\?*}/$tag?${s3#*\?}"
+      FACELOOP_SEARCH_URL="$FACELOOP_TEST_SEARCH_URL" FACELOOP_SEARCH_INDEX_PREFIX="$tag")
+  fi
+  env "${backends[@]}" "$BIN" serve --listen 127.0.0.1:0 --data-dir "$data" "${config[@]}" >"$work/serve-$mode.log" 2>&1 &
   server=$!
   for _ in $(seq 100); do grep -q "listening on" "$work/serve-$mode.log" && break; sleep 0.1; done
   local url key
@@ -63,6 +73,12 @@ PY
 }
 run_http durable
 run_http no-fsync
+# With PostgreSQL, S3 and OpenSearch (tests/servers/all.sh start DIR; source DIR/servers.env).
+if [[ -n "${FACELOOP_TEST_DATABASE_URL:-}" && -n "${FACELOOP_TEST_S3_URL:-}" && -n "${FACELOOP_TEST_SEARCH_URL:-}" ]]; then
+  run_http production
+  production_rps="$(awk '{print $2}' "$work/http-production.txt")"
+  python3 -c "print(f'ratio HTTP with production backends / embedded default: {$production_rps / $(awk '{print $2}' "$work/http-durable.txt"):.2f}')"
+fi
 durable_rps="$(awk '{print $2}' "$work/http-durable.txt")"
 nosync_rps="$(awk '{print $2}' "$work/http-no-fsync.txt")"
 python3 - "$model_rps" "$durable_rps" "$nosync_rps" <<'PY'

@@ -13,6 +13,7 @@ import os
 import re
 import shutil
 import subprocess
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -101,7 +102,7 @@ class Backends:
             with urllib.request.urlopen(req, timeout=30) as resp:
                 return json.loads(resp.read())["count"]
         except urllib.error.HTTPError as err:
-            if err.code == 404:
+            if err.code in (404, 503):  # no such index yet, or its shard is still being allocated
                 return 0
             raise
 
@@ -121,6 +122,37 @@ class Backends:
     def drop(self):
         subprocess.run(["psql", "-q", self.admin_url, "-c", f"DROP DATABASE IF EXISTS {self.database} WITH (FORCE)"],
                        check=False, capture_output=True)
+
+
+class Load:
+    """Detect requests in a loop from a background thread; remembers every answered request_id."""
+
+    def __init__(self, server, key, image, content_type="image/jpeg"):
+        self.server, self.key, self.image, self.content_type = server, key, image, content_type
+        self.answered, self.other = [], {}
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(target=self.run, daemon=True)
+
+    def run(self):
+        while not self.stopping.is_set():
+            try:
+                status, _, body = self.server.detect(self.key, self.image, self.content_type)
+            except (urllib.error.URLError, ConnectionError):  # the server was killed: no answer
+                status, body = "no answer", b""
+            if status == 200:
+                self.answered.append(json.loads(body)["request_id"])
+            else:
+                self.other[status] = self.other.get(status, 0) + 1
+                time.sleep(0.2)
+            time.sleep(0.05)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stopping.set()
+        self.thread.join(timeout=120)
 
 
 def wait_until(predicate, timeout=30, interval=0.1):

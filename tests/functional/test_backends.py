@@ -13,7 +13,7 @@ import time
 import pytest
 
 import conftest
-from conftest import wait_until
+from conftest import Load, wait_until
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ALL_SH = os.path.join(HERE, "..", "servers", "all.sh")
@@ -74,34 +74,6 @@ def test_records_and_images_reach_every_backend(make_server, production, astrona
     assert production.search_count("events", {"term": {"type": "detect"}}) == 5
     status, ready = server.json("GET", "/readyz")
     assert status == 200 and ready["status"] == "ready", ready
-
-
-class Load:
-    """Detect requests in a loop from a background thread; remembers every answered request_id."""
-
-    def __init__(self, server, key, image):
-        self.server, self.key, self.image = server, key, image
-        self.answered, self.other = [], {}
-        self.stopping = threading.Event()
-        self.thread = threading.Thread(target=self.run, daemon=True)
-
-    def run(self):
-        while not self.stopping.is_set():
-            status, _, body = self.server.detect(self.key, self.image, "image/jpeg")
-            if status == 200:
-                self.answered.append(json.loads(body)["request_id"])
-            else:
-                self.other[status] = self.other.get(status, 0) + 1
-                time.sleep(0.2)
-            time.sleep(0.05)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.stopping.set()
-        self.thread.join(timeout=120)
 
 
 @pytest.fixture(scope="module")
