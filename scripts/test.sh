@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs faceloop's whole test suite; .ci/run calls it on a clean clone.
 #
-#   scripts/test.sh           # setup, servers, then: release tests, ASan+UBSan tests, fuzzing, format check
+#   scripts/test.sh           # setup, servers, then: release tests, ASan+UBSan tests, fuzzers, format check
 #   scripts/test.sh --quick   # setup, servers, then the release tests only
 #
 # The integration tests talk to real servers (PostgreSQL, SeaweedFS for S3, OpenSearch, an SMTP
@@ -102,28 +102,53 @@ test_asan() {
   stage_done
 }
 
-# c. libFuzzer on the decoder (see fuzz/README.md), seeded with generated images.
-test_fuzz() {
-  stage fuzz "decode_fuzzer for ${FUZZ_SECONDS}s"
-  command -v clang++ >/dev/null 2>&1 || die "clang++ not found (scripts/setup.sh installs clang)"
-  cmake --preset fuzz
-  cmake --build --preset fuzz -j "$JOBS" --target decode_fuzzer
+# c. libFuzzer on every parser of untrusted bytes (see fuzz/README.md): the image decoder for
+# FUZZ_SECONDS, seeded with generated images; the config, spool-record, S3-list and bulk-response
+# parsers for a third of that each, seeded with one valid input apiece.
+run_fuzzer() {
+  local name="$1" seconds="$2" max_len="$3"
+  shift 3
   local dir="$ROOT/build/fuzz"
-  /usr/bin/python3 fuzz/make_seed_corpus.py "$dir/corpus/decode"
-  mkdir -p "$dir/corpus/new" "$dir/artifacts"
+  mkdir -p "$dir/corpus/$name-new" "$dir/artifacts"
   local marker="$dir/artifacts/.run-started"
   touch "$marker"
   local rc=0
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-    "$dir/fuzz/decode_fuzzer" -max_total_time="$FUZZ_SECONDS" -max_len=65536 -timeout=60 \
-    -print_final_stats=1 -artifact_prefix="$dir/artifacts/" "$dir/corpus/new" "$dir/corpus/decode" || rc=$?
+    "$dir/fuzz/$name" -max_total_time="$seconds" -max_len="$max_len" -timeout=60 \
+    -print_final_stats=1 -artifact_prefix="$dir/artifacts/" "$dir/corpus/$name-new" "$@" || rc=$?
   if ((rc != 0)); then
     local found
     found="$(find "$dir/artifacts" -type f -newer "$marker" ! -name '.*' | sort)"
-    printf 'decode_fuzzer failed (exit %d). Reproducers:\n%s\n' "$rc" "${found:-(none written)}" >&2
-    printf 'Replay one with: %s/fuzz/decode_fuzzer FILE\n' "$dir" >&2
+    printf '%s failed (exit %d). Reproducers:\n%s\n' "$name" "$rc" "${found:-(none written)}" >&2
+    printf 'Replay one with: %s/fuzz/%s FILE\n' "$dir" "$name" >&2
     return "$rc"
   fi
+}
+
+test_fuzz() {
+  stage fuzz "decode_fuzzer for ${FUZZ_SECONDS}s, then the config, record, S3-list and bulk-response fuzzers"
+  command -v clang++ >/dev/null 2>&1 || die "clang++ not found (scripts/setup.sh installs clang)"
+  cmake --preset fuzz
+  cmake --build --preset fuzz -j "$JOBS" --target decode_fuzzer config_fuzzer record_fuzzer s3_list_fuzzer \
+    bulk_response_fuzzer
+  local dir="$ROOT/build/fuzz" seeds="$ROOT/build/fuzz/corpus/seeds"
+  /usr/bin/python3 fuzz/make_seed_corpus.py "$dir/corpus/decode"
+  run_fuzzer decode_fuzzer "$FUZZ_SECONDS" 65536 "$dir/corpus/decode"
+  mkdir -p "$seeds"/{config,record,s3,bulk}
+  printf 'listen = "127.0.0.1:8080"\n[limits]\nspool_max_mb = 64\n[backends]\nsearch_url = "http://x:9200"\n' \
+    >"$seeds/config/1"
+  printf '{"kind":"request","request":{"request_id":"r1","received_at":"2026-11-28T10:00:00.000Z","user_id":"u",%s' \
+    '"status":200,"face_count":1,"image":{"width":640},"faces":[{"confidence":0.9}]}}' >"$seeds/record/1"
+  printf '<?xml version="1.0"?><ListBucketResult><IsTruncated>true</IsTruncated><Contents><Key>a&amp;b</Key>%s' \
+    '</Contents><NextContinuationToken>t</NextContinuationToken></ListBucketResult>' >"$seeds/s3/1"
+  printf '{"took":1,"errors":true,"items":[{"index":{"_id":"a","status":201}},%s' \
+    '{"index":{"_id":"b","status":400,"error":{"type":"x","reason":"y"}}},{"index":{"_id":"c","status":200}}]}' \
+    >"$seeds/bulk/1"
+  local short=$(((FUZZ_SECONDS + 2) / 3))
+  run_fuzzer config_fuzzer "$short" 4096 "$seeds/config"
+  run_fuzzer record_fuzzer "$short" 8192 "$seeds/record"
+  run_fuzzer s3_list_fuzzer "$short" 8192 "$seeds/s3"
+  run_fuzzer bulk_response_fuzzer "$short" 8192 "$seeds/bulk"
   stage_done
 }
 
