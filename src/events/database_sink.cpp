@@ -3,7 +3,6 @@
 #include <iostream>
 #include <map>
 
-#include "common/error.hpp"
 #include "events/records.hpp"
 
 namespace faceloop::events {
@@ -105,21 +104,15 @@ Event DetectEvent(const RequestRecord& request) {
 
 std::size_t DeliverToDatabase(db::IDatabase& database, const std::vector<std::string>& records,
                               const std::function<void(const std::string& image_key)>& on_dropped) {
-  std::size_t rejected = 0;
+  // Parsed before the transaction: it holds the database (SQLite: the connection) while it runs.
+  const ParsedBatch batch = ParseSpoolBatch(records);
+  for (const std::string& why : batch.refused)
+    std::cerr << "faceloop: dropping unreadable spool record: " << why << "\n";
   std::vector<std::string> dropped_images;
   database.Transaction([&](db::IDatabase& tx) {
-    rejected = 0;
     LiveUsers users(tx);
     dropped_images.clear();
-    for (const std::string& text : records) {
-      Record record;
-      try {
-        record = ParseSpoolRecord(text);
-      } catch (const Error& e) {
-        ++rejected;
-        std::cerr << "faceloop: dropping unreadable spool record: " << e.what() << "\n";
-        continue;
-      }
+    for (const Record& record : batch.records) {
       if (const auto* request = std::get_if<RequestRecord>(&record)) {
         // A record of an account deleted while it waited must not come back to life.
         if (!users.Contains(request->doc.value("user_id", ""))) {
@@ -136,7 +129,7 @@ std::size_t DeliverToDatabase(db::IDatabase& database, const std::vector<std::st
   if (on_dropped) {
     for (const std::string& key : dropped_images) on_dropped(key);
   }
-  return rejected;
+  return batch.refused.size();
 }
 
 }  // namespace faceloop::events

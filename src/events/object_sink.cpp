@@ -5,7 +5,6 @@
 #include <mutex>
 #include <thread>
 
-#include "common/error.hpp"
 #include "events/records.hpp"
 
 namespace faceloop::events {
@@ -14,13 +13,8 @@ namespace {
 
 std::vector<std::string> ImageKeys(const std::vector<std::string>& records) {
   std::vector<std::string> keys;
-  for (const std::string& text : records) {
-    Record record;
-    try {
-      record = ParseSpoolRecord(text);
-    } catch (const Error&) {
-      continue;  // the database shipper counts and reports unreadable records
-    }
+  // Unreadable records are counted and reported by the database shipper, not again here.
+  for (const Record& record : ParseSpoolBatch(records).records) {
     const auto* request = std::get_if<RequestRecord>(&record);
     if (request != nullptr && request->doc.contains("image_key") && request->doc["image_key"].is_string()) {
       keys.push_back(request->doc["image_key"]);

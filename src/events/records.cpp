@@ -64,4 +64,17 @@ Record ParseSpoolRecord(std::string_view record) {
   throw Error(ErrorCode::kBadRequest, "spool record of unknown kind '" + kind + "'");
 }
 
+ParsedBatch ParseSpoolBatch(const std::vector<std::string>& records) {
+  ParsedBatch batch;
+  batch.records.reserve(records.size());
+  for (const std::string& text : records) {
+    try {
+      batch.records.push_back(ParseSpoolRecord(text));
+    } catch (const Error& e) {
+      batch.refused.emplace_back(e.what());
+    }
+  }
+  return batch;
+}
+
 }  // namespace faceloop::events

@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 #include <variant>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -25,5 +26,12 @@ std::string ToSpoolRecord(const RequestRecord& request);
 std::string ToSpoolRecord(const Event& event);
 /// Throws Error(kBadRequest) for a record this version cannot read.
 Record ParseSpoolRecord(std::string_view record);
+
+/// A shipping batch, parsed: the readable records in order, and why each other one was refused.
+struct ParsedBatch {
+  std::vector<Record> records;
+  std::vector<std::string> refused;  ///< one message per unreadable record
+};
+ParsedBatch ParseSpoolBatch(const std::vector<std::string>& records);
 
 }  // namespace faceloop::events

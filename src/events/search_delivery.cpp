@@ -2,7 +2,6 @@
 
 #include <iostream>
 
-#include "common/error.hpp"
 #include "events/database_sink.hpp"
 #include "events/records.hpp"
 
@@ -23,18 +22,13 @@ search::Document EventDocument(const Event& event) {
 }  // namespace
 
 std::size_t DeliverToSearch(search::ISearchSink& sink, const std::vector<std::string>& records) {
+  const ParsedBatch batch = ParseSpoolBatch(records);
+  for (const std::string& why : batch.refused)
+    std::cerr << "faceloop: dropping unreadable spool record: " << why << "\n";
+  const std::size_t unreadable = batch.refused.size();
   std::vector<search::Document> documents;
   std::vector<std::string> deleted_users;
-  std::size_t unreadable = 0;
-  for (const std::string& text : records) {
-    Record record;
-    try {
-      record = ParseSpoolRecord(text);
-    } catch (const Error& e) {
-      ++unreadable;
-      std::cerr << "faceloop: dropping unreadable spool record: " << e.what() << "\n";
-      continue;
-    }
+  for (const Record& record : batch.records) {
     if (const auto* request = std::get_if<RequestRecord>(&record)) {
       const auto time = ParseTimestamp(request->doc.value("received_at", ""));
       documents.push_back(search::Document{"requests", request->id(), time, request->doc});

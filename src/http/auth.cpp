@@ -58,8 +58,9 @@ Credentials ParseCredentials(const httplib::Request& req) {
                           req.get_header_value("Cookie"));
 }
 
-accounts::Principal Authenticate(accounts::AccountService& accounts, const httplib::Request& req) {
-  const Credentials credentials = ParseCredentials(req);
+namespace {
+
+accounts::Principal AuthenticateCredentials(accounts::AccountService& accounts, const Credentials& credentials) {
   switch (credentials.kind) {
     case Credentials::Kind::kApiKey: return accounts.AuthenticateKey(credentials.secret);
     case Credentials::Kind::kSession: return accounts.AuthenticateSession(credentials.secret);
@@ -69,6 +70,12 @@ accounts::Principal Authenticate(accounts::AccountService& accounts, const httpl
               "credentials required: Authorization: Bearer <key>, X-API-Key or session cookie");
 }
 
+}  // namespace
+
+accounts::Principal Authenticate(accounts::AccountService& accounts, const httplib::Request& req) {
+  return AuthenticateCredentials(accounts, ParseCredentials(req));
+}
+
 std::string AuthCache::Key(const std::string& secret) const {
   const auto hash = crypto_.Hash(secret);
   return std::string(hash.begin(), hash.end());
@@ -76,27 +83,23 @@ std::string AuthCache::Key(const std::string& secret) const {
 
 accounts::Principal AuthCache::Authenticate(accounts::AccountService& accounts, const httplib::Request& req) {
   const Credentials credentials = ParseCredentials(req);
+  if (credentials.kind == Credentials::Kind::kNone) return AuthenticateCredentials(accounts, credentials);
+  const std::string key = Key(credentials.secret);
   try {
-    accounts::Principal principal = http::Authenticate(accounts, req);
-    const std::string hash = Key(credentials.secret);
+    accounts::Principal principal = AuthenticateCredentials(accounts, credentials);
     const std::lock_guard lock(mutex_);
     if (entries_.size() >= capacity_) entries_.clear();  // crude but bounded; refilled from the database
-    entries_[hash] = Entry{principal, std::chrono::steady_clock::now()};
+    entries_[key] = Entry{principal, std::chrono::steady_clock::now()};
     return principal;
   } catch (const Error& error) {
-    if (error.code() != ErrorCode::kUnavailable || credentials.kind == Credentials::Kind::kNone) {
-      if (error.code() == ErrorCode::kUnauthenticated && credentials.kind != Credentials::Kind::kNone) {
-        const std::string hash = Key(credentials.secret);
-        const std::lock_guard lock(mutex_);
-        entries_.erase(hash);
-      }
-      throw;
-    }
-    const std::string hash = Key(credentials.secret);
     const std::lock_guard lock(mutex_);
-    const auto it = entries_.find(hash);
-    if (it == entries_.end() || std::chrono::steady_clock::now() - it->second.verified_at > max_stale_) throw;
-    return it->second.principal;
+    const auto it = entries_.find(key);
+    if (error.code() == ErrorCode::kUnavailable && it != entries_.end() &&
+        std::chrono::steady_clock::now() - it->second.verified_at <= max_stale_) {
+      return it->second.principal;
+    }
+    if (error.code() == ErrorCode::kUnauthenticated && it != entries_.end()) entries_.erase(it);
+    throw;
   }
 }
 
