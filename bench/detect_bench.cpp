@@ -8,9 +8,9 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
-#include "detect/decode.hpp"
-#include "detect/metadata.hpp"
-#include "detect/nms.hpp"
+#include "detect/decode/decode.hpp"
+#include "detect/decode/metadata.hpp"
+#include "detect/models/nms.hpp"
 
 namespace {
 

@@ -9,8 +9,8 @@
 #include <span>
 
 #include "common/error.hpp"
-#include "detect/decode.hpp"
-#include "detect/metadata.hpp"
+#include "detect/decode/decode.hpp"
+#include "detect/decode/metadata.hpp"
 
 namespace {
 

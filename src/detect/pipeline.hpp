@@ -7,9 +7,9 @@
 
 #include <nlohmann/json_fwd.hpp>
 
-#include "detect/decode.hpp"
+#include "detect/decode/decode.hpp"
 #include "detect/detector.hpp"
-#include "detect/metadata.hpp"
+#include "detect/decode/metadata.hpp"
 
 namespace faceloop::detect {
 

@@ -1,9 +1,9 @@
 #include "detect/registry.hpp"
 
 #include "common/error.hpp"
-#include "detect/auto_detector.hpp"
-#include "detect/haar.hpp"
-#include "detect/yunet.hpp"
+#include "detect/models/auto_detector.hpp"
+#include "detect/models/haar.hpp"
+#include "detect/models/yunet.hpp"
 
 namespace faceloop::detect {
 namespace {

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "detect/blazeface.hpp"
+#include "detect/models/blazeface.hpp"
 #include "detect/detector.hpp"
 
 namespace faceloop::detect {

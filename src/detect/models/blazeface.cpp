@@ -1,0 +1,149 @@
+#include "detect/models/blazeface.hpp"
+
+#include <algorithm>
+#include <opencv2/core.hpp>
+
+#include "detect/models/letterbox.hpp"
+#include "detect/models/nms.hpp"
+
+namespace faceloop::detect {
+namespace {
+
+// Candidates below this never survive NMS with a useful score; it bounds the NMS work.
+constexpr float kCandidateFloor = 0.05f;
+constexpr std::size_t kMaxCandidates = 2000;
+constexpr float kNoSizeLimit = 1e9f;
+
+/// Maps a face found in the mirrored image back; the subject's left and right swap sides too.
+Face MirrorBack(Face face, int width) {
+  face.box.x = static_cast<float>(width) - face.box.x - face.box.width;
+  for (Landmark& point : face.landmarks) point.x = static_cast<float>(width) - point.x;
+  // Mirroring turns the subject's right eye into what the model saw as the left one: swap the values
+  // of each right_*/left_* pair so the names stay true.
+  for (Landmark& right : face.landmarks) {
+    if (right.type.rfind("right_", 0) != 0) continue;
+    for (Landmark& left : face.landmarks) {
+      if (left.type == "left_" + right.type.substr(6)) {
+        std::swap(right.x, left.x);
+        std::swap(right.y, left.y);
+      }
+    }
+  }
+  return face;
+}
+
+std::vector<std::string> OutputNodes(const BlazeFaceSpec& spec) {
+  std::vector<std::string> nodes;
+  for (const auto& head : spec.heads) {
+    nodes.push_back(head.scores);
+    nodes.push_back(head.regressors);
+  }
+  return nodes;
+}
+
+void KeepStrongest(std::vector<Face>& faces, std::size_t count) {
+  if (faces.size() <= count) return;
+  std::nth_element(faces.begin(), faces.begin() + static_cast<std::ptrdiff_t>(count), faces.end(),
+                   [](const Face& a, const Face& b) { return a.confidence > b.confidence; });
+  faces.resize(count);
+}
+
+std::vector<Face> Flatten(std::vector<std::vector<Face>> passes) {
+  std::vector<Face> all;
+  for (auto& pass : passes)
+    all.insert(all.end(), std::make_move_iterator(pass.begin()), std::make_move_iterator(pass.end()));
+  return all;
+}
+
+}  // namespace
+
+BlazeFaceDetector::BlazeFaceDetector(BlazeFaceSpec spec, const TfjsGraph& graph)
+    : spec_(std::move(spec)), net_(BuildOpenCvNet(graph, OutputNodes(spec_))) {
+  net_.net.setPreferableBackend(cv::dnn::DNN_BACKEND_OPENCV);
+  net_.net.setPreferableTarget(cv::dnn::DNN_TARGET_CPU);
+}
+
+std::vector<Face> BlazeFaceDetector::RunPass(const cv::Mat& rgb, const PassPlan& plan, float min_score) {
+  const Letterbox box = Letterbox::Fit(rgb.size(), plan.long_side, spec_.align, false);
+  FillInputBlob(rgb, box, blob_);
+  net_.net.setInput(blob_);
+  std::vector<cv::Mat> outputs;
+  net_.net.forward(outputs, net_.output_layers);
+
+  std::vector<Face> candidates;
+  for (std::size_t h = 0; h < spec_.heads.size(); ++h) {
+    DecodeHead(outputs[2 * h], outputs[2 * h + 1], spec_.heads[h].layout, box.input, min_score, candidates);
+  }
+  std::vector<Face> faces;
+  for (Face& face : candidates) {
+    if (std::max(face.box.width, face.box.height) > plan.max_face) continue;
+    face.box = box.ToImage(face.box);
+    for (Landmark& point : face.landmarks) {
+      const cv::Point2f p = box.ToImage(cv::Point2f(point.x, point.y));
+      point.x = p.x;
+      point.y = p.y;
+    }
+    faces.push_back(std::move(face));
+  }
+  return faces;
+}
+
+const std::vector<int>& BlazeFaceDetector::Pyramid(const DetectOptions& options) const {
+  return options.pyramid.empty() ? spec_.pyramid : options.pyramid;
+}
+
+int BlazeFaceDetector::MinDecodeLongSide(const DetectOptions& options) const {
+  // The largest pass's long side: DCT scaling never goes below what the network will see.
+  const std::vector<int>& pyramid = Pyramid(options);
+  return options.multiscale && !pyramid.empty() ? pyramid.back() : spec_.input_size;
+}
+
+std::vector<BlazeFaceDetector::PassPlan> BlazeFaceDetector::PlanPasses(const cv::Mat& rgb,
+                                                                       const DetectOptions& options) const {
+  std::vector<PassPlan> plans{{spec_.input_size, kNoSizeLimit}};
+  if (!options.multiscale) return plans;
+  const int image_long = std::max(rgb.cols, rgb.rows);
+  for (int long_side : Pyramid(options)) {
+    // Upsampling past ~2x the stored pixels finds nothing new and costs quadratically.
+    if (long_side > 2 * image_long) break;
+    plans.push_back({long_side, spec_.pyramid_max_face});
+  }
+  return plans;
+}
+
+Face BlazeFaceDetector::Calibrate(Face face) const {
+  const BoxCalibration& c = spec_.calibration;
+  const float cx = face.box.x + face.box.width / 2;
+  const float cy = face.box.y + face.box.height / 2 + c.shift_y * face.box.height;
+  const float w = face.box.width * c.scale_w, h = face.box.height * c.scale_h;
+  face.box = Box{cx - w / 2, cy - h / 2, w, h};
+  return face;
+}
+
+std::vector<Face> BlazeFaceDetector::Detect(const cv::Mat& rgb, const DetectOptions& options) {
+  const float min_score = std::min(options.min_confidence, kCandidateFloor);
+  const std::vector<PassPlan> plans = PlanPasses(rgb, options);
+  std::vector<std::vector<Face>> passes;
+  for (const PassPlan& plan : plans) passes.push_back(RunPass(rgb, plan, min_score));
+  if (options.multiscale && spec_.flip_in_multiscale) {
+    // The same passes over the mirrored image: test-time augmentation whose agreement MergePasses rewards.
+    cv::Mat mirrored;
+    cv::flip(rgb, mirrored, 1);
+    for (const PassPlan& plan : plans) {
+      std::vector<Face> faces = RunPass(mirrored, plan, min_score);
+      for (Face& face : faces) face = MirrorBack(std::move(face), rgb.cols);
+      passes.push_back(std::move(faces));
+    }
+  }
+  for (auto& pass : passes) {
+    KeepStrongest(pass, kMaxCandidates);
+    pass = WeightedNms(std::move(pass), spec_.nms_iou);
+  }
+  std::vector<Face> faces = passes.size() == 1  ? std::move(passes.front())
+                            : spec_.fuse_scores ? MergePasses(passes, spec_.nms_iou)
+                                                : WeightedNms(Flatten(std::move(passes)), spec_.nms_iou);
+  for (Face& face : faces) face = Calibrate(std::move(face));
+  return ApplyLimits(std::move(faces), options);
+}
+
+}  // namespace faceloop::detect
