@@ -21,3 +21,7 @@ foreach(module core imgproc imgcodecs dnn objdetect)
   target_link_libraries(faceloop_opencv INTERFACE ${OPENCV_${module}_LIBRARY})
 endforeach()
 target_include_directories(faceloop_opencv SYSTEM INTERFACE ${OPENCV_INCLUDE_DIR})
+
+# ONNX model files are read with Debian's libonnx (its protobuf classes; libonnx-dev, libprotobuf-dev).
+find_package(Protobuf REQUIRED)
+find_package(ONNX REQUIRED)

@@ -18,7 +18,8 @@ struct ModelOptions {
   std::string models_dir;  // empty: $FACELOOP_MODELS_DIR, else the set-up location
   float min_confidence = 0.5f;
   int max_faces = 0;
-  bool multiscale = false;
+  std::string mode = "fast";
+  bool multiscale = false;  // the older name of --mode crowd
   std::vector<int> pyramid;
 
   void Register(CLI::App& command);

@@ -13,7 +13,10 @@ void ModelOptions::Register(CLI::App& command) {
       ->check(CLI::Range(0.0, 1.0))
       ->capture_default_str();
   command.add_option("--max-faces", max_faces, "keep at most this many faces (0 = all)")->check(CLI::NonNegativeNumber);
-  command.add_flag("--multiscale,--tiling", multiscale, "extra high-resolution passes for small faces");
+  command.add_option("--mode", mode, "fast (one pass, long side <= 640), accurate (own resolution up to 1280), crowd (accurate + mirror + upscaled pass)")
+      ->check(CLI::IsMember({"fast", "accurate", "crowd"}))
+      ->capture_default_str();
+  command.add_flag("--multiscale,--tiling", multiscale, "the older name of --mode crowd");
   command.add_option("--pyramid", pyramid, "long sides of the multiscale passes, e.g. 448,896 (default: the model's)")
       ->delimiter(',');
 }
@@ -31,7 +34,7 @@ detect::ModelPaths ModelOptions::Paths() const {
 }
 
 detect::DetectOptions ModelOptions::Options() const {
-  return detect::DetectOptions{min_confidence, max_faces, multiscale, pyramid};
+  return detect::DetectOptions{min_confidence, max_faces, multiscale, pyramid, detect::ParseMode(mode)};
 }
 
 }  // namespace faceloop::cli

@@ -18,15 +18,18 @@ struct DetectArgs {
   std::vector<std::string> images;
 };
 
-nlohmann::json ResultLine(const std::string& file, const detect::DetectionResult& result) {
+nlohmann::json ResultLine(const std::string& file, const detect::ModelInfo& model,
+                          const detect::DetectionResult& result) {
   const detect::ImageMetadata& m = result.metadata;
   return {{"file", file},
+          {"model", {{"name", model.name}, {"mode", detect::ModeName(result.mode)}, {"version", model.version}}},
           {"image", {{"width", m.width}, {"height", m.height}, {"format", m.format}}},
           {"faces", result.faces},
           {"metadata", m},
           {"timing_ms",
            {{"decode", result.timing.decode_ms},
             {"inference", result.timing.inference_ms},
+            {"analysis", result.timing.analysis_ms},
             {"total", result.timing.total_ms}}}};
 }
 
@@ -44,7 +47,7 @@ int Run(const DetectArgs& args) {
     nlohmann::json line;
     try {
       const std::vector<std::uint8_t> bytes = ReadFileBytes(file);
-      line = ResultLine(file, detect::RunDetection(*detector, bytes, options));
+      line = ResultLine(file, detector->info(), detect::RunDetection(*detector, bytes, options));
     } catch (const Error& error) {
       ++failures;
       line = ErrorLine(file, error);

@@ -5,6 +5,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "detect/analysis/face_quality.hpp"
+#include "detect/analysis/head_pose.hpp"
+
 namespace faceloop::detect {
 namespace {
 
@@ -15,6 +18,7 @@ double MillisSince(Clock::time_point start) {
 }
 
 double Round2(double value) { return std::round(value * 100.0) / 100.0; }
+double Round3(double value) { return std::round(value * 1000.0) / 1000.0; }
 
 }  // namespace
 
@@ -27,6 +31,13 @@ void ToOriginalPixels(std::vector<Face>& faces, double scale) {
       point.x *= inv;
       point.y *= inv;
     }
+  }
+}
+
+void AnalyseFaces(const cv::Mat& rgb, std::vector<Face>& faces) {
+  for (Face& face : faces) {
+    face.quality = MeasureQuality(rgb, face.box);
+    face.pose = EstimatePose(face.landmarks);
   }
 }
 
@@ -46,8 +57,14 @@ DetectionResult RunDetection(IDetector& detector, std::span<const std::uint8_t> 
 
   const auto inference_start = Clock::now();
   result.faces = detector.Detect(image.rgb, options);
-  ToOriginalPixels(result.faces, image.scale);
+  result.mode = options.EffectiveMode();
   result.timing.inference_ms = MillisSince(inference_start);
+
+  const auto analysis_start = Clock::now();
+  AnalyseFaces(image.rgb, result.faces);
+  ToOriginalPixels(result.faces, image.scale);
+  for (Face& face : result.faces) face.size = FaceSizeOf(face.box);
+  result.timing.analysis_ms = MillisSince(analysis_start);
   result.timing.total_ms = MillisSince(start);
   return result;
 }
@@ -62,6 +79,11 @@ void to_json(nlohmann::json& out, const Face& face) {
     landmarks.push_back({{"type", point.type}, {"x", Round2(point.x)}, {"y", Round2(point.y)}});
   }
   out = {{"box", face.box}, {"confidence", std::round(face.confidence * 10000.0) / 10000.0}, {"landmarks", landmarks}};
+  if (face.quality) {
+    out["quality"] = {{"sharpness", Round3(face.quality->sharpness)}, {"brightness", Round3(face.quality->brightness)}};
+  }
+  if (face.pose) out["pose"] = {{"roll", Round2(face.pose->roll)}, {"yaw", Round2(face.pose->yaw)}, {"pitch", Round2(face.pose->pitch)}};
+  if (face.size) out["size"] = FaceSizeName(*face.size);
 }
 
 }  // namespace faceloop::detect

@@ -17,12 +17,14 @@ struct Timings {
   double decode_ms = 0;
   double metadata_ms = 0;
   double inference_ms = 0;
+  double analysis_ms = 0;  // per-face quality and pose
   double total_ms = 0;
 };
 
 struct DetectionResult {
   ImageMetadata metadata;
-  std::vector<Face> faces;  // original image pixels
+  std::vector<Face> faces;  // original image pixels, with quality, pose and size
+  DetectMode mode = DetectMode::kFast;  // the mode that ran (the request's, or crowd for multiscale)
   Timings timing;
 };
 
@@ -32,6 +34,9 @@ DetectionResult RunDetection(IDetector& detector, std::span<const std::uint8_t> 
 
 /// Scales boxes and landmarks by 1/scale (from a DCT-scaled decode back to original pixels).
 void ToOriginalPixels(std::vector<Face>& faces, double scale);
+
+/// Quality and pose of every face, measured on `rgb` (the faces' boxes are in its pixels).
+void AnalyseFaces(const cv::Mat& rgb, std::vector<Face>& faces);
 
 void to_json(nlohmann::json& out, const Box& box);
 void to_json(nlohmann::json& out, const Face& face);

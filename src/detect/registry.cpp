@@ -3,24 +3,31 @@
 #include "common/error.hpp"
 #include "detect/models/auto_detector.hpp"
 #include "detect/models/haar.hpp"
+#include "detect/models/retinaface.hpp"
 #include "detect/models/yunet.hpp"
 
 namespace faceloop::detect {
 namespace {
 
 constexpr char kAutoName[] = "auto";
+constexpr char kRetinaFaceName[] = "retinaface";
 constexpr char kHaarName[] = "haar";
 constexpr char kOnnxPrefix[] = "onnx:";
 
 }  // namespace
 
+std::filesystem::path ModelPaths::RetinaFaceOnnx() const {
+  if (!retinaface_onnx.empty()) return retinaface_onnx;
+  return npm_dir.parent_path() / "retinaface" / "retinaface_mnet025.onnx";
+}
+
 DetectorRegistry::DetectorRegistry(ModelPaths paths)
     : paths_(std::move(paths)), blaze_specs_(BuiltInBlazeFaceSpecs(paths_.npm_dir)) {}
 
-std::string DetectorRegistry::DefaultName() { return kAutoName; }
+std::string DetectorRegistry::DefaultName() { return kRetinaFaceName; }
 
 std::vector<std::string> DetectorRegistry::Names() const {
-  std::vector<std::string> names{kAutoName};
+  std::vector<std::string> names{kRetinaFaceName, kAutoName};
   for (const auto& [name, spec] : blaze_specs_) names.push_back(name);
   names.push_back(kHaarName);
   return names;
@@ -39,7 +46,16 @@ const TfjsGraph& DetectorRegistry::Graph(const std::filesystem::path& model_json
   return *graph;
 }
 
+std::shared_ptr<const RetinaFaceWeights> DetectorRegistry::RetinaFace() {
+  std::lock_guard lock(mutex_);
+  if (!retinaface_) retinaface_ = RetinaFaceWeights::Load(paths_.RetinaFaceOnnx());
+  return retinaface_;
+}
+
 std::unique_ptr<IDetector> DetectorRegistry::Create(const std::string& name) {
+  if (name == kRetinaFaceName) {
+    return std::make_unique<RetinaFaceDetector>(BuiltInRetinaFaceSpec(), MakeOpenCvRetinaFaceNet(*RetinaFace()));
+  }
   if (const auto spec = blaze_specs_.find(name); spec != blaze_specs_.end()) {
     return std::make_unique<BlazeFaceDetector>(spec->second, Graph(spec->second.model_json));
   }

@@ -18,7 +18,13 @@ struct ModelPaths {
   std::filesystem::path npm_dir;
   /// Folder with OpenCV's Haar cascades (Debian's opencv-data).
   std::filesystem::path haar_dir = "/usr/share/opencv4/haarcascades";
+  /// RetinaFace's ONNX file (scripts/setup.sh); empty = retinaface/retinaface_mnet025.onnx next to npm_dir.
+  std::filesystem::path retinaface_onnx;
+
+  std::filesystem::path RetinaFaceOnnx() const;
 };
+
+struct RetinaFaceWeights;
 
 class DetectorRegistry {
  public:
@@ -33,11 +39,13 @@ class DetectorRegistry {
 
  private:
   const TfjsGraph& Graph(const std::filesystem::path& model_json);
+  std::shared_ptr<const RetinaFaceWeights> RetinaFace();
 
   ModelPaths paths_;
   std::map<std::string, BlazeFaceSpec> blaze_specs_;
   std::mutex mutex_;
   std::map<std::filesystem::path, std::unique_ptr<TfjsGraph>> graphs_;
+  std::shared_ptr<const RetinaFaceWeights> retinaface_;
 };
 
 /// The BlazeFace-family specs, with weights under `npm_dir`.

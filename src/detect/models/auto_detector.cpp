@@ -11,7 +11,7 @@ AutoDetector::AutoDetector(std::unique_ptr<IDetector> fast, std::unique_ptr<IDet
 }
 
 std::vector<Face> AutoDetector::Detect(const cv::Mat& rgb, const DetectOptions& options) {
-  return (options.multiscale ? accurate_ : fast_)->Detect(rgb, options);
+  return (options.EffectiveMode() == DetectMode::kFast ? fast_ : accurate_)->Detect(rgb, options);
 }
 
 int AutoDetector::MinDecodeLongSide(const DetectOptions& options) const {

@@ -1,7 +1,7 @@
 #pragma once
 // The default detector, "auto": a policy over two networks chosen by measurement (docs/models.md).
 // A plain request gets the fastest network that is good on ordinary photos (MediaPipe full range, one
-// pass); a multiscale request — crowds, small faces — gets the most accurate pyramid
+// pass); an accurate, crowd or multiscale request — crowds, small faces — gets the most accurate pyramid
 // (BlazeFace back, three scales and their mirror images).
 #include <memory>
 
@@ -17,7 +17,9 @@ class AutoDetector final : public IDetector {
   int MinDecodeLongSide(const DetectOptions& options) const override;
 
   /// The network that serves `options`.
-  const IDetector& Choose(const DetectOptions& options) const { return options.multiscale ? *accurate_ : *fast_; }
+  const IDetector& Choose(const DetectOptions& options) const {
+    return options.EffectiveMode() == DetectMode::kFast ? *fast_ : *accurate_;
+  }
 
  private:
   std::unique_ptr<IDetector> fast_;

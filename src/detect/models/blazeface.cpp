@@ -14,24 +14,6 @@ constexpr float kCandidateFloor = 0.05f;
 constexpr std::size_t kMaxCandidates = 2000;
 constexpr float kNoSizeLimit = 1e9f;
 
-/// Maps a face found in the mirrored image back; the subject's left and right swap sides too.
-Face MirrorBack(Face face, int width) {
-  face.box.x = static_cast<float>(width) - face.box.x - face.box.width;
-  for (Landmark& point : face.landmarks) point.x = static_cast<float>(width) - point.x;
-  // Mirroring turns the subject's right eye into what the model saw as the left one: swap the values
-  // of each right_*/left_* pair so the names stay true.
-  for (Landmark& right : face.landmarks) {
-    if (right.type.rfind("right_", 0) != 0) continue;
-    for (Landmark& left : face.landmarks) {
-      if (left.type == "left_" + right.type.substr(6)) {
-        std::swap(right.x, left.x);
-        std::swap(right.y, left.y);
-      }
-    }
-  }
-  return face;
-}
-
 std::vector<std::string> OutputNodes(const BlazeFaceSpec& spec) {
   std::vector<std::string> nodes;
   for (const auto& head : spec.heads) {
@@ -41,12 +23,8 @@ std::vector<std::string> OutputNodes(const BlazeFaceSpec& spec) {
   return nodes;
 }
 
-void KeepStrongest(std::vector<Face>& faces, std::size_t count) {
-  if (faces.size() <= count) return;
-  std::nth_element(faces.begin(), faces.begin() + static_cast<std::ptrdiff_t>(count), faces.end(),
-                   [](const Face& a, const Face& b) { return a.confidence > b.confidence; });
-  faces.resize(count);
-}
+/// BlazeFace's only high-resolution mode is its pyramid: accurate and crowd both get it.
+bool Multiscale(const DetectOptions& options) { return options.EffectiveMode() != DetectMode::kFast; }
 
 std::vector<Face> Flatten(std::vector<std::vector<Face>> passes) {
   std::vector<Face> all;
@@ -95,13 +73,13 @@ const std::vector<int>& BlazeFaceDetector::Pyramid(const DetectOptions& options)
 int BlazeFaceDetector::MinDecodeLongSide(const DetectOptions& options) const {
   // The largest pass's long side: DCT scaling never goes below what the network will see.
   const std::vector<int>& pyramid = Pyramid(options);
-  return options.multiscale && !pyramid.empty() ? pyramid.back() : spec_.input_size;
+  return Multiscale(options) && !pyramid.empty() ? pyramid.back() : spec_.input_size;
 }
 
 std::vector<BlazeFaceDetector::PassPlan> BlazeFaceDetector::PlanPasses(const cv::Mat& rgb,
                                                                        const DetectOptions& options) const {
   std::vector<PassPlan> plans{{spec_.input_size, kNoSizeLimit}};
-  if (!options.multiscale) return plans;
+  if (!Multiscale(options)) return plans;
   const int image_long = std::max(rgb.cols, rgb.rows);
   for (int long_side : Pyramid(options)) {
     // Upsampling past ~2x the stored pixels finds nothing new and costs quadratically.
@@ -125,13 +103,13 @@ std::vector<Face> BlazeFaceDetector::Detect(const cv::Mat& rgb, const DetectOpti
   const std::vector<PassPlan> plans = PlanPasses(rgb, options);
   std::vector<std::vector<Face>> passes;
   for (const PassPlan& plan : plans) passes.push_back(RunPass(rgb, plan, min_score));
-  if (options.multiscale && spec_.flip_in_multiscale) {
+  if (Multiscale(options) && spec_.flip_in_multiscale) {
     // The same passes over the mirrored image: test-time augmentation whose agreement MergePasses rewards.
     cv::Mat mirrored;
     cv::flip(rgb, mirrored, 1);
     for (const PassPlan& plan : plans) {
       std::vector<Face> faces = RunPass(mirrored, plan, min_score);
-      for (Face& face : faces) face = MirrorBack(std::move(face), rgb.cols);
+      for (Face& face : faces) face = MirrorHorizontally(std::move(face), rgb.cols);
       passes.push_back(std::move(faces));
     }
   }

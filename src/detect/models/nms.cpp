@@ -51,6 +51,13 @@ Face WeightedMean(const Face& best, const std::vector<Face>& cluster) {
 
 }  // namespace
 
+void KeepStrongest(std::vector<Face>& faces, std::size_t count) {
+  if (faces.size() <= count) return;
+  std::nth_element(faces.begin(), faces.begin() + static_cast<std::ptrdiff_t>(count), faces.end(),
+                   [](const Face& a, const Face& b) { return a.confidence > b.confidence; });
+  faces.resize(count);
+}
+
 std::vector<Face> HardNms(std::vector<Face> faces, float iou_threshold) {
   SortByConfidence(faces);
   std::vector<Face> kept;

@@ -6,6 +6,9 @@
 
 namespace faceloop::detect {
 
+/// Keeps the `count` most confident faces (in no particular order): bounds the work of NMS.
+void KeepStrongest(std::vector<Face>& faces, std::size_t count);
+
 /// Classic NMS: keeps the highest-scoring face of every cluster overlapping above `iou_threshold`.
 std::vector<Face> HardNms(std::vector<Face> faces, float iou_threshold);
 
