@@ -104,7 +104,7 @@ test_asan() {
 
 # c. libFuzzer on every parser of untrusted bytes (see fuzz/README.md): the image decoder for
 # FUZZ_SECONDS, seeded with generated images; the config, spool-record, S3-list and bulk-response
-# parsers for a third of that each, seeded with one valid input apiece.
+# parsers and the ONNX model reader for a third of that each, seeded with one valid input apiece.
 run_fuzzer() {
   local name="$1" seconds="$2" max_len="$3"
   shift 3
@@ -126,11 +126,11 @@ run_fuzzer() {
 }
 
 test_fuzz() {
-  stage fuzz "decode_fuzzer for ${FUZZ_SECONDS}s, then the config, record, S3-list and bulk-response fuzzers"
+  stage fuzz "decode_fuzzer for ${FUZZ_SECONDS}s, then the config, record, S3-list, bulk-response and ONNX fuzzers"
   command -v clang++ >/dev/null 2>&1 || die "clang++ not found (scripts/setup.sh installs clang)"
   cmake --preset fuzz
   cmake --build --preset fuzz -j "$JOBS" --target decode_fuzzer config_fuzzer record_fuzzer s3_list_fuzzer \
-    bulk_response_fuzzer
+    bulk_response_fuzzer onnx_fuzzer
   local dir="$ROOT/build/fuzz" seeds="$ROOT/build/fuzz/corpus/seeds"
   /usr/bin/python3 fuzz/make_seed_corpus.py "$dir/corpus/decode"
   run_fuzzer decode_fuzzer "$FUZZ_SECONDS" 65536 "$dir/corpus/decode"
@@ -149,6 +149,8 @@ test_fuzz() {
   run_fuzzer record_fuzzer "$short" 8192 "$seeds/record"
   run_fuzzer s3_list_fuzzer "$short" 8192 "$seeds/s3"
   run_fuzzer bulk_response_fuzzer "$short" 8192 "$seeds/bulk"
+  /usr/bin/python3 fuzz/make_onnx_seed.py "$seeds/onnx"
+  run_fuzzer onnx_fuzzer "$short" 8192 "$seeds/onnx"
   stage_done
 }
 

@@ -97,8 +97,8 @@ int Run(const BenchArgs& args) {
   detect::DetectorRegistry registry(args.model.Paths());
   const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   std::printf("model-only loop (decode + detect): model %s%s, %zu %s images x %d rounds\n", args.model.model.c_str(),
-              (" --mode " + std::string(detect::ModeName(args.model.Options().EffectiveMode()))).c_str(), inputs.size(), args.vga ? "640x480 JPEG" : "original",
-              args.rounds);
+              (" --mode " + std::string(detect::ModeName(args.model.Options().EffectiveMode()))).c_str(), inputs.size(),
+              args.vga ? "640x480 JPEG" : "original", args.rounds);
   Measure(registry, args, {inputs.front()}, 1);  // warm-up: weights, allocations
   const Measurement one = Measure(registry, args, inputs, 1);
   const Measurement all = Measure(registry, args, inputs, cores);

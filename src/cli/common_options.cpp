@@ -13,7 +13,10 @@ void ModelOptions::Register(CLI::App& command) {
       ->check(CLI::Range(0.0, 1.0))
       ->capture_default_str();
   command.add_option("--max-faces", max_faces, "keep at most this many faces (0 = all)")->check(CLI::NonNegativeNumber);
-  command.add_option("--mode", mode, "fast (one pass, long side <= 640), accurate (own resolution up to 1280), crowd (accurate + mirror + upscaled pass)")
+  command
+      .add_option("--mode", mode,
+                  "fast (one pass, long side <= 640), accurate (own resolution up to 1280), crowd (accurate + mirror + "
+                  "upscaled pass)")
       ->check(CLI::IsMember({"fast", "accurate", "crowd"}))
       ->capture_default_str();
   command.add_flag("--multiscale,--tiling", multiscale, "the older name of --mode crowd");

@@ -64,7 +64,8 @@ int Run(EvalArgs args) {
   }
   const eval::ApResult ap = evaluator.Compute();
   std::printf("model %s%s, %zu images (%d failed), %d threads\n", args.model.model.c_str(),
-              (" --mode " + std::string(detect::ModeName(options.EffectiveMode()))).c_str(), images.size(), failed, threads);
+              (" --mode " + std::string(detect::ModeName(options.EffectiveMode()))).c_str(), images.size(), failed,
+              threads);
   std::printf("AP easy %.3f  medium %.3f  hard %.3f\n", ap.easy, ap.medium, ap.hard);
   std::printf(
       "throughput %.1f images/s; latency per image (decode+detect, one core) p50 %.1f ms  p90 %.1f ms  p99 %.1f ms\n",

@@ -82,7 +82,9 @@ void to_json(nlohmann::json& out, const Face& face) {
   if (face.quality) {
     out["quality"] = {{"sharpness", Round3(face.quality->sharpness)}, {"brightness", Round3(face.quality->brightness)}};
   }
-  if (face.pose) out["pose"] = {{"roll", Round2(face.pose->roll)}, {"yaw", Round2(face.pose->yaw)}, {"pitch", Round2(face.pose->pitch)}};
+  if (face.pose)
+    out["pose"] = {
+        {"roll", Round2(face.pose->roll)}, {"yaw", Round2(face.pose->yaw)}, {"pitch", Round2(face.pose->pitch)}};
   if (face.size) out["size"] = FaceSizeName(*face.size);
 }
 

@@ -8,8 +8,8 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "detect/decode/decode.hpp"
-#include "detect/detector.hpp"
 #include "detect/decode/metadata.hpp"
+#include "detect/detector.hpp"
 
 namespace faceloop::detect {
 
@@ -23,7 +23,7 @@ struct Timings {
 
 struct DetectionResult {
   ImageMetadata metadata;
-  std::vector<Face> faces;  // original image pixels, with quality, pose and size
+  std::vector<Face> faces;              // original image pixels, with quality, pose and size
   DetectMode mode = DetectMode::kFast;  // the mode that ran (the request's, or crowd for multiscale)
   Timings timing;
 };

@@ -19,14 +19,14 @@ const std::filesystem::path kAnnotations = FACELOOP_SOURCE_DIR "/../shared/faceb
 // The first 120 dev images (every event folder is sorted, so this is a fixed subset).
 constexpr std::size_t kSubset = 120;
 
-ApResult EvaluateSubset(bool multiscale) {
+ApResult EvaluateSubset(detect::DetectMode mode) {
   std::vector<AnnotatedImage> images = LoadAnnotations(kAnnotations);
   images.resize(std::min(images.size(), kSubset));
   detect::DetectorRegistry registry(detect::ModelPaths{FACELOOP_MODELS_DIR});
   const auto detector = registry.Create(detect::DetectorRegistry::DefaultName());
   detect::DetectOptions options;
   options.min_confidence = 0.05f;
-  options.multiscale = multiscale;
+  options.mode = mode;
   ApEvaluator evaluator;
   for (const AnnotatedImage& image : images) {
     std::ifstream in(image.file, std::ios::binary);
@@ -47,18 +47,26 @@ class FacebenchRegression : public ::testing::Test {
 
 // Floors sit a few points under the measured values (docs/models.md) so that noise passes and a real
 // regression fails.
-TEST_F(FacebenchRegression, DefaultDetectorSinglePass) {
-  const ApResult ap = EvaluateSubset(false);
-  std::printf("subset AP single pass: easy %.3f medium %.3f hard %.3f\n", ap.easy, ap.medium, ap.hard);
-  EXPECT_GE(ap.easy, FACELOOP_MIN_AP_EASY_SINGLE);
-  EXPECT_GE(ap.medium, FACELOOP_MIN_AP_MEDIUM_SINGLE);
+void ExpectFloors(const char* mode, const ApResult& ap, double easy, double medium, double hard) {
+  std::printf("subset AP %s: easy %.3f medium %.3f hard %.3f\n", mode, ap.easy, ap.medium, ap.hard);
+  EXPECT_GE(ap.easy, easy);
+  EXPECT_GE(ap.medium, medium);
+  EXPECT_GE(ap.hard, hard);
 }
 
-TEST_F(FacebenchRegression, DefaultDetectorMultiscale) {
-  const ApResult ap = EvaluateSubset(true);
-  std::printf("subset AP multiscale: easy %.3f medium %.3f hard %.3f\n", ap.easy, ap.medium, ap.hard);
-  EXPECT_GE(ap.easy, FACELOOP_MIN_AP_EASY_MULTI);
-  EXPECT_GE(ap.medium, FACELOOP_MIN_AP_MEDIUM_MULTI);
+TEST_F(FacebenchRegression, DefaultDetectorFast) {
+  ExpectFloors("fast", EvaluateSubset(detect::DetectMode::kFast), FACELOOP_MIN_AP_EASY_FAST,
+               FACELOOP_MIN_AP_MEDIUM_FAST, FACELOOP_MIN_AP_HARD_FAST);
+}
+
+TEST_F(FacebenchRegression, DefaultDetectorAccurate) {
+  ExpectFloors("accurate", EvaluateSubset(detect::DetectMode::kAccurate), FACELOOP_MIN_AP_EASY_ACCURATE,
+               FACELOOP_MIN_AP_MEDIUM_ACCURATE, FACELOOP_MIN_AP_HARD_ACCURATE);
+}
+
+TEST_F(FacebenchRegression, DefaultDetectorCrowd) {
+  ExpectFloors("crowd", EvaluateSubset(detect::DetectMode::kCrowd), FACELOOP_MIN_AP_EASY_CROWD,
+               FACELOOP_MIN_AP_MEDIUM_CROWD, FACELOOP_MIN_AP_HARD_CROWD);
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 
 #include "common/error.hpp"
 #include "detect/import/onnx_model.hpp"
+#include "detect/import/onnx_ops.hpp"
 #include "detect/import/onnx_shapes.hpp"
 
 namespace faceloop::detect {
@@ -32,11 +33,6 @@ using Value = std::variant<Spatial, NhwcView, Rows>;
 
 // Ops that only compute shapes; they are followed on demand (onnx_shapes.hpp), not translated.
 const std::set<std::string> kShapeOps = {"Shape", "Constant", "Gather", "Unsqueeze", "Squeeze", "Slice", "Cast"};
-
-int ToInt(std::int64_t value, const onnx::NodeProto& node, std::int64_t min = 0) {
-  if (value < min || value > (1 << 16)) Bad(Describe(node) + " has an out-of-range attribute");
-  return static_cast<int>(value);
-}
 
 class OnnxImporter {
  public:
@@ -96,8 +92,12 @@ class OnnxImporter {
     values_[node.output(0)] = std::move(value);
   }
 
-  nn::Shape NominalShape(nn::ValueId id) const {
-    return nn::InferShapes(result_.graph, kOnnxNominalInput, kOnnxNominalInput)[static_cast<std::size_t>(id)];
+  /// Shapes at the nominal input, recomputed only when the graph has grown since the last call.
+  nn::Shape NominalShape(nn::ValueId id) {
+    if (nominal_.size() != result_.graph.nodes.size()) {
+      nominal_ = nn::InferShapes(result_.graph, kOnnxNominalInput, kOnnxNominalInput);
+    }
+    return nominal_[static_cast<std::size_t>(id)];
   }
 
   void Translate(const onnx::NodeProto& node) {
@@ -124,64 +124,13 @@ class OnnxImporter {
   }
 
   void AddConv(const onnx::NodeProto& node) {
-    nn::Conv2D conv;
-    conv.input = SpatialInput(node, 0);
+    const nn::ValueId input = SpatialInput(node, 0);
     if (node.input_size() < 2) Bad(Describe(node) + " has no weights");
-    const OnnxTensor weights = model_.Constant(node.input(1));
-    if (weights.dims.size() != 4 || weights.floats.empty()) Bad(Describe(node) + ": weights must be 4-D float");
-    conv.groups = ToInt(IntAttr(node, "group", 1), node);
-    conv.out_channels = static_cast<int>(weights.dims[0]);
-    const int per_group = static_cast<int>(weights.dims[1]);
-    conv.kernel_h = static_cast<int>(weights.dims[2]);
-    conv.kernel_w = static_cast<int>(weights.dims[3]);
-    conv.in_channels = per_group * conv.groups;
-    SetWindow(node, conv);
-    conv.weights = OihwToOhwi(weights, per_group);
-    if (node.input_size() > 2 && !node.input(2).empty()) conv.bias = model_.Constant(node.input(2)).floats;
+    std::vector<float> bias;
+    if (node.input_size() > 2 && !node.input(2).empty()) bias = model_.Constant(node.input(2)).floats;
+    nn::Conv2D conv = ConvFromOnnx(node, model_.Constant(node.input(1)), std::move(bias));
+    conv.input = input;
     AddNode(node, std::move(conv));
-  }
-
-  static std::vector<float> OihwToOhwi(const OnnxTensor& w, int per_group) {
-    const auto out = static_cast<std::size_t>(w.dims[0]);
-    const auto kh = static_cast<std::size_t>(w.dims[2]), kw = static_cast<std::size_t>(w.dims[3]);
-    const auto in = static_cast<std::size_t>(per_group);
-    std::vector<float> ohwi(w.floats.size());
-    for (std::size_t o = 0; o < out; ++o)
-      for (std::size_t i = 0; i < in; ++i)
-        for (std::size_t y = 0; y < kh; ++y)
-          for (std::size_t x = 0; x < kw; ++x) ohwi[((o * kh + y) * kw + x) * in + i] = w.floats[((o * in + i) * kh + y) * kw + x];
-    return ohwi;
-  }
-
-  /// Strides, dilations and padding of a Conv or MaxPool.
-  template <typename Op>
-  void SetWindow(const onnx::NodeProto& node, Op& op) {
-    const auto kernel = IntsAttr(node, "kernel_shape", {op.kernel_h, op.kernel_w});
-    const auto strides = IntsAttr(node, "strides", {1, 1});
-    const auto pads = IntsAttr(node, "pads", {0, 0, 0, 0});
-    if (kernel.size() != 2 || strides.size() != 2 || pads.size() != 4) Bad(Describe(node) + " is not 2-D");
-    op.kernel_h = ToInt(kernel[0], node, 1);
-    op.kernel_w = ToInt(kernel[1], node, 1);
-    op.stride_h = ToInt(strides[0], node, 1);
-    op.stride_w = ToInt(strides[1], node, 1);
-    // ONNX orders pads as [top, left, bottom, right].
-    op.padding = nn::Padding{ToInt(pads[0], node), ToInt(pads[1], node), ToInt(pads[2], node), ToInt(pads[3], node)};
-    const std::string auto_pad = StringAttr(node, "auto_pad", "NOTSET");
-    if (auto_pad == "SAME_UPPER") {
-      op.padding = nn::Padding{0, 0, 0, 0, true};
-    } else if (auto_pad == "VALID") {
-      op.padding = nn::Padding{};
-    } else if (auto_pad != "NOTSET") {
-      Bad(Describe(node) + ": auto_pad " + auto_pad + " is not supported");
-    }
-    if constexpr (std::is_same_v<Op, nn::Conv2D>) {
-      const auto dilations = IntsAttr(node, "dilations", {1, 1});
-      if (dilations.size() != 2) Bad(Describe(node) + " is not 2-D");
-      op.dilation_h = ToInt(dilations[0], node, 1);
-      op.dilation_w = ToInt(dilations[1], node, 1);
-    } else if (IntAttr(node, "ceil_mode", 0) != 0 || IntsAttr(node, "dilations", {1, 1}) != std::vector<std::int64_t>{1, 1}) {
-      Bad(Describe(node) + ": ceil_mode and dilations are not supported");
-    }
   }
 
   void AddActivation(const onnx::NodeProto& node) {
@@ -196,9 +145,8 @@ class OnnxImporter {
       return Define(node, Spatial{input});
     }
     const auto* concat = std::get_if<nn::Concat>(&result_.graph.nodes[static_cast<std::size_t>(input)].op);
-    if (concat && OnlyReader(input) && std::ranges::all_of(concat->inputs, [&](nn::ValueId id) {
-          return CanAbsorbActivation(id);
-        })) {
+    if (concat && OnlyReader(input) &&
+        std::ranges::all_of(concat->inputs, [&](nn::ValueId id) { return CanAbsorbActivation(id); })) {
       for (nn::ValueId id : concat->inputs) SetActivation(id, activation, alpha);
       return Define(node, Spatial{input});
     }
@@ -212,8 +160,8 @@ class OnnxImporter {
     const nn::Op& op = result_.graph.nodes[static_cast<std::size_t>(id)].op;
     const auto* conv = std::get_if<nn::Conv2D>(&op);
     const auto* add = std::get_if<nn::Add>(&op);
-    return OnlyReader(id) && ((conv && conv->activation == nn::Activation::kNone) ||
-                              (add && add->activation == nn::Activation::kNone));
+    return OnlyReader(id) &&
+           ((conv && conv->activation == nn::Activation::kNone) || (add && add->activation == nn::Activation::kNone));
   }
 
   void SetActivation(nn::ValueId id, nn::Activation activation, float alpha) {
@@ -239,7 +187,12 @@ class OnnxImporter {
     if (first && std::holds_alternative<Rows>(*first)) return ConcatRows(node, axis);
     if (axis != 1 && axis != -3) Bad(Describe(node) + " concatenates feature maps along axis " + std::to_string(axis));
     nn::Concat concat;
-    for (int i = 0; i < node.input_size(); ++i) concat.inputs.push_back(SpatialInput(node, i));
+    std::int64_t channels = 0;
+    for (int i = 0; i < node.input_size(); ++i) {
+      concat.inputs.push_back(SpatialInput(node, i));
+      channels += NominalShape(concat.inputs.back()).channels;
+      if (channels > kOnnxMaxChannels) Bad(Describe(node) + " has too many channels");
+    }
     AddNode(node, std::move(concat));
   }
 
@@ -259,10 +212,8 @@ class OnnxImporter {
   }
 
   void AddMaxPool(const onnx::NodeProto& node) {
-    nn::MaxPool pool;
+    nn::MaxPool pool = MaxPoolFromOnnx(node);
     pool.input = SpatialInput(node, 0);
-    if (node.output_size() > 1 && !node.output(1).empty()) Bad(Describe(node) + ": pooling indices are not supported");
-    SetWindow(node, pool);
     AddNode(node, pool);
   }
 
@@ -280,6 +231,10 @@ class OnnxImporter {
       Bad(Describe(node) + ": coordinate mode " + transform + "/" + rounding + " is not supported");
     }
     const int factor = UpsampleFactor(node, input);
+    const nn::Shape from = NominalShape(input);
+    if (from.height > kOnnxMaxNominalSide / factor || from.width > kOnnxMaxNominalSide / factor) {
+      Bad(Describe(node) + " upsamples to an absurd size");
+    }
     result_.resize_factors[node.output(0)] = factor;
     AddNode(node, nn::UpsampleNearest{input, factor});
   }
@@ -292,7 +247,7 @@ class OnnxImporter {
     if (!has_sizes && node.input_size() > scales_index && !node.input(scales_index).empty()) {
       const OnnxTensor scales = model_.Constant(node.input(scales_index));
       if (scales.floats.size() != 4 || scales.floats[0] != 1 || scales.floats[1] != 1 ||
-          scales.floats[2] != scales.floats[3] || scales.floats[2] < 1 || scales.floats[2] > 64 ||
+          scales.floats[2] != scales.floats[3] || scales.floats[2] < 1 || scales.floats[2] > kOnnxMaxWindow ||
           scales.floats[2] != static_cast<float>(static_cast<int>(scales.floats[2]))) {
         Bad(Describe(node) + ": scales must be [1, 1, k, k] with an integer k");
       }
@@ -308,7 +263,7 @@ class OnnxImporter {
     if (!target || !std::holds_alternative<Spatial>(*target)) Bad(Describe(node) + ": unknown target feature map");
     const nn::Shape from = NominalShape(input), to = NominalShape(std::get<Spatial>(*target).id);
     const int factor = to.height / from.height;
-    if (factor < 1 || to.height != factor * from.height || to.width != factor * from.width) {
+    if (factor < 1 || factor > kOnnxMaxWindow || to.height != factor * from.height || to.width != factor * from.width) {
       Bad(Describe(node) + ": the target is not an integer multiple of the input");
     }
     return factor;
@@ -327,10 +282,10 @@ class OnnxImporter {
     const NhwcView* view = value ? std::get_if<NhwcView>(value) : nullptr;
     if (!view) Bad(Describe(node) + ": only reshapes of NHWC head maps to [N, -1, k] are supported");
     const std::vector<SymbolicDim> shape = EvaluateShapeTensor(model_, node.input(1));
-    const bool batch_ok = shape.size() == 3 && (shape[0].IsConstant() ? shape[0].value == 0 || shape[0].value == 1
-                                                                       : shape[0].axis == 0);
-    if (!batch_ok || !shape[1].IsConstant() || shape[1].value != -1 || !shape[2].IsConstant() ||
-        shape[2].value < 1 || shape[2].value > 4096) {
+    const bool batch_ok =
+        shape.size() == 3 && (shape[0].IsConstant() ? shape[0].value == 0 || shape[0].value == 1 : shape[0].axis == 0);
+    if (!batch_ok || !shape[1].IsConstant() || shape[1].value != -1 || !shape[2].IsConstant() || shape[2].value < 1 ||
+        shape[2].value > 4096) {
       Bad(Describe(node) + ": the target shape is not [N, -1, k]");
     }
     const int row_size = static_cast<int>(shape[2].value);
@@ -364,8 +319,8 @@ class OnnxImporter {
       output.row_size = rows->row_size;
       output.softmax = rows->softmax;
     } else {
-      const nn::ValueId id = std::holds_alternative<Spatial>(*value) ? std::get<Spatial>(*value).id
-                                                                      : std::get<NhwcView>(*value).id;
+      const nn::ValueId id =
+          std::holds_alternative<Spatial>(*value) ? std::get<Spatial>(*value).id : std::get<NhwcView>(*value).id;
       add_part(id);
       output.row_size = NominalShape(id).channels;
     }
@@ -377,6 +332,7 @@ class OnnxImporter {
   std::unordered_map<std::string, Value> values_;
   /// The ONNX tensor each nn value computes, by ValueId.
   std::vector<std::string> tensor_of_;
+  std::vector<nn::Shape> nominal_;
 };
 
 }  // namespace

@@ -93,8 +93,7 @@ OnnxTensor ReadTensor(const onnx::TensorProto& tensor) {
       out.ints = raw ? FromRaw<std::int32_t, std::int64_t>(tensor.raw_data(), count)
                      : FromField<decltype(tensor.int32_data()), std::int64_t>(tensor.int32_data(), count);
       break;
-    default:
-      Bad("tensor " + tensor.name() + " has unsupported data type " + std::to_string(tensor.data_type()));
+    default: Bad("tensor " + tensor.name() + " has unsupported data type " + std::to_string(tensor.data_type()));
   }
   return out;
 }

@@ -16,8 +16,8 @@ namespace faceloop::detect {
 /// A constant tensor's values, converted to the type the importer wants.
 struct OnnxTensor {
   std::vector<std::int64_t> dims;
-  std::vector<float> floats;        // FLOAT tensors
-  std::vector<std::int64_t> ints;   // INT64 / INT32 tensors
+  std::vector<float> floats;       // FLOAT tensors
+  std::vector<std::int64_t> ints;  // INT64 / INT32 tensors
   std::size_t Elements() const;
 };
 

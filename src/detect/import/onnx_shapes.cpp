@@ -102,8 +102,8 @@ class ShapeEvaluator {
       ends = IntsAttr(node, "ends");
       axes = IntsAttr(node, "axes", {0});
     }
-    if (starts.size() != 1 || ends.size() != 1 || axes.size() != 1 || steps.size() != 1 || (axes[0] != 0 && axes[0] != -1) ||
-        steps[0] != 1) {
+    if (starts.size() != 1 || ends.size() != 1 || axes.size() != 1 || steps.size() != 1 ||
+        (axes[0] != 0 && axes[0] != -1) || steps[0] != 1) {
       Bad(Describe(node) + " is not a unit-step slice of a 1-D list");
     }
     const auto size = static_cast<std::int64_t>(data.size());

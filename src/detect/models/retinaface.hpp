@@ -19,7 +19,7 @@ struct RetinaFaceSpec {
   /// larger than `crowd_max_face` network pixels are left to the other passes.
   float crowd_upscale = 2.f;
   int crowd_max_long_side = 2560;
-  float crowd_max_face = 96.f;
+  float crowd_max_face = 256.f;
   float nms_iou = 0.4f;
 };
 

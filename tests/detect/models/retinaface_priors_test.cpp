@@ -23,7 +23,7 @@ TEST(RetinaFacePriors, GridOrderIsRowThenColumnThenSize) {
   EXPECT_FLOAT_EQ(priors[2].cx, 24.f);  // column 1
   EXPECT_FLOAT_EQ(priors[7].cx, 56.f);  // column 3, size 128
   EXPECT_FLOAT_EQ(priors[7].size, 128.f);
-  EXPECT_FLOAT_EQ(priors[8].cx, 8.f);   // row 1, column 0
+  EXPECT_FLOAT_EQ(priors[8].cx, 8.f);  // row 1, column 0
   EXPECT_FLOAT_EQ(priors[8].cy, 24.f);
 }
 

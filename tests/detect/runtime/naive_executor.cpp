@@ -56,10 +56,10 @@ class Executor {
   void Compute(const Conv2D& op, NaiveTensor& out) {
     const NaiveTensor& in = In(op.input);
     const int in_per_group = op.in_channels / op.groups, out_per_group = op.out_channels / op.groups;
-    const int top = op.padding.same ? SamePadBefore(in.shape.height, op.kernel_h, op.stride_h, op.dilation_h)
-                                    : op.padding.top;
-    const int left = op.padding.same ? SamePadBefore(in.shape.width, op.kernel_w, op.stride_w, op.dilation_w)
-                                     : op.padding.left;
+    const int top =
+        op.padding.same ? SamePadBefore(in.shape.height, op.kernel_h, op.stride_h, op.dilation_h) : op.padding.top;
+    const int left =
+        op.padding.same ? SamePadBefore(in.shape.width, op.kernel_w, op.stride_w, op.dilation_w) : op.padding.left;
     for (int y = 0; y < out.shape.height; ++y)
       for (int x = 0; x < out.shape.width; ++x)
         for (int o = 0; o < op.out_channels; ++o) {
@@ -72,7 +72,8 @@ class Executor {
               if (iy < 0 || ix < 0 || iy >= in.shape.height || ix >= in.shape.width) continue;
               for (int i = 0; i < in_per_group; ++i) {
                 const std::size_t w = ((static_cast<std::size_t>(o) * op.kernel_h + ky) * op.kernel_w + kx) *
-                                          static_cast<std::size_t>(in_per_group) + i;
+                                          static_cast<std::size_t>(in_per_group) +
+                                      i;
                 sum += static_cast<double>(op.weights[w]) * in.At(iy, ix, group * in_per_group + i);
               }
             }
@@ -97,7 +98,8 @@ class Executor {
           for (int ky = 0; ky < op.kernel_h; ++ky)
             for (int kx = 0; kx < op.kernel_w; ++kx) {
               const int iy = y * op.stride_h - top + ky, ix = x * op.stride_w - left + kx;
-              if (iy >= 0 && ix >= 0 && iy < in.shape.height && ix < in.shape.width) best = std::max(best, in.At(iy, ix, c));
+              if (iy >= 0 && ix >= 0 && iy < in.shape.height && ix < in.shape.width)
+                best = std::max(best, in.At(iy, ix, c));
             }
           At(out, y, x, c) = best;
         }
@@ -134,7 +136,8 @@ class Executor {
   }
 
   void Compute(const Unary& op, NaiveTensor& out) {
-    for (std::size_t i = 0; i < out.data.size(); ++i) out.data[i] = Activate(In(op.input).data[i], op.activation, op.alpha);
+    for (std::size_t i = 0; i < out.data.size(); ++i)
+      out.data[i] = Activate(In(op.input).data[i], op.activation, op.alpha);
   }
 
   void Compute(const PRelu& op, NaiveTensor& out) {
