@@ -4,7 +4,7 @@
 #include <string_view>
 
 #include "common/error.hpp"
-#include "storage/s3_object_store.hpp"
+#include "storage/s3/list_xml.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   try {

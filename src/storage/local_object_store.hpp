@@ -17,6 +17,9 @@ namespace faceloop::storage {
 /// [A-Za-z0-9/_.-], no leading or trailing '/', no empty segment, no "." segment and no "..".
 void ValidateKey(std::string_view key);
 
+/// Throws Error(kBadRequest) unless `prefix` (of List) holds only key characters and no "..".
+void ValidateKeyPrefix(std::string_view prefix);
+
 /// The key of a request's input image: "inputs/YYYY/MM/DD/<request_id>.<ext>" with the UTC date of
 /// `received_at`. request_id is [A-Za-z0-9_-]+ and ext [A-Za-z0-9]+ (else Error(kBadRequest)).
 std::string InputKey(std::string_view request_id, std::chrono::system_clock::time_point received_at,
