@@ -19,9 +19,9 @@
 #include "events/search_delivery.hpp"
 #include "http/routes.hpp"
 #include "http/server.hpp"
-#include "mail/smtp_mailer.hpp"
-#include "search/opensearch_sink.hpp"
-#include "storage/s3_object_store.hpp"
+#include "mail/open_mailer.hpp"
+#include "search/open_search_sink.hpp"
+#include "storage/open_object_store.hpp"
 #include "storage/tiered_object_store.hpp"
 
 namespace faceloop::http {
@@ -83,23 +83,14 @@ std::unique_ptr<db::IDatabase> OpenDatabase(const Config& config) {
 
 namespace {
 
-std::unique_ptr<storage::IObjectStore> OpenRemoteStore(const Config& config) {
-  const std::string& url = config.backends.object_store_url;
-  if (url.empty()) return nullptr;
-  if (url.rfind("s3://", 0) != 0) throw Error(ErrorCode::kBadRequest, "object_store_url must start with s3://");
-  return std::make_unique<storage::S3ObjectStore>(storage::ParseS3Url(url), storage::CredentialsFromEnv(ProcessEnv));
-}
-
 std::unique_ptr<search::ISearchSink> OpenSearch(const Config& config) {
-  if (config.backends.search_url.empty()) return nullptr;
   search::OpenSearchConfig options;
   options.url = config.backends.search_url;
   options.index_prefix = config.backends.search_index_prefix;
-  return search::MakeOpenSearchSink(options);
+  return search::OpenSearchSink(options);
 }
 
 std::unique_ptr<mail::IMailer> OpenMailer(const Config& config) {
-  if (config.smtp.url.empty()) return nullptr;
   mail::SmtpConfig smtp;
   smtp.url = config.smtp.url;
   smtp.from = config.smtp.from;
@@ -109,7 +100,7 @@ std::unique_ptr<mail::IMailer> OpenMailer(const Config& config) {
   smtp.starttls = config.smtp.starttls == "none"       ? mail::SmtpConfig::Tls::kNone
                   : config.smtp.starttls == "required" ? mail::SmtpConfig::Tls::kRequired
                                                        : mail::SmtpConfig::Tls::kTry;
-  return mail::MakeSmtpMailer(smtp);
+  return mail::OpenMailer(smtp);
 }
 
 events::SpoolOptions SpoolOptionsFor(const Config& config, bool remote_store, bool search) {
@@ -146,7 +137,7 @@ Services::Services(Config config_in)
           std::make_unique<storage::GroupCommitter>(storage::GroupCommitOptions{1024, config.limits.sync_writes})),
       local_store(std::make_unique<storage::LocalObjectStore>(std::filesystem::path(config.data_dir) / "objects",
                                                               committer.get())),
-      remote_store(OpenRemoteStore(config)),
+      remote_store(storage::OpenObjectStore(config.backends.object_store_url, ProcessEnv)),
       tiered_store(remote_store ? std::make_unique<storage::TieredObjectStore>(*local_store, *remote_store) : nullptr),
       store(tiered_store ? tiered_store.get() : local_store.get()),
       search(OpenSearch(config)),
@@ -173,7 +164,7 @@ void Services::StartShippers() {
     shippers.push_back(
         std::make_unique<events::Shipper>(*spool, "objects", [this, ready = false](const auto& records) mutable {
           if (!ready) {
-            if (auto* s3 = dynamic_cast<storage::S3ObjectStore*>(remote_store.get())) s3->EnsureBucket();
+            remote_store->EnsureReady();
             ready = true;
           }
           return events::DeliverImages(*local_store, *remote_store, records);
