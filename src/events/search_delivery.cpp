@@ -4,6 +4,7 @@
 
 #include "events/database_sink.hpp"
 #include "events/records.hpp"
+#include "requests/record_json.hpp"
 
 namespace faceloop::events {
 namespace {
@@ -30,8 +31,8 @@ std::size_t DeliverToSearch(search::ISearchSink& sink, const std::vector<std::st
   std::vector<std::string> deleted_users;
   for (const Record& record : batch.records) {
     if (const auto* request = std::get_if<RequestRecord>(&record)) {
-      const auto time = ParseTimestamp(request->doc.value("received_at", ""));
-      documents.push_back(search::Document{"requests", request->id(), time, request->doc});
+      documents.push_back(
+          search::Document{"requests", request->request_id, request->received_at, requests::ToJson(*request)});
       documents.push_back(EventDocument(DetectEvent(*request)));
     } else {
       const Event& event = std::get<Event>(record);
