@@ -1,11 +1,11 @@
 #include "events/database_sink.hpp"
 
-#include <iostream>
 #include <map>
 
 #include "common/time.hpp"
 #include "events/records.hpp"
 #include "requests/store.hpp"
+#include "telemetry/log.hpp"
 
 namespace faceloop::events {
 namespace {
@@ -41,7 +41,7 @@ std::size_t DeliverToDatabase(db::IDatabase& database, const std::vector<std::st
   // Parsed before the transaction: it holds the database (SQLite: the connection) while it runs.
   const ParsedBatch batch = ParseSpoolBatch(records);
   for (const std::string& why : batch.refused)
-    std::cerr << "faceloop: dropping unreadable spool record: " << why << "\n";
+    telemetry::Logger("shipper").Error("dropping unreadable spool record", {{"backend", "database"}, {"error", why}});
   std::vector<std::string> dropped_images;
   database.Transaction([&](db::IDatabase& tx) {
     LiveUsers users(tx);

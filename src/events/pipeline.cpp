@@ -28,6 +28,15 @@ void Pipeline::Append(std::string_view record) {
   for (const auto& shipper : shippers_) shipper->Notify();
 }
 
+void Pipeline::AppendAsync(std::string_view record, storage::GroupCommitter::DoneFn done) {
+  spool_.AppendAsync(record, [this, done = std::move(done)](std::exception_ptr error) {
+    if (!error) {
+      for (const auto& shipper : shippers_) shipper->Notify();
+    }
+    done(std::move(error));
+  });
+}
+
 void Pipeline::WaitFor(std::string_view name, std::chrono::milliseconds timeout) {
   for (const auto& shipper : shippers_) {
     if (shipper->consumer() == name) shipper->WaitCaughtUp(timeout);

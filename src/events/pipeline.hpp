@@ -34,6 +34,10 @@ class Pipeline {
   /// Appends `record` (durable on return) and wakes the shippers. Throws Error(kUnavailable) when
   /// the spool is full: the client gets 503 + Retry-After and nothing accepted is dropped.
   void Append(std::string_view record);
+  /// Append without waiting: `done` runs on the committer thread once the record is durable (null)
+  /// or has failed; the shippers are woken first. Throws Error(kUnavailable) at once when the spool
+  /// or the commit queue is full.
+  void AppendAsync(std::string_view record, storage::GroupCommitter::DoneFn done);
   /// Waits (at most `timeout`) until backend `name` holds every record appended so far; returns at
   /// once for a backend this pipeline does not have.
   void WaitFor(std::string_view name, std::chrono::milliseconds timeout);

@@ -1,5 +1,6 @@
 #include "service/app.hpp"
 
+#include "http/access_log.hpp"
 #include "http/problem.hpp"
 
 namespace faceloop::service {
@@ -19,6 +20,7 @@ http::HttplibOptions FrontEndOptions(Service& service) {
   options.keep_alive_max_count = config.limits.keep_alive_max_count;
   options.new_request_id = [&service] { return service.NewRequestId(); };
   options.error_response = [](int status, const std::string& detail) { return http::ProblemResponse(status, detail); };
+  options.on_complete = http::LogAccess;
   return options;
 }
 

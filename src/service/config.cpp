@@ -49,7 +49,8 @@ void CheckKnown(const toml::table& table, const std::vector<std::string_view>& k
 void ApplyLimits(Limits& limits, const toml::table& table, std::vector<std::string>& unknown) {
   CheckKnown(table,
              {"max_image_bytes", "read_timeout_s", "write_timeout_s", "keep_alive_timeout_s", "keep_alive_max_count",
-              "http_threads", "detect_workers", "detect_queue", "signups_per_minute", "spool_max_mb", "sync_writes"},
+              "http_threads", "detect_workers", "detect_queue", "detect_max_wait_ms", "signups_per_minute",
+              "spool_max_mb", "sync_writes"},
              "limits.", unknown);
   Read(table, "max_image_bytes", "limits.max_image_bytes", limits.max_image_bytes);
   Read(table, "read_timeout_s", "limits.read_timeout_s", limits.read_timeout_s);
@@ -59,6 +60,7 @@ void ApplyLimits(Limits& limits, const toml::table& table, std::vector<std::stri
   Read(table, "http_threads", "limits.http_threads", limits.http_threads);
   Read(table, "detect_workers", "limits.detect_workers", limits.detect_workers);
   Read(table, "detect_queue", "limits.detect_queue", limits.detect_queue);
+  Read(table, "detect_max_wait_ms", "limits.detect_max_wait_ms", limits.detect_max_wait_ms);
   Read(table, "signups_per_minute", "limits.signups_per_minute", limits.signups_per_minute);
   Read(table, "spool_max_mb", "limits.spool_max_mb", limits.spool_max_mb);
   Read(table, "sync_writes", "limits.sync_writes", limits.sync_writes);
@@ -102,6 +104,7 @@ void Validate(const Config& config) {
   const std::string& tls = config.smtp.starttls;
   if (tls != "none" && tls != "try" && tls != "required") Fail("config: smtp.starttls must be none, try or required");
   if (config.limits.spool_max_mb == 0) Fail("config: limits.spool_max_mb must be > 0");
+  if (config.limits.detect_max_wait_ms < 1) Fail("config: limits.detect_max_wait_ms must be > 0");
   (void)telemetry::ParseLogLevel(config.log.level);  // throws kBadRequest naming the value
   (void)telemetry::ParseLogFormat(config.log.format);
 }

@@ -17,7 +17,8 @@ struct Limits {
   int keep_alive_max_count = 100;
   int http_threads = 16;            ///< connection threads (mostly waiting on I/O or the detect pool)
   int detect_workers = 0;           ///< 0 = number of cores
-  int detect_queue = 0;             ///< 0 = 2 × workers; a full queue answers 503
+  int detect_queue = 0;             ///< hard bound on queued detections; 0 = 1024
+  int detect_max_wait_ms = 2000;    ///< refuse (503) a detection expected to wait longer for a worker
   double signups_per_minute = 10;   ///< per client IP (token bucket, burst of the same size)
   std::size_t spool_max_mb = 1024;  ///< bound on records waiting to be shipped; full → 503
   bool sync_writes = true;          ///< false: no fsync (benchmarks of the durability cost only)

@@ -35,9 +35,12 @@ std::size_t DetectWorkers(const Config& config) {
   return config.limits.detect_workers > 0 ? static_cast<std::size_t>(config.limits.detect_workers) : cores;
 }
 
-std::size_t DetectQueue(const Config& config) {
-  return config.limits.detect_queue > 0 ? static_cast<std::size_t>(config.limits.detect_queue)
-                                        : 2 * DetectWorkers(config);
+detect::DetectPoolOptions DetectPoolOptionsFor(const Config& config) {
+  detect::DetectPoolOptions options;
+  options.workers = DetectWorkers(config);
+  options.max_wait = std::chrono::milliseconds(config.limits.detect_max_wait_ms);
+  if (config.limits.detect_queue > 0) options.max_queue = static_cast<std::size_t>(config.limits.detect_queue);
+  return options;
 }
 
 /// Delivers to the remote store, creating its bucket on first contact, not at start-up: S3 may be
@@ -87,7 +90,7 @@ Service::Service(Config config)
       events_(std::make_unique<events::EventLog>(
           *pipeline_, [this](auto time) { return crypto_->NewTimeOrderedId(time); }, metrics_)),
       registry_(std::make_unique<detect::DetectorRegistry>(detect::ModelPaths{ModelsDir(config_)})),
-      pool_(std::make_unique<detect::DetectPool>(*registry_, DetectWorkers(config_), DetectQueue(config_))),
+      pool_(std::make_unique<detect::DetectPool>(*registry_, DetectPoolOptionsFor(config_))),
       signups_(
           std::make_unique<http::RateLimiter>(config_.limits.signups_per_minute, config_.limits.signups_per_minute)),
       faces_(metrics_.AddCounter("faceloop_faces_detected_total", "Faces returned by /v1/detect.")) {

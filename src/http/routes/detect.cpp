@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
+#include <memory>
 #include <span>
 
 #include "common/error.hpp"
@@ -15,6 +16,7 @@
 #include "http/multipart.hpp"
 #include "http/problem.hpp"
 #include "requests/record.hpp"
+#include "telemetry/log.hpp"
 
 namespace faceloop::http {
 namespace {
@@ -142,12 +144,12 @@ void AddOutcome(RequestRecord& record, const Outcome& outcome, const std::string
 }
 
 /// Failed requests are analytics too (which inputs break the decoder, who hits limits). Best
-/// effort: the client gets its 4xx whether or not the record could be spooled.
+/// effort and never waited for: the client gets its 4xx whether or not the record is spooled.
 void SpoolFailure(const DetectRoutes& s, RequestRecord record, const Error& error) {
   record.status = HttpStatus(error.code());
   record.error_type = std::string(TypeSlug(error.code()));
   try {
-    s.pipeline.Append(events::ToSpoolRecord(record));
+    s.pipeline.AppendAsync(events::ToSpoolRecord(record), [](std::exception_ptr) {});
   } catch (const Error&) {
     // The spool is full or failing: the 4xx stands; /metrics and /readyz show the spool's state.
   }
@@ -163,52 +165,96 @@ nlohmann::json AnswerJson(const std::string& id, const Outcome& outcome) {
            {{"decode", r.timing.decode_ms}, {"inference", r.timing.inference_ms}, {"total", r.timing.total_ms}}}};
 }
 
-void Detect(const DetectRoutes& s, const Request& req, Response& res) {
-  const auto received = std::chrono::system_clock::now();
-  const accounts::Principal who = s.auth.Authenticate(ParseCredentials(req));
-  const std::string& id = req.request_id;
-  DetectParams params{s.default_model, {}};
-  Outcome outcome;
-  std::span<const std::uint8_t> data;
-  try {
-    params = ParseParams(s, req);
-    const std::string_view bytes = ImageBytes(req);
-    data = {reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()};
-    detect::DecodeLimits limits;
-    limits.max_bytes = s.max_image_bytes;
-    s.pool.Run(params.model, [&](detect::IDetector& detector) {
-      outcome.result = detect::RunDetection(detector, data, params.options, limits);
-      outcome.model = detector.info();
-    });
-  } catch (const Error& error) {
-    if (error.code() != ErrorCode::kUnavailable && error.code() != ErrorCode::kInternal) {
-      SpoolFailure(s, StartRecord(s, id, who, req, received, params), error);
-    }
-    throw;
-  }
+/// One detect request on its way through the workers and the committer; shared by the callbacks.
+struct Exchange {
+  std::shared_ptr<const DetectRoutes> routes;
+  RequestPtr request;
+  Reply reply;
+  accounts::Principal who;
+  std::chrono::system_clock::time_point received;
+  DetectParams params;
+  std::span<const std::uint8_t> image;  ///< into request->body
+  RequestRecord record;
+  Response answer;
 
-  // Durable before the 200: the image in the local store, then the record in the spool (each
-  // group-committed). The backends get both later, from the spool, whatever happens to us now.
-  const std::string key = storage::InputKey(id, received, outcome.result.metadata.format);
-  s.inputs.Put(key, data);
-  RequestRecord record = StartRecord(s, id, who, req, received, params);
-  AddOutcome(record, outcome, key, data.size());
-  try {
-    s.pipeline.Append(events::ToSpoolRecord(record));
-  } catch (const Error&) {
-    s.inputs.Delete(key);  // no record will ever point at it; the client gets 503 and retries
-    throw;
+  void Fail(std::exception_ptr error) {
+    try {
+      std::rethrow_exception(error);
+    } catch (const Error& e) {
+      if (e.code() != ErrorCode::kUnavailable && e.code() != ErrorCode::kInternal) {
+        SpoolFailure(*routes, StartRecord(*routes, request->request_id, who, *request, received, params), e);
+      }
+    } catch (...) {
+    }
+    reply(ErrorResponse(error, *request));
   }
-  s.faces.Add(outcome.result.faces.size());
-  WriteJson(res, 200, AnswerJson(id, outcome));
+};
+
+/// Durable before the 200: the image in the local store, then the record in the spool, each
+/// group-committed without any thread waiting for the sync. The backends get both later, from the
+/// spool, whatever happens to us after the answer.
+void Persist(const std::shared_ptr<Exchange>& x, const Outcome& outcome) {
+  const DetectRoutes& s = *x->routes;
+  const std::string key = storage::InputKey(x->request->request_id, x->received, outcome.result.metadata.format);
+  x->record = StartRecord(s, x->request->request_id, x->who, *x->request, x->received, x->params);
+  AddOutcome(x->record, outcome, key, x->image.size());
+  WriteJson(x->answer, 200, AnswerJson(x->request->request_id, outcome));
+  const std::size_t faces = outcome.result.faces.size();
+  s.inputs.PutAsync(key, x->image, [x, key, faces](std::exception_ptr error) {
+    if (error) return x->Fail(error);
+    try {
+      x->routes->pipeline.AppendAsync(events::ToSpoolRecord(x->record), [x, key, faces](std::exception_ptr error) {
+        if (error) {
+          x->routes->inputs.Delete(key);  // no record will ever point at it; the client gets 503 and retries
+          return x->Fail(error);
+        }
+        x->routes->faces.Add(faces);
+        x->reply(std::move(x->answer));
+      });
+    } catch (...) {
+      x->routes->inputs.Delete(key);
+      x->Fail(std::current_exception());
+    }
+  });
+}
+
+void Detect(const std::shared_ptr<const DetectRoutes>& routes, RequestPtr req, Reply reply) {
+  const DetectRoutes& s = *routes;
+  auto x = std::make_shared<Exchange>();
+  x->routes = routes;
+  x->request = req;
+  x->reply = std::move(reply);
+  x->received = std::chrono::system_clock::now();
+  x->who = s.auth.Authenticate(ParseCredentials(*req));  // 401 is not a request record
+  x->params = DetectParams{s.default_model, {}};
+  try {
+    x->params = ParseParams(s, *req);
+    const std::string_view bytes = ImageBytes(*req);
+    x->image = {reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()};
+    s.pool.Submit(
+        x->params.model,
+        [x](detect::IDetector& detector) {
+          const telemetry::ScopedRequestId log_id(x->request->request_id);
+          detect::DecodeLimits limits;
+          limits.max_bytes = x->routes->max_image_bytes;
+          Outcome outcome;
+          outcome.result = detect::RunDetection(detector, x->image, x->params.options, limits);
+          outcome.model = detector.info();
+          Persist(x, outcome);
+        },
+        [x](std::exception_ptr error) { x->Fail(std::move(error)); });
+  } catch (...) {
+    x->Fail(std::current_exception());
+  }
 }
 
 }  // namespace
 
 void RegisterDetectRoutes(Router& router, HttpMetrics& metrics, DetectRoutes routes) {
-  router.Add("POST", "/v1/detect",
-             Guard(metrics, "POST /v1/detect",
-                   [routes = std::move(routes)](const Request& req, Response& res) { Detect(routes, req, res); }));
+  auto shared = std::make_shared<const DetectRoutes>(std::move(routes));
+  router.Add("POST", "/v1/detect", GuardAsync(metrics, "POST /v1/detect", [shared](RequestPtr req, Reply reply) {
+               Detect(shared, std::move(req), std::move(reply));
+             }));
 }
 
 }  // namespace faceloop::http

@@ -1,5 +1,6 @@
 #include "http/server/httplib_server.hpp"
 
+#include <chrono>
 #include <future>
 
 #include <httplib.h>
@@ -62,6 +63,7 @@ struct HttplibServer::Impl {
   httplib::Server server;
 
   void Handle(const httplib::Request& req, httplib::Response& res) {
+    const auto start = std::chrono::steady_clock::now();
     const std::string id = options.new_request_id();
     const RequestPtr request = Convert(req, id);
     const Router::Match match = router.Find(request->method, request->path);
@@ -78,6 +80,10 @@ struct HttplibServer::Impl {
       response = answered.get();
     }
     response.headers.Set("X-Request-Id", id);
+    if (options.on_complete) {
+      options.on_complete(*request, response,
+                          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    }
     Write(response, res);
   }
 };

@@ -18,6 +18,7 @@ struct HttplibOptions {
   int keep_alive_max_count = 100;
   std::function<std::string()> new_request_id;
   std::function<Response(int status, const std::string& detail)> error_response;
+  std::function<void(const Request&, const Response&, double seconds)> on_complete;
 };
 
 class HttplibServer {
