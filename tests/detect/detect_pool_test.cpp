@@ -18,6 +18,10 @@ DetectorRegistry& Registry() {
   return registry;
 }
 
+void WaitForMean(const DetectPool& pool) {
+  for (int i = 0; i < 1000 && pool.MeanJobSeconds() == 0; ++i) std::this_thread::sleep_for(1ms);
+}
+
 // "haar" needs only Debian's opencv-data: the pool is tested, not a network.
 constexpr const char* kModel = "haar";
 
@@ -26,6 +30,7 @@ TEST(DetectPoolTest, RunsJobsWithADetectorOfTheModel) {
   std::string seen;
   pool.Run(kModel, [&seen](IDetector& detector) { seen = detector.info().name; });
   EXPECT_EQ(seen, "haar");
+  WaitForMean(pool);  // recorded just after the job returns
   EXPECT_GT(pool.MeanJobSeconds(), 0);
 }
 
@@ -43,6 +48,7 @@ TEST(DetectPoolTest, FailuresReachTheirCaller) {
 TEST(DetectPoolTest, RefusesWorkThatWouldWaitPastTheDeadline) {
   DetectPool pool(Registry(), {.workers = 1, .max_wait = 100ms});
   pool.Run(kModel, [](IDetector&) { std::this_thread::sleep_for(60ms); });  // teaches the pool: ~60 ms a job
+  WaitForMean(pool);
   std::promise<void> release;
   std::shared_future<void> released = release.get_future().share();
   std::atomic<int> ran{0};
