@@ -188,6 +188,11 @@ class Server:
         return subprocess.run([self.binary, *args, "--data-dir", self.data_dir], check=True, capture_output=True,
                               text=True, env=self.env()).stdout
 
+    def admin_key(self):
+        """A new admin's API key, made with `faceloop users create` on the live data folder."""
+        out = self.cli("users", "create", "--email", f"admin{time.monotonic_ns()}@example.com", "--role", "admin")
+        return out.split("api key (shown once): ", 1)[1].strip()
+
     def start(self):
         # The server's output goes to a file, not a pipe: a long test must not block the server on
         # a pipe nobody reads. The log is printed when a test fails (pytest shows captured output).
