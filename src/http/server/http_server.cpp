@@ -82,6 +82,7 @@ class HttpServer::Impl {
 };
 
 int HttpServer::Impl::Bind(const std::string& host, int port) {
+  if (bound_) throw Error(ErrorCode::kInternal, "HttpServer::Bind called twice");
   try {
     tcp::resolver resolver(ioc_);
     const auto results = resolver.resolve(host, std::to_string(port), tcp::resolver::passive);

@@ -10,7 +10,7 @@
 //   const int port = server.Bind("127.0.0.1", 0);
 //   std::thread io([&] { server.Run(); });
 //   ...
-//   server.Stop();  // from any thread, a signal handler's thread included
+//   server.Stop();  // from any thread (a signal-waiting one; not from inside a signal handler)
 //   io.join();
 #include <memory>
 #include <string>
@@ -22,7 +22,8 @@ namespace faceloop::http {
 
 class HttpServer {
  public:
-  /// `router` must outlive the server (handlers run until the destructor returns).
+  /// `router` must outlive the server and not change while it runs (handlers run until the
+  /// destructor returns).
   HttpServer(ServerOptions options, const Router& router);
   /// Joins the handler threads. Call Stop() and let Run() return first. Replies arriving later
   /// (from a pool that outlives the server) are dropped.
@@ -36,8 +37,8 @@ class HttpServer {
   /// Serves until Stop(): runs the I/O threads (this one among them) and returns once every
   /// connection is closed. Throws Error(kInternal) without a prior Bind.
   void Run();
-  /// Thread-safe, idempotent. Stops accepting, closes idle connections, lets requests in flight
-  /// finish (their responses say Connection: close) and closes what is left after stop_grace.
+  /// Thread-safe and idempotent, but not async-signal-safe. Stops accepting, closes idle connections, lets requests in
+  /// flight finish (their responses say Connection: close) and closes what is left after stop_grace.
   void Stop();
 
   /// Open connections (for tests and metrics).

@@ -232,6 +232,28 @@ TEST(HttpServerTest, ClientConnectionCloseIsHonoured) {
   EXPECT_EQ(client.pending(), "");  // the pipelined second request was not answered
 }
 
+TEST(HttpServerTest, SeveralIoThreadsServeConcurrentClients) {
+  ServerOptions options = FastOptions();
+  options.io_threads = 3;
+  TestServer server(options, AddTestRoutes);
+  std::atomic<int> correct{0};
+  std::vector<std::thread> clients;
+  for (int c = 0; c < 8; ++c) {
+    clients.emplace_back([&, c] {
+      RawClient client(server.port());
+      for (int i = 0; i < 40; ++i) {
+        const std::string body = std::to_string(c) + "-" + std::to_string(i);
+        const bool later = i % 10 == 0;
+        if (!client.Send(later ? Get("/later") : Post("/echo", body))) return;
+        const auto response = client.Read();
+        if (response && response->body == (later ? "later" : body)) ++correct;
+      }
+    });
+  }
+  for (std::thread& client : clients) client.join();
+  EXPECT_EQ(correct, 8 * 40);
+}
+
 TEST(HttpServerTest, LargeResponseBodyArrivesWhole) {
   TestServer server(FastOptions(), AddTestRoutes);
   RawClient client(server.port());
