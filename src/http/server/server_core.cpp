@@ -51,7 +51,12 @@ ServerCore::ServerCore(ServerOptions options, const Router& router)
 }
 
 std::string ServerCore::NewRequestId() {
-  if (options_.new_request_id) return options_.new_request_id();
+  if (options_.new_request_id) {
+    try {
+      return options_.new_request_id();
+    } catch (...) {  // hooks run on I/O threads: a throwing one must not leave a connection stuck
+    }
+  }
   return std::to_string(request_counter_.fetch_add(1, std::memory_order_relaxed) + 1);
 }
 
