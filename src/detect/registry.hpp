@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "detect/models/blazeface.hpp"
 #include "detect/detector.hpp"
+#include "detect/models/blazeface.hpp"
 
 namespace faceloop::detect {
 

@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "detect/models/anchors.hpp"
 #include "detect/detector.hpp"
 #include "detect/import/tfjs_graph.hpp"
+#include "detect/models/anchors.hpp"
 
 namespace faceloop::detect {
 

@@ -5,6 +5,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 
+#include "common/error.hpp"
 #include "http/server/response_head.hpp"
 
 namespace faceloop::http {
@@ -164,8 +165,10 @@ void Connection::OnRead(const error_code& ec, std::size_t bytes) {
 bool Connection::AcceptHead() {
   Request& request = parser_->request();
   request.remote_addr = ticket_.address();
+  request.client_addr = request.remote_addr;
   request.request_id = core_.NewRequestId();
   head_request_ = request.method == "HEAD";
+  if (!Prepare(request)) return false;
   Router::Match match = core_.router().Find(request.method, request.path);
   if (match.route == nullptr) {
     SendError(match.miss_status, match.miss_status == 405 ? "method not allowed" : "no such resource", match.allow);
@@ -176,6 +179,19 @@ bool Connection::AcceptHead() {
   ArmTimer(request_start_ + core_.options().request_timeout, OnExpiry::kRequestTimeout);
   if (!parser_->wants_continue()) return true;
   SendContinue();
+  return false;
+}
+
+bool Connection::Prepare(Request& request) {
+  if (!core_.options().prepare) return true;
+  try {
+    core_.options().prepare(request);
+    return true;
+  } catch (const Error& error) {
+    SendError(error.http_status(), error.what());
+  } catch (...) {
+    SendError(500, "internal error");
+  }
   return false;
 }
 
@@ -223,6 +239,7 @@ void Connection::SendError(int status, std::string_view detail, const std::strin
   client_keep_alive_ = request_consumed && parser_->keep_alive();
   request_ = std::make_shared<Request>(head_parsed ? std::move(parser_->request()) : Request());
   request_->remote_addr = ticket_.address();
+  if (request_->client_addr.empty()) request_->client_addr = request_->remote_addr;
   if (request_->request_id.empty()) request_->request_id = core_.NewRequestId();
   head_request_ = request_->method == "HEAD";
   parser_.reset();

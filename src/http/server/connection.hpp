@@ -45,6 +45,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void OnRead(const boost::system::error_code& ec, std::size_t bytes);
   /// Routes the head and sends 100 Continue if asked; false when it took over (error or async write).
   bool AcceptHead();
+  /// Runs the prepare hook; false when it refused the request (and an error is on its way).
+  bool Prepare(Request& request);
   void SendContinue();
   void Dispatch();
   void SendError(int status, std::string_view detail, const std::string& allow = {});

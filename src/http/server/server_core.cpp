@@ -46,7 +46,9 @@ ServerCore::ServerCore(ServerOptions options, const Router& router)
       limiter_(options_.max_connections, options_.max_connections_per_ip) {
   if (options_.io_threads < 1) options_.io_threads = 1;
   if (options_.handler_threads < 1) options_.handler_threads = DefaultHandlerThreads();
-  if (!options_.error_response) options_.error_response = PlainTextError;
+  if (!options_.error_response) {
+    options_.error_response = [](int status, const std::string& detail) { return PlainTextError(status, detail); };
+  }
   handlers_ = std::make_unique<HandlerPool>(options_.handler_threads);
 }
 
@@ -62,7 +64,7 @@ std::string ServerCore::NewRequestId() {
 
 Response ServerCore::ErrorResponse(int status, std::string_view detail) {
   try {
-    Response response = options_.error_response(status, detail);
+    Response response = options_.error_response(status, std::string(detail));
     response.status = status;  // the hook renders the body; the status is the engine's decision
     return response;
   } catch (...) {

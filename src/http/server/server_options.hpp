@@ -6,7 +6,6 @@
 #include <cstdint>
 #include <functional>
 #include <string>
-#include <string_view>
 
 #include "http/server/message.hpp"
 
@@ -47,7 +46,11 @@ struct ServerOptions {
   std::function<std::string()> new_request_id;
   /// The body of every error the engine answers itself (400, 404, 405, 408, 413, 431, 500, 503,
   /// ...); `detail` never carries exception text. Called on any thread. Default: text/plain.
-  std::function<Response(int status, std::string_view detail)> error_response;
+  std::function<Response(int status, const std::string& detail)> error_response;
+  /// Runs on every request once its head is parsed, before it is routed, on an I/O thread: keep it
+  /// cheap (the service derives client_addr from X-Forwarded-For). The body has not arrived yet. A
+  /// faceloop::Error it throws answers the error's status with its message.
+  std::function<void(Request& request)> prepare;
   /// Called once per answered request, after its response is written (or the write failed), on an
   /// I/O thread: keep it cheap (access log, metrics). `seconds` runs from the request's first byte.
   std::function<void(const Request& request, const Response& response, double seconds)> on_complete;

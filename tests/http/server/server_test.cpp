@@ -16,6 +16,7 @@
 
 #include <gtest/gtest.h>
 
+#include "common/error.hpp"
 #include "http/server/raw_client.hpp"
 #include "http/server/test_server.hpp"
 
@@ -179,7 +180,7 @@ TEST(HttpServerTest, HooksGiveIdsErrorBodiesAndOneCompletionPerRequest) {
   ServerOptions options = FastOptions();
   std::atomic<int> next_id{0};
   options.new_request_id = [&next_id] { return "req-" + std::to_string(++next_id); };
-  options.error_response = [](int status, std::string_view detail) {
+  options.error_response = [](int status, const std::string& detail) {
     Response response;
     response.SetContent("{\"status\":" + std::to_string(status) + ",\"detail\":\"" + std::string(detail) + "\"}",
                         "application/problem+json");
@@ -205,6 +206,29 @@ TEST(HttpServerTest, HooksGiveIdsErrorBodiesAndOneCompletionPerRequest) {
   server.StopAndJoin();
   std::lock_guard lock(mutex);
   EXPECT_EQ(completed, (std::vector<std::string>{"req-1 GET /hello 200", "req-2 GET /missing 404"}));
+}
+
+TEST(HttpServerTest, PrepareRunsBeforeRoutingAndMayRefuse) {
+  ServerOptions options = FastOptions();
+  options.prepare = [](Request& request) {
+    if (request.HasParam("refuse")) throw Error(ErrorCode::kBadRequest, "refused by prepare");
+    if (request.Header("X-Forwarded-For") == "203.0.113.7") request.client_addr = "203.0.113.7";
+  };
+  TestServer server(options, [](Router& router) {
+    router.Add("GET", "/who", SyncHandler([](const Request& request, Response& response) {
+                 response.SetContent(request.remote_addr + " " + request.client_addr, "text/plain");
+               }));
+  });
+  RawClient client(server.port());
+  ASSERT_TRUE(client.Send(Get("/who") + Get("/who", "X-Forwarded-For: 203.0.113.7\r\n") + Get("/who?refuse=1")));
+  const auto direct = client.Read();
+  const auto proxied = client.Read();
+  const auto refused = client.Read();
+  ASSERT_TRUE(direct && proxied && refused);
+  EXPECT_EQ(direct->body, "127.0.0.1 127.0.0.1");
+  EXPECT_EQ(proxied->body, "127.0.0.1 203.0.113.7");
+  EXPECT_EQ(refused->status, 400);
+  EXPECT_NE(refused->body.find("refused by prepare"), std::string::npos);
 }
 
 TEST(HttpServerTest, Http10ClosesUnlessAskedToKeepAlive) {
