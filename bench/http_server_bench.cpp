@@ -155,7 +155,7 @@ void BM_ParseMultipart(benchmark::State& state) {
                            "\r\nContent-Disposition: form-data; name=\"image\"; filename=\"a.jpg\"\r\n"
                            "Content-Type: image/jpeg\r\n\r\n" +
                            image + "\r\n--" + boundary + "--\r\n";
-  for (auto _ : state) benchmark::DoNotOptimize(ParseMultipart(body, boundary));
+  for (auto _ : state) benchmark::DoNotOptimize(ParseFormData(body, boundary));
   state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(body.size()));
 }
 BENCHMARK(BM_ParseMultipart)->Arg(1 << 20);

@@ -26,13 +26,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (line_end == std::string_view::npos) return 0;
   const std::string_view content_type = input.substr(0, line_end);
   const std::string_view body = input.substr(line_end + 1);
-  faceloop::http::MultipartLimits limits;
+  faceloop::http::FormDataLimits limits;
   limits.max_parts = 8;
   limits.max_part_header_bytes = 512;
   try {
-    const auto boundary = faceloop::http::MultipartBoundary(content_type);
+    const auto boundary = faceloop::http::FormDataBoundary(content_type);
     Check(!boundary.empty() && boundary.size() <= 70, "boundary length");
-    const auto parts = faceloop::http::ParseMultipart(body, boundary, limits);
+    const auto parts = faceloop::http::ParseFormData(body, boundary, limits);
     Check(parts.size() <= limits.max_parts, "part limit held");
     for (const auto& part : parts) {
       Check(!part.name.empty(), "every part has a name");

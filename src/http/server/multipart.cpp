@@ -83,7 +83,7 @@ bool IsBoundaryChar(char c) {
 }
 
 /// Content-Disposition and Content-Type of one part's header block (lines without the final CRLF).
-void ReadPartHeaders(std::string_view block, MultipartPart& part) {
+void ReadPartHeaders(std::string_view block, FormDataPart& part) {
   bool has_disposition = false;
   while (!block.empty()) {
     const std::size_t end = std::min(block.find("\r\n"), block.size());
@@ -118,7 +118,7 @@ void ReadPartHeaders(std::string_view block, MultipartPart& part) {
 
 /// Reads the header block starting at `at` (just after a boundary line) into `part`; returns where
 /// the part's content starts.
-std::size_t ReadPartHead(std::string_view body, std::size_t at, const MultipartLimits& limits, MultipartPart& part) {
+std::size_t ReadPartHead(std::string_view body, std::size_t at, const FormDataLimits& limits, FormDataPart& part) {
   if (body.substr(at, 2) == "\r\n") {  // no header lines at all
     ReadPartHeaders({}, part);
     return at + 2;
@@ -131,7 +131,7 @@ std::size_t ReadPartHead(std::string_view body, std::size_t at, const MultipartL
 
 }  // namespace
 
-std::string MultipartBoundary(std::string_view content_type) {
+std::string FormDataBoundary(std::string_view content_type) {
   const std::size_t semicolon = std::min(content_type.find(';'), content_type.size());
   if (!EqualsIgnoringCase(TrimSpaces(content_type.substr(0, semicolon)), "multipart/form-data")) {
     throw Error(ErrorCode::kUnsupportedMediaType, "expected a multipart/form-data body");
@@ -145,8 +145,8 @@ std::string MultipartBoundary(std::string_view content_type) {
   return boundary;
 }
 
-std::vector<MultipartPart> ParseMultipart(std::string_view body, std::string_view boundary,
-                                          const MultipartLimits& limits) {
+std::vector<FormDataPart> ParseFormData(std::string_view body, std::string_view boundary,
+                                        const FormDataLimits& limits) {
   if (boundary.empty()) Malformed("empty boundary");
   const std::string delimiter = "\r\n--" + std::string(boundary);
   const std::string_view opening = std::string_view(delimiter).substr(2);  // the body may start with it
@@ -156,14 +156,14 @@ std::vector<MultipartPart> ParseMultipart(std::string_view body, std::string_vie
     if (at == std::string_view::npos) Malformed("no boundary found");
     at += delimiter.size();
   }
-  std::vector<MultipartPart> parts;
+  std::vector<FormDataPart> parts;
   for (;;) {
     if (body.substr(at, 2) == "--") return parts;  // the close delimiter; the epilogue is ignored
     SkipSpaces(body, at);                          // transport padding
     if (body.substr(at, 2) != "\r\n") Malformed("boundary not followed by a line break");
     at += 2;
     if (parts.size() == limits.max_parts) Malformed("more than " + std::to_string(limits.max_parts) + " parts");
-    MultipartPart part;
+    FormDataPart part;
     const std::size_t content = ReadPartHead(body, at, limits, part);
     const std::size_t next = body.find(delimiter, content);
     if (next == std::string_view::npos) Malformed("part '" + part.name + "' is not closed by a boundary");
@@ -173,13 +173,13 @@ std::vector<MultipartPart> ParseMultipart(std::string_view body, std::string_vie
   }
 }
 
-std::vector<MultipartPart> ParseMultipartForm(const Request& request, const MultipartLimits& limits) {
-  return ParseMultipart(request.body, MultipartBoundary(request.Header("Content-Type")), limits);
+std::vector<FormDataPart> ParseFormData(const Request& request, const FormDataLimits& limits) {
+  return ParseFormData(request.body, FormDataBoundary(request.Header("Content-Type")), limits);
 }
 
-const MultipartPart* FindPart(const std::vector<MultipartPart>& parts, std::string_view name) {
+const FormDataPart* FindPart(const std::vector<FormDataPart>& parts, std::string_view name) {
   const auto found =
-      std::find_if(parts.begin(), parts.end(), [name](const MultipartPart& part) { return part.name == name; });
+      std::find_if(parts.begin(), parts.end(), [name](const FormDataPart& part) { return part.name == name; });
   return found == parts.end() ? nullptr : &*found;
 }
 

@@ -26,9 +26,9 @@ std::string Form(const std::string& boundary = kBoundary) {
          boundary + "--\r\nepilogue";
 }
 
-TEST(MultipartTest, PartsWithNamesFilenamesTypesAndViewsIntoTheBody) {
+TEST(FormDataTest, PartsWithNamesFilenamesTypesAndViewsIntoTheBody) {
   const std::string body = Form();
-  const auto parts = ParseMultipart(body, kBoundary);
+  const auto parts = ParseFormData(body, kBoundary);
   ASSERT_EQ(parts.size(), 2u);
   EXPECT_EQ(parts[0].name, "image");
   EXPECT_EQ(parts[0].filename, "a \"b\".jpg");
@@ -44,35 +44,35 @@ TEST(MultipartTest, PartsWithNamesFilenamesTypesAndViewsIntoTheBody) {
   EXPECT_EQ(FindPart(parts, "missing"), nullptr);
 }
 
-TEST(MultipartTest, BodyMayStartWithTheBoundaryAndPartsMayBeEmpty) {
+TEST(FormDataTest, BodyMayStartWithTheBoundaryAndPartsMayBeEmpty) {
   const std::string body =
       "--b\r\nContent-Disposition: form-data; name=\"x\"\r\n\r\n\r\n--b  \r\n"
       "Content-Disposition: form-data; name=\"y\"\r\n\r\nY\r\n--b--";
-  const auto parts = ParseMultipart(body, "b");
+  const auto parts = ParseFormData(body, "b");
   ASSERT_EQ(parts.size(), 2u);
   EXPECT_EQ(parts[0].body, "");
   EXPECT_EQ(parts[1].body, "Y");
 }
 
-TEST(MultipartTest, BoundaryFromContentType) {
-  EXPECT_EQ(MultipartBoundary("multipart/form-data; boundary=" + kBoundary), kBoundary);
-  EXPECT_EQ(MultipartBoundary("Multipart/Form-Data;boundary=\"with space\"; charset=utf-8"), "with space");
-  EXPECT_EQ(CodeOf([] { MultipartBoundary("application/json"); }), ErrorCode::kUnsupportedMediaType);
-  EXPECT_EQ(CodeOf([] { MultipartBoundary("multipart/form-data"); }), ErrorCode::kBadRequest);
-  EXPECT_EQ(CodeOf([] { MultipartBoundary("multipart/form-data; boundary="); }), ErrorCode::kBadRequest);
-  EXPECT_EQ(CodeOf([] { MultipartBoundary("multipart/form-data; boundary=" + std::string(71, 'a')); }),
+TEST(FormDataTest, BoundaryFromContentType) {
+  EXPECT_EQ(FormDataBoundary("multipart/form-data; boundary=" + kBoundary), kBoundary);
+  EXPECT_EQ(FormDataBoundary("Multipart/Form-Data;boundary=\"with space\"; charset=utf-8"), "with space");
+  EXPECT_EQ(CodeOf([] { FormDataBoundary("application/json"); }), ErrorCode::kUnsupportedMediaType);
+  EXPECT_EQ(CodeOf([] { FormDataBoundary("multipart/form-data"); }), ErrorCode::kBadRequest);
+  EXPECT_EQ(CodeOf([] { FormDataBoundary("multipart/form-data; boundary="); }), ErrorCode::kBadRequest);
+  EXPECT_EQ(CodeOf([] { FormDataBoundary("multipart/form-data; boundary=" + std::string(71, 'a')); }),
             ErrorCode::kBadRequest);
-  EXPECT_EQ(CodeOf([] { MultipartBoundary("multipart/form-data; boundary=\"ends in space \""); }),
+  EXPECT_EQ(CodeOf([] { FormDataBoundary("multipart/form-data; boundary=\"ends in space \""); }),
             ErrorCode::kBadRequest);
-  EXPECT_EQ(CodeOf([] { MultipartBoundary("multipart/form-data; boundary=a; boundary=b"); }), ErrorCode::kBadRequest);
-  EXPECT_EQ(CodeOf([] { MultipartBoundary("multipart/form-data; boundary=\"unterminated"); }), ErrorCode::kBadRequest);
+  EXPECT_EQ(CodeOf([] { FormDataBoundary("multipart/form-data; boundary=a; boundary=b"); }), ErrorCode::kBadRequest);
+  EXPECT_EQ(CodeOf([] { FormDataBoundary("multipart/form-data; boundary=\"unterminated"); }), ErrorCode::kBadRequest);
 }
 
-TEST(MultipartTest, ParseMultipartFormReadsTheRequest) {
+TEST(FormDataTest, ParseMultipartFormReadsTheRequest) {
   Request request;
   request.headers.Add("Content-Type", "multipart/form-data; boundary=" + kBoundary);
   request.body = Form();
-  EXPECT_EQ(ParseMultipartForm(request).size(), 2u);
+  EXPECT_EQ(ParseFormData(request).size(), 2u);
 }
 
 struct BadForm {
@@ -80,19 +80,19 @@ struct BadForm {
   std::string body;
 };
 
-class MalformedMultipartTest : public ::testing::TestWithParam<BadForm> {};
+class MalformedFormDataTest : public ::testing::TestWithParam<BadForm> {};
 
-TEST_P(MalformedMultipartTest, IsABadRequest) {
-  MultipartLimits limits;
+TEST_P(MalformedFormDataTest, IsABadRequest) {
+  FormDataLimits limits;
   limits.max_parts = 3;
   limits.max_part_header_bytes = 200;
-  EXPECT_EQ(CodeOf([&] { ParseMultipart(GetParam().body, "b", limits); }), ErrorCode::kBadRequest);
+  EXPECT_EQ(CodeOf([&] { ParseFormData(GetParam().body, "b", limits); }), ErrorCode::kBadRequest);
 }
 
 const std::string kPart = "Content-Disposition: form-data; name=\"x\"\r\n\r\nX\r\n";
 
 INSTANTIATE_TEST_SUITE_P(
-    Bodies, MalformedMultipartTest,
+    Bodies, MalformedFormDataTest,
     ::testing::Values(
         BadForm{"Empty", ""}, BadForm{"NoBoundary", "just some bytes"}, BadForm{"Unclosed", "--b\r\n" + kPart},
         BadForm{"UnterminatedHeaders", "--b\r\nContent-Disposition: form-data; name=x"},

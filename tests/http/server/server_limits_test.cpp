@@ -199,5 +199,24 @@ TEST(ServerLimitsTest, StopClosesWhatOutlivesTheGracePeriod) {
   reply(Response());  // late: dropped, and harmless
 }
 
+TEST(ServerLimitsTest, ReuseAddressLetsARestartBindWhileOldConnectionsAreInTimeWait) {
+  Router router;
+  AddTestRoutes(router);
+  int port = 0;
+  {
+    HttpServer first(FastOptions(), router);
+    port = first.Bind("127.0.0.1", 0);
+    std::thread serving([&first] { first.Run(); });
+    RawClient client(port);
+    ASSERT_TRUE(client.Send(Get("/hello", "Connection: close\r\n")));
+    ASSERT_TRUE(client.Read());
+    EXPECT_TRUE(client.WaitClosed());  // the server closed first: its end waits in TIME_WAIT
+    first.Stop();
+    serving.join();
+  }
+  HttpServer second(FastOptions(), router);
+  EXPECT_EQ(second.Bind("127.0.0.1", port), port);
+}
+
 }  // namespace
 }  // namespace faceloop::http::testing
