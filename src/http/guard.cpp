@@ -6,6 +6,7 @@
 
 #include "common/error.hpp"
 #include "http/problem.hpp"
+#include "http/quotas.hpp"
 #include "telemetry/log.hpp"
 
 namespace faceloop::http {
@@ -29,6 +30,9 @@ Response ErrorResponse(std::exception_ptr error, const Request& request) {
   Response response;
   try {
     std::rethrow_exception(error);
+  } catch (const ErrorWithHeaders& e) {
+    WriteProblem(response, e, request.request_id);
+    AddHeaders(response, e.headers());
   } catch (const Error& e) {
     if (e.http_status() >= 500) {
       kLog.Error("request failed", {{"status", e.http_status()}, {"path", request.path}, {"error", e.what()}});

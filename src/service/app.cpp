@@ -21,6 +21,7 @@ http::HttplibOptions FrontEndOptions(Service& service) {
   options.new_request_id = [&service] { return service.NewRequestId(); };
   options.error_response = [](int status, const std::string& detail) { return http::ProblemResponse(status, detail); };
   options.on_complete = http::LogAccess;
+  options.prepare = [&service](http::Request& request) { service.Prepare(request); };
   return options;
 }
 

@@ -31,6 +31,14 @@ void Read(const toml::table& table, std::string_view key, std::string_view path,
     const auto value = node->value<double>();  // accepts integers too
     if (!value) Fail("config: " + std::string(path) + " must be a number");
     out = static_cast<T>(*value);
+  } else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
+    const toml::array* array = node->as_array();
+    if (array == nullptr) Fail("config: " + std::string(path) + " must be an array of strings");
+    out.clear();
+    for (const toml::node& item : *array) {
+      if (!item.is_string()) Fail("config: " + std::string(path) + " must be an array of strings");
+      out.push_back(*item.value<std::string>());
+    }
   } else {
     if (!node->is_integer()) Fail("config: " + std::string(path) + " must be an integer");
     out = static_cast<T>(*node->value<std::int64_t>());
@@ -67,7 +75,9 @@ void ApplyLimits(Limits& limits, const toml::table& table, std::vector<std::stri
 }
 
 void ApplyBackends(Backends& backends, const toml::table& table, std::vector<std::string>& unknown) {
-  CheckKnown(table, {"database_url", "object_store_url", "search_url", "search_index_prefix"}, "backends.", unknown);
+  CheckKnown(table, {"database_url", "object_store_url", "search_url", "search_index_prefix", "redis_url"}, "backends.",
+             unknown);
+  Read(table, "redis_url", "backends.redis_url", backends.redis_url);
   Read(table, "database_url", "backends.database_url", backends.database_url);
   Read(table, "object_store_url", "backends.object_store_url", backends.object_store_url);
   Read(table, "search_url", "backends.search_url", backends.search_url);
@@ -95,6 +105,27 @@ void ApplyLogging(Logging& log, const toml::table& table, std::vector<std::strin
   Read(table, "format", "log.format", log.format);
 }
 
+void ApplyQuotas(Quotas& quotas, const toml::table& table, std::vector<std::string>& unknown) {
+  CheckKnown(table, {"user_per_minute", "analyst_per_minute", "admin_per_minute"}, "quotas.", unknown);
+  Read(table, "user_per_minute", "quotas.user_per_minute", quotas.user_per_minute);
+  Read(table, "analyst_per_minute", "quotas.analyst_per_minute", quotas.analyst_per_minute);
+  Read(table, "admin_per_minute", "quotas.admin_per_minute", quotas.admin_per_minute);
+}
+
+void ApplyNetwork(Network& network, const toml::table& table, std::vector<std::string>& unknown) {
+  CheckKnown(table, {"trusted_proxies"}, "network.", unknown);
+  Read(table, "trusted_proxies", "network.trusted_proxies", network.trusted_proxies);
+}
+
+std::vector<std::string> SplitList(const std::string& text) {
+  std::vector<std::string> items;
+  std::stringstream stream(text);
+  for (std::string item; std::getline(stream, item, ',');) {
+    if (!item.empty()) items.push_back(item);
+  }
+  return items;
+}
+
 const toml::table& SubTable(const toml::node& node, const char* name) {
   if (!node.is_table()) Fail(std::string("config: ") + name + " must be a table");
   return *node.as_table();
@@ -105,6 +136,10 @@ void Validate(const Config& config) {
   if (tls != "none" && tls != "try" && tls != "required") Fail("config: smtp.starttls must be none, try or required");
   if (config.limits.spool_max_mb == 0) Fail("config: limits.spool_max_mb must be > 0");
   if (config.limits.detect_max_wait_ms < 1) Fail("config: limits.detect_max_wait_ms must be > 0");
+  for (const double per_minute : {config.quotas.user_per_minute, config.quotas.analyst_per_minute,
+                                  config.quotas.admin_per_minute, config.limits.signups_per_minute}) {
+    if (!(per_minute >= 0) || per_minute > 1e9) Fail("config: quotas and signups_per_minute must be within 0..1e9");
+  }
   (void)telemetry::ParseLogLevel(config.log.level);  // throws kBadRequest naming the value
   (void)telemetry::ParseLogFormat(config.log.format);
 }
@@ -150,10 +185,10 @@ void ApplyToml(Config& config, std::string_view toml_text, std::string_view sour
     Fail("config: " + std::string(source) + ": " + std::string(e.description()));
   }
   std::vector<std::string> unknown;
-  CheckKnown(
-      table,
-      {"listen", "data_dir", "models_dir", "pepper_file", "model", "limits", "backends", "smtp", "privacy", "log"}, "",
-      unknown);
+  CheckKnown(table,
+             {"listen", "data_dir", "models_dir", "pepper_file", "model", "limits", "backends", "smtp", "privacy",
+              "log", "quotas", "network"},
+             "", unknown);
   if (const toml::node* node = table.get("limits")) ApplyLimits(config.limits, SubTable(*node, "limits"), unknown);
   if (const toml::node* node = table.get("backends")) {
     ApplyBackends(config.backends, SubTable(*node, "backends"), unknown);
@@ -161,6 +196,8 @@ void ApplyToml(Config& config, std::string_view toml_text, std::string_view sour
   if (const toml::node* node = table.get("smtp")) ApplySmtp(config.smtp, SubTable(*node, "smtp"), unknown);
   if (const toml::node* node = table.get("privacy")) ApplyPrivacy(config.privacy, SubTable(*node, "privacy"), unknown);
   if (const toml::node* node = table.get("log")) ApplyLogging(config.log, SubTable(*node, "log"), unknown);
+  if (const toml::node* node = table.get("quotas")) ApplyQuotas(config.quotas, SubTable(*node, "quotas"), unknown);
+  if (const toml::node* node = table.get("network")) ApplyNetwork(config.network, SubTable(*node, "network"), unknown);
   if (!unknown.empty()) {
     std::string names;
     for (const std::string& name : unknown) names += (names.empty() ? "" : ", ") + name;
@@ -194,10 +231,12 @@ void ApplyEnvironment(Config& config, const EnvLookup& env) {
       {"FACELOOP_SMTP_CA_FILE", &config.smtp.ca_file},
       {"FACELOOP_LOG_LEVEL", &config.log.level},
       {"FACELOOP_LOG_FORMAT", &config.log.format},
+      {"FACELOOP_REDIS_URL", &config.backends.redis_url},
   };
   for (const auto& [name, field] : strings) {
     if (const auto value = env(name)) *field = *value;
   }
+  if (const auto value = env("FACELOOP_TRUSTED_PROXIES")) config.network.trusted_proxies = SplitList(*value);
   if (const auto value = env("FACELOOP_TRUNCATE_CLIENT_IP")) {
     if (*value != "true" && *value != "false" && *value != "1" && *value != "0")
       Fail("FACELOOP_TRUNCATE_CLIENT_IP must be true or false");

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace faceloop::service {
 
@@ -30,6 +31,19 @@ struct Backends {
   std::string object_store_url;  ///< "" = <data_dir>/objects only; s3://bucket/prefix?endpoint=...&region=...
   std::string search_url;        ///< "" = no search index; http(s)://[user:pass@]host:port (OpenSearch/ES)
   std::string search_index_prefix = "faceloop";
+  std::string redis_url;  ///< "" = rate limits per process; redis://host:port[/db] = shared by every process
+};
+
+/// Detect requests per minute for each API key (or session), by its user's role; 0 = unlimited.
+struct Quotas {
+  double user_per_minute = 0;  // operators choose: load tests and batch jobs run hot on one key
+  double analyst_per_minute = 0;
+  double admin_per_minute = 0;
+};
+
+struct Network {
+  /// Reverse proxies (addresses or CIDR networks) whose X-Forwarded-For names the client.
+  std::vector<std::string> trusted_proxies;
 };
 
 /// Outgoing mail (the sign-up e-mail with the API key). No url = no mail: keys are returned in
@@ -64,6 +78,8 @@ struct Config {
   Smtp smtp;
   Privacy privacy;
   Logging log;
+  Quotas quotas;
+  Network network;
 };
 
 /// What was given on the command line; unset fields fall through to the lower layers.
@@ -86,8 +102,8 @@ std::string PepperPath(const Config& config);
 void ParseListen(std::string_view listen, std::string& host, int& port);
 
 /// Applies a TOML document to `config`. Keys: listen, data_dir, models_dir, pepper_file, model and
-/// tables [limits], [backends], [smtp], [privacy], [log] with the fields of those structs. Unknown keys and wrong types
-/// throw Error(kBadRequest) naming them; `source` names the file in messages.
+/// tables [limits], [backends], [smtp], [privacy], [log], [quotas], [network] with the fields of those structs. Unknown
+/// keys and wrong types throw Error(kBadRequest) naming them; `source` names the file in messages.
 void ApplyToml(Config& config, std::string_view toml, std::string_view source);
 
 /// Applies the FACELOOP_* environment variables.

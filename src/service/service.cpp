@@ -11,6 +11,7 @@
 #include "http/routes/accounts.hpp"
 #include "http/routes/detect.hpp"
 #include "http/routes/requests.hpp"
+#include "ratelimit/redis_limiter.hpp"
 #include "service/backends.hpp"
 #include "storage/tiered_object_store.hpp"
 #include "telemetry/log.hpp"
@@ -64,6 +65,15 @@ events::DeliverFn SearchDelivery(search::ISearchSink& search) {
   };
 }
 
+ratelimit::Quota PerMinute(std::string name, double per_minute) {
+  return ratelimit::Quota{std::move(name), per_minute, std::chrono::seconds(60)};
+}
+
+http::RoleQuotas RoleQuotasFor(const Config& config) {
+  return {PerMinute("detect", config.quotas.user_per_minute), PerMinute("detect", config.quotas.analyst_per_minute),
+          PerMinute("detect", config.quotas.admin_per_minute)};
+}
+
 }  // namespace
 
 Service::Service(Config config)
@@ -90,8 +100,10 @@ Service::Service(Config config)
           *pipeline_, [this](auto time) { return crypto_->NewTimeOrderedId(time); }, metrics_)),
       registry_(std::make_unique<detect::DetectorRegistry>(detect::ModelPaths{ModelsDir(config_)})),
       pool_(std::make_unique<detect::DetectPool>(*registry_, DetectPoolOptionsFor(config_))),
-      signups_(
-          std::make_unique<http::RateLimiter>(config_.limits.signups_per_minute, config_.limits.signups_per_minute)),
+      limiter_(config_.backends.redis_url.empty() ? ratelimit::MakeLocalLimiter()
+                                                  : ratelimit::MakeRedisLimiter(config_.backends.redis_url)),
+      quotas_(std::make_unique<http::KeyQuotas>(*limiter_, RoleQuotasFor(config_))),
+      trusted_proxies_(config_.network.trusted_proxies),
       faces_(metrics_.AddCounter("faceloop_faces_detected_total", "Faces returned by /v1/detect.")) {
   if (!config_.limits.sync_writes) {
     kLog.Warn("limits.sync_writes = false: answered requests can be lost in a crash");
@@ -170,13 +182,18 @@ http::Readiness Service::CheckReadiness() {
 
 std::string Service::NewRequestId() { return crypto_->NewTimeOrderedId(std::chrono::system_clock::now()); }
 
+void Service::Prepare(http::Request& request) const {
+  request.client_addr = trusted_proxies_.ClientAddress(request.remote_addr, request.Header("X-Forwarded-For"));
+}
+
 void Service::RegisterRoutes(http::Router& router) {
-  http::RegisterAccountRoutes(router, http_metrics_,
-                              {*accounts_, *auth_, *signups_, mailer_.get(), *events_,
-                               [this](const std::string& user_id) { return DeleteAccount(user_id); }});
+  http::RegisterAccountRoutes(
+      router, http_metrics_,
+      {*accounts_, *auth_, *limiter_, PerMinute("signup", config_.limits.signups_per_minute), mailer_.get(), *events_,
+       [this](const std::string& user_id) { return DeleteAccount(user_id); }});
   http::RegisterDetectRoutes(
       router, http_metrics_,
-      {*auth_, *pool_, registry_->Names(),
+      {*auth_, *quotas_, [this] { return NewRequestId(); }, *pool_, registry_->Names(),
        config_.default_model.empty() ? detect::DetectorRegistry::DefaultName() : config_.default_model, *local_store_,
        *pipeline_, config_.limits.max_image_bytes, config_.privacy.truncate_client_ip, faces_});
   http::RegisterRequestRoutes(router, http_metrics_, {*auth_, *requests_, *store_, [this] {

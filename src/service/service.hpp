@@ -14,11 +14,13 @@
 #include "detect/registry.hpp"
 #include "events/event_log.hpp"
 #include "events/pipeline.hpp"
+#include "http/client_ip.hpp"
 #include "http/http_metrics.hpp"
-#include "http/rate_limit.hpp"
+#include "http/quotas.hpp"
 #include "http/routes/ops.hpp"
 #include "http/server/router.hpp"
 #include "mail/mailer.hpp"
+#include "ratelimit/limiter.hpp"
 #include "requests/store.hpp"
 #include "search/search_sink.hpp"
 #include "service/config.hpp"
@@ -40,6 +42,8 @@ class Service {
   const Config& config() const { return config_; }
   /// A new time-ordered id: the front end gives one to every request; a detect's record keeps it.
   std::string NewRequestId();
+  /// What the service needs filled in before a request is routed (the client's address).
+  void Prepare(http::Request& request) const;
 
  private:
   std::size_t DeleteAccount(const std::string& user_id);
@@ -66,7 +70,9 @@ class Service {
   std::unique_ptr<events::EventLog> events_;
   std::unique_ptr<detect::DetectorRegistry> registry_;
   std::unique_ptr<detect::DetectPool> pool_;
-  std::unique_ptr<http::RateLimiter> signups_;
+  std::unique_ptr<ratelimit::IRateLimiter> limiter_;  ///< Redis with redis_url, else per process
+  std::unique_ptr<http::KeyQuotas> quotas_;
+  http::TrustedProxies trusted_proxies_;
   telemetry::Counter& faces_;
 };
 

@@ -50,6 +50,7 @@ class Backends:
         self.search_url = require_env("FACELOOP_TEST_SEARCH_URL")
         self.smtp_url = require_env("FACELOOP_TEST_SMTP_URL")
         self.maildir = require_env("FACELOOP_TEST_SMTP_MAILDIR")
+        self.redis_url = require_env("FACELOOP_TEST_REDIS_URL")
         tag = "t" + uuid.uuid4().hex[:12]
         self.database = "faceloop_" + tag
         subprocess.run(["psql", "-q", self.admin_url, "-c", f"CREATE DATABASE {self.database}"], check=True)
@@ -68,6 +69,7 @@ class Backends:
             "FACELOOP_SEARCH_INDEX_PREFIX": self.index_prefix,
             "FACELOOP_SMTP_URL": self.smtp_url,
             "FACELOOP_SMTP_FROM": "keys@faceloop.test",
+            "FACELOOP_REDIS_URL": self.redis_url,
         }
 
     def s3_keys(self):

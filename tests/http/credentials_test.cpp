@@ -1,5 +1,4 @@
 #include "http/credentials.hpp"
-#include "http/client_ip.hpp"
 
 #include <gtest/gtest.h>
 
@@ -50,12 +49,6 @@ TEST(AuthTest, CookieValue) {
   EXPECT_EQ(CookieValue("a=1;b=2", "b"), "2");
   EXPECT_EQ(CookieValue("faceloop_sessionx=1", "faceloop_session"), "");
   EXPECT_EQ(CookieValue("", "a"), "");
-}
-
-TEST(TruncateIpTest, KeepsTheNetworkOnly) {
-  EXPECT_EQ(TruncateIp("203.0.113.77"), "203.0.113.0");
-  EXPECT_EQ(TruncateIp("2001:db8:1:2::5"), "2001:db8:1::");
-  EXPECT_EQ(TruncateIp("not an address"), "");
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include "http/credentials.hpp"
 #include "http/guard.hpp"
 #include "http/problem.hpp"
+#include "http/quotas.hpp"
 
 namespace faceloop::http {
 namespace {
@@ -48,7 +49,7 @@ mail::Message KeyMail(const accounts::SignUpResult& result) {
 /// user's; without, it is in the response. A sign-up whose mail fails is undone (503), so the
 /// address can sign up again once mail works.
 void SignUp(const AccountRoutes& s, const Request& req, Response& res) {
-  s.signups.Acquire(req.remote_addr);
+  ChargeOrRefuse(s.limiter, s.signups, req.client_addr, "too many sign-ups from this address; retry later");
   const nlohmann::json body = JsonBody(req);
   const accounts::SignUpResult result = s.accounts.SignUp(StringField(body, "email"), StringField(body, "name"));
   nlohmann::json key = NewKeyJson(result.key);

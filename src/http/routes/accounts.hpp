@@ -9,17 +9,18 @@
 #include "accounts/auth_cache.hpp"
 #include "events/event_log.hpp"
 #include "http/http_metrics.hpp"
-#include "http/rate_limit.hpp"
 #include "http/server/router.hpp"
 #include "mail/mailer.hpp"
+#include "ratelimit/limiter.hpp"
 
 namespace faceloop::http {
 
 struct AccountRoutes {
   accounts::AccountService& accounts;
   accounts::AuthCache& auth;
-  RateLimiter& signups;   ///< per client address
-  mail::IMailer* mailer;  ///< null: the sign-up key is returned in the response
+  ratelimit::IRateLimiter& limiter;
+  ratelimit::Quota signups;  ///< per client address
+  mail::IMailer* mailer;     ///< null: the sign-up key is returned in the response
   events::EventLog& events;
   /// Deletes the account and everything it owns; returns the number of images deleted.
   std::function<std::size_t(const std::string& user_id)> delete_account;

@@ -13,6 +13,7 @@
 #include "detect/detect_pool.hpp"
 #include "events/pipeline.hpp"
 #include "http/http_metrics.hpp"
+#include "http/quotas.hpp"
 #include "http/server/router.hpp"
 #include "storage/local_object_store.hpp"
 #include "telemetry/metrics.hpp"
@@ -21,6 +22,9 @@ namespace faceloop::http {
 
 struct DetectRoutes {
   accounts::AuthCache& auth;
+  KeyQuotas& quotas;
+  /// A new time-ordered id (for each image of a batch).
+  std::function<std::string()> new_id;
   detect::DetectPool& pool;
   std::vector<std::string> models;  ///< the names a request may choose (no onnx:<path>)
   std::string default_model;

@@ -37,6 +37,7 @@ RequestPtr Convert(const httplib::Request& in, const std::string& request_id) {
   for (const auto& [name, value] : in.headers) out->headers.Add(name, value);
   out->body = in.is_multipart_form_data() ? MultipartBody(in) : in.body;
   out->remote_addr = in.remote_addr;
+  out->client_addr = in.remote_addr;
   out->request_id = request_id;
   return out;
 }
@@ -66,6 +67,7 @@ struct HttplibServer::Impl {
     const auto start = std::chrono::steady_clock::now();
     const std::string id = options.new_request_id();
     const RequestPtr request = Convert(req, id);
+    if (options.prepare) options.prepare(*request);
     const Router::Match match = router.Find(request->method, request->path);
     Response response;
     if (match.route == nullptr) {

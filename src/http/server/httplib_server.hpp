@@ -19,6 +19,8 @@ struct HttplibOptions {
   std::function<std::string()> new_request_id;
   std::function<Response(int status, const std::string& detail)> error_response;
   std::function<void(const Request&, const Response&, double seconds)> on_complete;
+  /// Runs on every parsed request before it is routed.
+  std::function<void(Request&)> prepare;
 };
 
 class HttplibServer {
