@@ -4,7 +4,6 @@
 #include <cstring>
 
 #include "common/error.hpp"
-#include "detect/runtime/xnnpack_nchw.hpp"
 #include "detect/runtime/xnnpack_ops.hpp"
 #include "detect/runtime/xnnpack_plan.hpp"
 
@@ -24,16 +23,6 @@ void Validate(const Graph& graph) {
   }
 }
 
-/// Outputs of the NCHW path are handed out in NHWC, the layout of TensorView.
-void ChwToHwc(const float* chw, const Shape& shape, std::vector<float>& hwc) {
-  const auto channels = static_cast<std::size_t>(shape.channels);
-  const std::size_t plane = static_cast<std::size_t>(shape.height) * static_cast<std::size_t>(shape.width);
-  hwc.resize(plane * channels);
-  for (std::size_t c = 0; c < channels; ++c) {
-    for (std::size_t p = 0; p < plane; ++p) hwc[p * channels + c] = chw[c * plane + p];
-  }
-}
-
 struct FreeDeleter {
   void operator()(void* memory) const { std::free(memory); }
 };
@@ -45,14 +34,9 @@ struct XnnpackNet::Impl {
     Validate(graph);
     InitializeXnnpack();
     layout = Layout{ChannelCounts(graph), PlaceValues(graph)};
-    nchw = PrefersSparseNchw(graph);
     for (std::size_t i = 0; i < graph.nodes.size(); ++i) {
-      const auto id = static_cast<ValueId>(i);
-      for (auto& step : nchw ? MakeNchwSteps(graph, id, layout) : MakeSteps(graph, id, layout)) {
-        steps.push_back(std::move(step));
-      }
+      for (auto& step : MakeSteps(graph, static_cast<ValueId>(i), layout)) steps.push_back(std::move(step));
     }
-    nhwc_outputs.resize(graph.outputs.size());
   }
 
   /// Shapes, buffers and operator set-up for a new input size; the arena only ever grows, so a stream
@@ -79,9 +63,7 @@ struct XnnpackNet::Impl {
 
   Graph graph;
   Layout layout;
-  bool nchw = false;  ///< XNNPACK's sparse inference path (xnnpack_nchw.hpp)
   std::vector<std::unique_ptr<Step>> steps;
-  std::vector<std::vector<float>> nhwc_outputs;  ///< NCHW path only
   std::unique_ptr<std::byte, FreeDeleter> arena;
   std::size_t arena_bytes = 0;
   Bindings bindings;
@@ -100,15 +82,9 @@ std::vector<TensorView> XnnpackNet::Run(const float* input, int height, int widt
   std::memcpy(net.bindings.data[0], input, static_cast<std::size_t>(net.bindings.shapes[0].Elements()) * sizeof(float));
   for (auto& step : net.steps) step->Run();
   std::vector<TensorView> outputs;
-  for (std::size_t o = 0; o < net.graph.outputs.size(); ++o) {
-    const auto i = static_cast<std::size_t>(net.graph.outputs[o]);
-    const Shape& shape = net.bindings.shapes[i];
-    if (!net.nchw) {
-      outputs.push_back(TensorView{net.bindings.data[i], shape});
-      continue;
-    }
-    ChwToHwc(net.bindings.data[i], shape, net.nhwc_outputs[o]);
-    outputs.push_back(TensorView{net.nhwc_outputs[o].data(), shape});
+  for (ValueId id : net.graph.outputs) {
+    const auto i = static_cast<std::size_t>(id);
+    outputs.push_back(TensorView{net.bindings.data[i], net.bindings.shapes[i]});
   }
   return outputs;
 }

@@ -29,14 +29,19 @@ std::string StatusName(xnn_status status) {
   return "status " + std::to_string(static_cast<int>(status));
 }
 
+[[noreturn]] void Fail(const std::string& node, const std::string& why) {
+  throw Error(ErrorCode::kInternal, "XNNPACK cannot run node " + node + ": " + why);
+}
+
 void Check(xnn_status status, const std::string& node, const char* what) {
-  if (status != xnn_status_success) FailOnNode(node, std::string(what) + " failed (" + StatusName(status) + ")");
+  if (status != xnn_status_success) Fail(node, std::string(what) + " failed (" + StatusName(status) + ")");
 }
 
 struct OperatorDeleter {
   void operator()(xnn_operator_t op) const { xnn_delete_operator(op); }
 };
 using Operator = std::unique_ptr<xnn_operator, OperatorDeleter>;
+using SetupFn = std::function<xnn_status(xnn_operator_t, const Bindings&)>;
 
 /// One XNNPACK operator and how to bind it to the buffers of one input size.
 class OperatorStep final : public Step {
@@ -117,7 +122,11 @@ class StepMaker {
   std::size_t Channels(ValueId id) const { return static_cast<std::size_t>(channels_[Index(id)]); }
 
   void Push(const char* what, const std::function<xnn_status(xnn_operator_t*)>& create, SetupFn setup) {
-    steps_.push_back(MakeOperatorStep(node().name, what, create, std::move(setup)));
+    xnn_operator_t op = nullptr;
+    const xnn_status created = create(&op);
+    Operator owned(op);  // deleted if Check throws
+    Check(created, node().name, what);
+    steps_.push_back(std::make_unique<OperatorStep>(node().name, owned.release(), std::move(setup)));
   }
 
   /// Setup of an element-wise "nc" operator from `input` to `output` (pixels are the batch).
@@ -176,7 +185,7 @@ class StepMaker {
     // XNNPACK (2022) computes SAME padding without clamping at zero: a window smaller than the stride
     // would wrap around.
     if (p.same && conv.kernel_h * conv.kernel_w > 1 && (span_h < conv.stride_h || span_w < conv.stride_w)) {
-      FailOnNode(node().name, "SAME padding with a window smaller than the stride");
+      Fail(node().name, "SAME padding with a window smaller than the stride");
     }
     const auto top = static_cast<uint32_t>(p.same ? 0 : p.top), right = static_cast<uint32_t>(p.same ? 0 : p.right);
     const auto bottom = static_cast<uint32_t>(p.same ? 0 : p.bottom), left = static_cast<uint32_t>(p.same ? 0 : p.left);
@@ -272,8 +281,7 @@ class StepMaker {
   }
 
   void Build(const ResizeBilinear& resize) {
-    if (resize.align_corners && resize.half_pixel_centers)
-      FailOnNode(node().name, "align_corners with half_pixel_centers");
+    if (resize.align_corners && resize.half_pixel_centers) Fail(node().name, "align_corners with half_pixel_centers");
     // XNNPACK's default is half-pixel centres; TensorFlow's legacy mode is neither.
     const uint32_t flags = resize.align_corners        ? XNN_FLAG_ALIGN_CORNERS
                            : resize.half_pixel_centers ? 0
@@ -311,19 +319,6 @@ class StepMaker {
 };
 
 }  // namespace
-
-[[noreturn]] void FailOnNode(const std::string& node, const std::string& why) {
-  throw Error(ErrorCode::kInternal, "XNNPACK cannot run node " + node + ": " + why);
-}
-
-std::unique_ptr<Step> MakeOperatorStep(const std::string& node, const char* what,
-                                       const std::function<xnn_status(xnn_operator_t*)>& create, SetupFn setup) {
-  xnn_operator_t op = nullptr;
-  const xnn_status created = create(&op);
-  Operator owned(op);  // deleted if Check throws
-  Check(created, node, what);
-  return std::make_unique<OperatorStep>(node, owned.release(), std::move(setup));
-}
 
 void InitializeXnnpack() {
   static std::once_flag once;

@@ -1,12 +1,8 @@
 #pragma once
 // The XNNPACK operators (and the odd hand-written loop) that compute one graph node. Operators are
 // created once, which packs their weights; Setup binds them to buffers of one input size.
-#include <functional>
 #include <memory>
-#include <string>
 #include <vector>
-
-#include <xnnpack.h>
 
 #include "detect/runtime/graph.hpp"
 #include "detect/runtime/xnnpack_plan.hpp"
@@ -27,20 +23,10 @@ class Step {
   virtual void Run() = 0;
 };
 
-/// Binds an operator to the buffers of one input size.
-using SetupFn = std::function<xnn_status(xnn_operator_t, const Bindings&)>;
-
-/// A step running the operator that `create` makes (deleted with the step); throws
-/// faceloop::Error(kInternal) naming `node` when XNNPACK refuses to create, set up or run it.
-std::unique_ptr<Step> MakeOperatorStep(const std::string& node, const char* what,
-                                       const std::function<xnn_status(xnn_operator_t*)>& create, SetupFn setup);
-
-[[noreturn]] void FailOnNode(const std::string& node, const std::string& why);
-
 /// Initialises XNNPACK once per process; throws faceloop::Error(kInternal) where it cannot run.
 void InitializeXnnpack();
 
-/// The steps computing node `id` in NHWC layout (none for the graph input). Throws faceloop::Error(kInternal),
+/// The steps computing node `id` (none for the graph input). Throws faceloop::Error(kInternal),
 /// naming the node, for what XNNPACK refuses.
 std::vector<std::unique_ptr<Step>> MakeSteps(const Graph& graph, ValueId id, const Layout& layout);
 
