@@ -10,6 +10,7 @@
 #include <xnnpack.h>
 
 #include "common/error.hpp"
+#include "detect/runtime/xnnpack_banded.hpp"
 
 namespace faceloop::detect::nn {
 namespace {
@@ -29,19 +30,14 @@ std::string StatusName(xnn_status status) {
   return "status " + std::to_string(static_cast<int>(status));
 }
 
-[[noreturn]] void Fail(const std::string& node, const std::string& why) {
-  throw Error(ErrorCode::kInternal, "XNNPACK cannot run node " + node + ": " + why);
-}
-
 void Check(xnn_status status, const std::string& node, const char* what) {
-  if (status != xnn_status_success) Fail(node, std::string(what) + " failed (" + StatusName(status) + ")");
+  if (status != xnn_status_success) FailOnNode(node, std::string(what) + " failed (" + StatusName(status) + ")");
 }
 
 struct OperatorDeleter {
   void operator()(xnn_operator_t op) const { xnn_delete_operator(op); }
 };
 using Operator = std::unique_ptr<xnn_operator, OperatorDeleter>;
-using SetupFn = std::function<xnn_status(xnn_operator_t, const Bindings&)>;
 
 /// One XNNPACK operator and how to bind it to the buffers of one input size.
 class OperatorStep final : public Step {
@@ -93,17 +89,6 @@ class UpsampleStep final : public Step {
   int in_width_ = 0;
 };
 
-struct Clamp {
-  float min = -kInfinity, max = kInfinity;
-};
-
-/// The activations XNNPACK fuses as an output clamp; the others run as a separate operator.
-Clamp FusedClamp(Activation activation) {
-  if (activation == Activation::kRelu) return {0.f, kInfinity};
-  if (activation == Activation::kRelu6) return {0.f, 6.f};
-  return {};
-}
-
 /// Builds the steps of one node, with the strides its placement dictates.
 class StepMaker {
  public:
@@ -122,11 +107,7 @@ class StepMaker {
   std::size_t Channels(ValueId id) const { return static_cast<std::size_t>(channels_[Index(id)]); }
 
   void Push(const char* what, const std::function<xnn_status(xnn_operator_t*)>& create, SetupFn setup) {
-    xnn_operator_t op = nullptr;
-    const xnn_status created = create(&op);
-    Operator owned(op);  // deleted if Check throws
-    Check(created, node().name, what);
-    steps_.push_back(std::make_unique<OperatorStep>(node().name, owned.release(), std::move(setup)));
+    steps_.push_back(MakeOperatorStep(node().name, what, create, std::move(setup)));
   }
 
   /// Setup of an element-wise "nc" operator from `input` to `output` (pixels are the batch).
@@ -159,7 +140,7 @@ class StepMaker {
         Push(
             "create clamp",
             [&](xnn_operator_t* op) {
-              return xnn_create_clamp_nc_f32(c, in, out, FusedClamp(activation).min, FusedClamp(activation).max, 0, op);
+              return xnn_create_clamp_nc_f32(c, in, out, FusedRange(activation).min, FusedRange(activation).max, 0, op);
             },
             PixelwiseSetup(from, to, xnn_setup_clamp_nc_f32));
         return;
@@ -185,11 +166,11 @@ class StepMaker {
     // XNNPACK (2022) computes SAME padding without clamping at zero: a window smaller than the stride
     // would wrap around.
     if (p.same && conv.kernel_h * conv.kernel_w > 1 && (span_h < conv.stride_h || span_w < conv.stride_w)) {
-      Fail(node().name, "SAME padding with a window smaller than the stride");
+      FailOnNode(node().name, "SAME padding with a window smaller than the stride");
     }
     const auto top = static_cast<uint32_t>(p.same ? 0 : p.top), right = static_cast<uint32_t>(p.same ? 0 : p.right);
     const auto bottom = static_cast<uint32_t>(p.same ? 0 : p.bottom), left = static_cast<uint32_t>(p.same ? 0 : p.left);
-    const Clamp clamp = FusedClamp(conv.activation);
+    const OutputRange clamp = FusedRange(conv.activation);
     const auto create = [&](xnn_operator_t* op) {
       return xnn_create_convolution2d_nhwc_f32(
           top, right, bottom, left, static_cast<uint32_t>(conv.kernel_h), static_cast<uint32_t>(conv.kernel_w),
@@ -205,11 +186,14 @@ class StepMaker {
       return xnn_setup_convolution2d_nhwc_f32(o, 1, static_cast<size_t>(s.height), static_cast<size_t>(s.width),
                                               b.data[Index(in)], b.data[Index(out)], nullptr);
     });
+    if (conv.input == 0 && conv.kernel_h * conv.kernel_w > 1) {
+      steps_.back() = WithBandedLargeRuns(std::move(steps_.back()), node(), conv, id_, static_cast<int>(Stride(id_)));
+    }
     AddActivation(conv.activation, conv.alpha, id_, id_);
   }
 
   void Build(const Add& add) {
-    const Clamp clamp = FusedClamp(add.activation);
+    const OutputRange clamp = FusedRange(add.activation);
     Push(
         "create add", [&](xnn_operator_t* op) { return xnn_create_add_nd_f32(clamp.min, clamp.max, 0, op); },
         [a = add.a, c = add.b, out = id_](xnn_operator_t o, const Bindings& b) {
@@ -281,7 +265,8 @@ class StepMaker {
   }
 
   void Build(const ResizeBilinear& resize) {
-    if (resize.align_corners && resize.half_pixel_centers) Fail(node().name, "align_corners with half_pixel_centers");
+    if (resize.align_corners && resize.half_pixel_centers)
+      FailOnNode(node().name, "align_corners with half_pixel_centers");
     // XNNPACK's default is half-pixel centres; TensorFlow's legacy mode is neither.
     const uint32_t flags = resize.align_corners        ? XNN_FLAG_ALIGN_CORNERS
                            : resize.half_pixel_centers ? 0
@@ -319,6 +304,25 @@ class StepMaker {
 };
 
 }  // namespace
+
+OutputRange FusedRange(Activation activation) {
+  if (activation == Activation::kRelu) return {0.f, kInfinity};
+  if (activation == Activation::kRelu6) return {0.f, 6.f};
+  return {-kInfinity, kInfinity};
+}
+
+[[noreturn]] void FailOnNode(const std::string& node, const std::string& why) {
+  throw Error(ErrorCode::kInternal, "XNNPACK cannot run node " + node + ": " + why);
+}
+
+std::unique_ptr<Step> MakeOperatorStep(const std::string& node, const char* what,
+                                       const std::function<xnn_status(xnn_operator_t*)>& create, SetupFn setup) {
+  xnn_operator_t op = nullptr;
+  const xnn_status created = create(&op);
+  Operator owned(op);  // deleted if Check throws
+  Check(created, node, what);
+  return std::make_unique<OperatorStep>(node, owned.release(), std::move(setup));
+}
 
 void InitializeXnnpack() {
   static std::once_flag once;

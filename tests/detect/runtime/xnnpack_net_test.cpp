@@ -215,6 +215,33 @@ TEST_F(XnnpackNetTest, UnaryActivationsAndPRelu) {
   ExpectMatchesReference(graph);
 }
 
+TEST_F(XnnpackNetTest, LargeInputsRunWithOperatorsParkedInBetween) {
+  // Above VGA size every operator is set up just before it runs and parked after; a small input in
+  // between uses the cached set-up, and the large one must then set everything up again.
+  Graph graph = WithInput(3);
+  const ValueId conv = graph.Add("conv", MakeConv(0, {3, 6, 3, 2, 1, 1, Same(), Activation::kRelu}, rng_));
+  const ValueId dw = graph.Add("dw", MakeConv(conv, {6, 6, 3, 1, 1, 6, Explicit(1, 1, 1, 1)}, rng_));
+  const ValueId sum = graph.Add("sum", Add{conv, dw, Activation::kRelu6});
+  const ValueId pool = graph.Add("pool", MaxPool{sum, 2, 2, 2, 2, Same()});
+  const ValueId up = graph.Add("up", ResizeBilinear{pool, 2, 2, false, true});
+  // Convolutions of the input run in bands in large runs: SAME and explicit padding, a 5x5 kernel,
+  // dilation, a depthwise one, and one written into a Concat slice.
+  const ValueId k5 = graph.Add("k5", MakeConv(0, {3, 4, 5, 2, 1, 1, Same()}, rng_));
+  const ValueId dilated = graph.Add("dilated", MakeConv(0, {3, 2, 3, 1, 2, 1, Explicit(2, 1, 0, 3)}, rng_));
+  const ValueId depthwise = graph.Add("depthwise", MakeConv(0, {3, 3, 3, 2, 1, 3, Explicit(0, 0, 1, 1)}, rng_));
+  const ValueId sliced = graph.Add("sliced", MakeConv(0, {3, 2, 3, 2, 1, 1, Same()}, rng_));
+  graph.outputs = {graph.Add("concat", Concat{{sliced, up}}), pool, k5, dilated, depthwise};
+  ExpectMatchesReference(graph, {{600, 800}, {48, 64}, {600, 800}, {48, 64}});
+}
+
+TEST_F(XnnpackNetTest, LargeOddInputsInBands) {
+  Graph graph = WithInput(3);
+  graph.outputs = {graph.Add("same5", MakeConv(0, {3, 4, 5, 2, 1, 1, Same(), Activation::kRelu}, rng_)),
+                   graph.Add("same3", MakeConv(0, {3, 4, 3, 2, 1, 1, Same()}, rng_)),
+                   graph.Add("explicit", MakeConv(0, {3, 5, 3, 3, 1, 1, Explicit(1, 2, 0, 1)}, rng_))};
+  ExpectMatchesReference(graph, {{601, 799}, {799, 601}});
+}
+
 TEST_F(XnnpackNetTest, OutputsStayValidUntilTheNextRun) {
   Graph graph = WithInput(3);
   graph.outputs = {graph.Add("conv", MakeConv(0, {3, 4, 3, 1, 1, 1, Same()}, rng_))};
