@@ -3,6 +3,8 @@ find_package(PkgConfig REQUIRED)
 find_package(Threads REQUIRED)
 find_package(nlohmann_json 3.10 REQUIRED)
 find_package(CLI11 QUIET)
+# Boost.Beast + Asio for the HTTP engine (src/http/server); header-only in 1.74.
+find_package(Boost 1.74 REQUIRED)
 pkg_check_modules(TURBOJPEG REQUIRED IMPORTED_TARGET libturbojpeg)
 pkg_check_modules(WEBP REQUIRED IMPORTED_TARGET libwebp)
 pkg_check_modules(PNG REQUIRED IMPORTED_TARGET libpng)

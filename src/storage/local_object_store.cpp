@@ -88,6 +88,13 @@ void LocalObjectStore::Put(const std::string& key, std::span<const std::uint8_t>
   CommitNow(sync);
 }
 
+void LocalObjectStore::PutAsync(const std::string& key, std::span<const std::uint8_t> bytes,
+                                GroupCommitter::DoneFn done) {
+  if (committer_ == nullptr) throw Error(ErrorCode::kInternal, "PutAsync needs a group committer");
+  ValidateKey(key);
+  committer_->SubmitAsync([this, key, bytes](SyncSet& sync) { Write(key, bytes, sync, false); }, std::move(done));
+}
+
 void LocalObjectStore::PutNoSync(const std::string& key, std::span<const std::uint8_t> bytes, SyncSet& sync) {
   Write(key, bytes, sync, false);
 }

@@ -38,6 +38,10 @@ class LocalObjectStore final : public IObjectStore {
   /// file to sync, the rename, the directories). Nothing is visible under `key` until `sync` is
   /// committed. For GroupCommitter write functions and benchmarks; call from one thread at a time.
   void PutNoSync(const std::string& key, std::span<const std::uint8_t> bytes, SyncSet& sync);
+  /// Put through the committer without waiting: `done` runs on the committer thread with the outcome
+  /// (see GroupCommitter::SubmitAsync); `bytes` must stay valid until then. Needs a committer;
+  /// throws Error(kUnavailable) at once when its queue is full.
+  void PutAsync(const std::string& key, std::span<const std::uint8_t> bytes, GroupCommitter::DoneFn done);
 
   const std::filesystem::path& root() const { return root_; }
 
