@@ -23,3 +23,13 @@ foreach(module core imgproc imgcodecs dnn objdetect)
   target_link_libraries(faceloop_opencv INTERFACE ${OPENCV_${module}_LIBRARY})
 endforeach()
 target_include_directories(faceloop_opencv SYSTEM INTERFACE ${OPENCV_INCLUDE_DIR})
+
+# XNNPACK (the CPU engine behind TFLite) runs the detectors' networks. Debian ships neither a CMake
+# config nor a pkg-config file for it; its header includes pthreadpool.h.
+find_path(XNNPACK_INCLUDE_DIR xnnpack.h REQUIRED)
+add_library(faceloop_xnnpack INTERFACE)
+foreach(library XNNPACK pthreadpool cpuinfo)
+  find_library(XNNPACK_${library}_LIBRARY ${library} REQUIRED)
+  target_link_libraries(faceloop_xnnpack INTERFACE ${XNNPACK_${library}_LIBRARY})
+endforeach()
+target_include_directories(faceloop_xnnpack SYSTEM INTERFACE ${XNNPACK_INCLUDE_DIR})

@@ -20,6 +20,7 @@ DEBIAN_PACKAGES=(
   clang libclang-rt-14-dev clang-format clang-tidy
   libopencv-dnn-dev libopencv-imgproc-dev libopencv-imgcodecs-dev libopencv-objdetect-dev
   libopencv-core-dev opencv-data
+  libxnnpack-dev libpthreadpool-dev libcpuinfo-dev
   libturbojpeg0-dev libjpeg62-turbo-dev libpng-dev libwebp-dev libexif-dev
   nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev

@@ -20,9 +20,11 @@ struct ModelOptions {
   int max_faces = 0;
   bool multiscale = false;
   std::vector<int> pyramid;
+  std::string runtime = detect::RuntimeName(detect::Runtime::kXnnpack);
 
   void Register(CLI::App& command);
   detect::ModelPaths Paths() const;
+  detect::Runtime SelectedRuntime() const { return detect::ParseRuntime(runtime); }
   detect::DetectOptions Options() const;
 };
 

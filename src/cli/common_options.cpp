@@ -16,6 +16,9 @@ void ModelOptions::Register(CLI::App& command) {
   command.add_flag("--multiscale,--tiling", multiscale, "extra high-resolution passes for small faces");
   command.add_option("--pyramid", pyramid, "long sides of the multiscale passes, e.g. 448,896 (default: the model's)")
       ->delimiter(',');
+  command.add_option("--runtime", runtime, "engine of the BlazeFace-family networks: xnnpack or opencv")
+      ->check(CLI::IsMember(detect::RuntimeNames()))
+      ->capture_default_str();
 }
 
 detect::ModelPaths ModelOptions::Paths() const {

@@ -1,8 +1,8 @@
 #pragma once
-// `faceloop serve`: the Service behind an HTTP front end.
+// `faceloop serve`: the Service behind the HTTP front end.
 #include <memory>
 
-#include "http/server/httplib_server.hpp"
+#include "http/server/http_server.hpp"
 #include "http/server/router.hpp"
 #include "service/config.hpp"
 #include "service/service.hpp"
@@ -25,7 +25,7 @@ class App {
  private:
   Service service_;
   http::Router router_;
-  std::unique_ptr<http::HttplibServer> server_;
+  std::unique_ptr<http::HttpServer> server_;
 };
 
 }  // namespace faceloop::service

@@ -56,8 +56,9 @@ void CheckKnown(const toml::table& table, const std::vector<std::string_view>& k
 
 void ApplyLimits(Limits& limits, const toml::table& table, std::vector<std::string>& unknown) {
   CheckKnown(table,
-             {"max_image_bytes", "read_timeout_s", "write_timeout_s", "keep_alive_timeout_s", "keep_alive_max_count",
-              "http_threads", "detect_workers", "detect_queue", "detect_max_wait_ms", "signups_per_minute",
+             {"max_image_bytes", "read_timeout_s", "request_timeout_s", "write_timeout_s", "keep_alive_timeout_s",
+              "keep_alive_max_count", "http_threads", "io_threads", "max_header_bytes", "max_connections",
+              "max_connections_per_ip", "detect_workers", "detect_queue", "detect_max_wait_ms", "signups_per_minute",
               "spool_max_mb", "sync_writes"},
              "limits.", unknown);
   Read(table, "max_image_bytes", "limits.max_image_bytes", limits.max_image_bytes);
@@ -66,6 +67,11 @@ void ApplyLimits(Limits& limits, const toml::table& table, std::vector<std::stri
   Read(table, "keep_alive_timeout_s", "limits.keep_alive_timeout_s", limits.keep_alive_timeout_s);
   Read(table, "keep_alive_max_count", "limits.keep_alive_max_count", limits.keep_alive_max_count);
   Read(table, "http_threads", "limits.http_threads", limits.http_threads);
+  Read(table, "io_threads", "limits.io_threads", limits.io_threads);
+  Read(table, "request_timeout_s", "limits.request_timeout_s", limits.request_timeout_s);
+  Read(table, "max_header_bytes", "limits.max_header_bytes", limits.max_header_bytes);
+  Read(table, "max_connections", "limits.max_connections", limits.max_connections);
+  Read(table, "max_connections_per_ip", "limits.max_connections_per_ip", limits.max_connections_per_ip);
   Read(table, "detect_workers", "limits.detect_workers", limits.detect_workers);
   Read(table, "detect_queue", "limits.detect_queue", limits.detect_queue);
   Read(table, "detect_max_wait_ms", "limits.detect_max_wait_ms", limits.detect_max_wait_ms);
@@ -136,6 +142,13 @@ void Validate(const Config& config) {
   if (tls != "none" && tls != "try" && tls != "required") Fail("config: smtp.starttls must be none, try or required");
   if (config.limits.spool_max_mb == 0) Fail("config: limits.spool_max_mb must be > 0");
   if (config.limits.detect_max_wait_ms < 1) Fail("config: limits.detect_max_wait_ms must be > 0");
+  const Limits& l = config.limits;
+  for (const int positive : {l.read_timeout_s, l.request_timeout_s, l.write_timeout_s, l.keep_alive_timeout_s,
+                             l.keep_alive_max_count, l.io_threads, l.max_connections, l.max_connections_per_ip}) {
+    if (positive < 1) Fail("config: limits timeouts, counts and connection limits must be > 0");
+  }
+  if (l.http_threads < 0 || l.max_header_bytes < 1024)
+    Fail("config: limits.http_threads >= 0, max_header_bytes >= 1024");
   for (const double per_minute : {config.quotas.user_per_minute, config.quotas.analyst_per_minute,
                                   config.quotas.admin_per_minute, config.limits.signups_per_minute}) {
     if (!(per_minute >= 0) || per_minute > 1e9) Fail("config: quotas and signups_per_minute must be within 0..1e9");

@@ -12,17 +12,22 @@ namespace faceloop::service {
 
 struct Limits {
   std::size_t max_image_bytes = 20u * 1024 * 1024;  ///< the decoder's byte limit (413 above)
-  int read_timeout_s = 10;
-  int write_timeout_s = 10;
-  int keep_alive_timeout_s = 5;
-  int keep_alive_max_count = 100;
-  int http_threads = 16;            ///< connection threads (mostly waiting on I/O or the detect pool)
-  int detect_workers = 0;           ///< 0 = number of cores
-  int detect_queue = 0;             ///< hard bound on queued detections; 0 = 1024
-  int detect_max_wait_ms = 2000;    ///< refuse (503) a detection expected to wait longer for a worker
-  double signups_per_minute = 10;   ///< per client IP (token bucket, burst of the same size)
-  std::size_t spool_max_mb = 1024;  ///< bound on records waiting to be shipped; full → 503
-  bool sync_writes = true;          ///< false: no fsync (benchmarks of the durability cost only)
+  int read_timeout_s = 10;                   ///< for a request's whole head, and the longest pause in a body (408)
+  int request_timeout_s = 60;                ///< for a request's head and body together
+  int write_timeout_s = 30;                  ///< for writing one response
+  int keep_alive_timeout_s = 5;              ///< idle time allowed between requests on a connection
+  int keep_alive_max_count = 1000;           ///< requests per connection
+  int http_threads = 0;                      ///< handler threads (they may block on the database); 0 = 2 × cores
+  int io_threads = 1;                        ///< threads that own the sockets (parse and write, never block)
+  std::size_t max_header_bytes = 16 * 1024;  ///< request line + headers; 431 above
+  int max_connections = 1024;                ///< open connections; more are answered 503 and closed
+  int max_connections_per_ip = 128;          ///< per client address (the proxy's, behind one)
+  int detect_workers = 0;                    ///< 0 = number of cores
+  int detect_queue = 0;                      ///< hard bound on queued detections; 0 = 1024
+  int detect_max_wait_ms = 2000;             ///< refuse (503) a detection expected to wait longer for a worker
+  double signups_per_minute = 10;            ///< per client IP (token bucket, burst of the same size)
+  std::size_t spool_max_mb = 1024;           ///< bound on records waiting to be shipped; full → 503
+  bool sync_writes = true;                   ///< false: no fsync (benchmarks of the durability cost only)
 };
 
 /// Where data goes beyond the embedded defaults. Empty = the default.

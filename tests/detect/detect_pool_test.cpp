@@ -46,8 +46,10 @@ TEST(DetectPoolTest, FailuresReachTheirCaller) {
 }
 
 TEST(DetectPoolTest, RefusesWorkThatWouldWaitPastTheDeadline) {
-  DetectPool pool(Registry(), {.workers = 1, .max_wait = 100ms});
-  pool.Run(kModel, [](IDetector&) { std::this_thread::sleep_for(60ms); });  // teaches the pool: ~60 ms a job
+  // One job of ~500 ms (plus loading the detector) teaches the pool its job time; with a deadline of
+  // 800 ms one job ahead fits, two do not, whatever the machine's load adds to the first job.
+  DetectPool pool(Registry(), {.workers = 1, .max_wait = 800ms});
+  pool.Run(kModel, [](IDetector&) { std::this_thread::sleep_for(500ms); });
   WaitForMean(pool);
   std::promise<void> release;
   std::shared_future<void> released = release.get_future().share();
@@ -59,9 +61,9 @@ TEST(DetectPoolTest, RefusesWorkThatWouldWaitPastTheDeadline) {
   auto ignore = [](std::exception_ptr) {};
   pool.Submit(kModel, job, ignore);  // taken by the worker
   while (pool.QueueDepth() != 0) std::this_thread::sleep_for(1ms);
-  pool.Submit(kModel, job, ignore);  // 1 ahead x 60 ms: waits ~60 ms, admitted
+  pool.Submit(kModel, job, ignore);  // 1 ahead x ~500 ms: admitted
   try {
-    pool.Submit(kModel, job, ignore);  // 2 ahead: ~120 ms > 100 ms
+    pool.Submit(kModel, job, ignore);  // 2 ahead: ~1000 ms > 800 ms
     FAIL() << "admitted past the deadline";
   } catch (const Error& e) {
     EXPECT_EQ(e.code(), ErrorCode::kUnavailable);

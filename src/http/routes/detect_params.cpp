@@ -1,12 +1,13 @@
 #include "http/routes/detect_params.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
 
 #include "common/error.hpp"
-#include "http/multipart.hpp"
+#include "http/server/multipart.hpp"
 
 namespace faceloop::http {
 namespace {
@@ -20,6 +21,13 @@ double ParseNumber(const std::string& name, const std::string& text) {
   const double value = std::strtod(text.c_str(), &end);
   if (text.empty() || end != text.c_str() + text.size() || !std::isfinite(value)) BadParam(name, "must be a number");
   return value;
+}
+
+bool IsFormData(std::string_view content_type) {
+  const std::string_view type = content_type.substr(0, content_type.find(';'));
+  std::string lower(type);
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return lower.find("multipart/form-data") != std::string::npos;
 }
 
 }  // namespace
@@ -57,13 +65,12 @@ DetectParams ParseDetectParams(const Request& req, const std::string& default_mo
 
 std::string_view ImageBytes(const Request& req) {
   const std::string_view content_type = req.Header("Content-Type");
-  if (const std::string_view boundary = MultipartBoundary(content_type); !boundary.empty()) {
-    for (const FormPart& part : ParseMultipart(req.body, boundary)) {
-      if (part.name != "image") continue;
-      if (part.body.empty()) throw Error(ErrorCode::kBadRequest, "the image field is empty");
-      return part.body;
-    }
-    throw Error(ErrorCode::kUnprocessable, "multipart body needs a field named image");
+  if (IsFormData(content_type)) {
+    const std::vector<FormDataPart> parts = ParseFormData(req);
+    const FormDataPart* image = FindPart(parts, "image");
+    if (image == nullptr) throw Error(ErrorCode::kUnprocessable, "multipart body needs a field named image");
+    if (image->body.empty()) throw Error(ErrorCode::kBadRequest, "the image field is empty");
+    return image->body;
   }
   if (req.body.empty()) throw Error(ErrorCode::kBadRequest, "request body is empty; send an image");
   const std::string_view type = content_type.substr(0, content_type.find(';'));
@@ -74,13 +81,11 @@ std::string_view ImageBytes(const Request& req) {
 }
 
 std::vector<std::string_view> BatchImages(const Request& req, std::size_t max_images) {
-  const std::string_view boundary = MultipartBoundary(req.Header("Content-Type"));
-  if (boundary.empty()) {
+  if (!IsFormData(req.Header("Content-Type"))) {
     throw Error(ErrorCode::kUnsupportedMediaType, "a batch is multipart/form-data with one field per image");
   }
   std::vector<std::string_view> images;
-  for (const FormPart& part :
-       ParseMultipart(req.body, boundary, MultipartLimits{std::max<std::size_t>(64, 2 * max_images), 8192})) {
+  for (const FormDataPart& part : ParseFormData(req, FormDataLimits{std::max<std::size_t>(64, 2 * max_images), 4096})) {
     if (part.name == "image" || part.name == "images") images.push_back(part.body);
   }
   if (images.empty()) throw Error(ErrorCode::kUnprocessable, "a batch needs at least one field named image");

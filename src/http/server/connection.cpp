@@ -18,8 +18,9 @@ using boost::system::error_code;
 /// Reads of a request head are small so a slow client holds little; bodies come in larger pieces.
 constexpr std::size_t kHeadReadBytes = 4 * 1024;
 constexpr std::size_t kBodyReadBytes = 64 * 1024;
-/// While lingering after a closing response, at most this much unread input is discarded.
-constexpr std::size_t kMaxLingerBytes = 1024 * 1024;
+/// While lingering after a closing response, at most this much unread input beyond the body limit is
+/// discarded: a client that sends its whole (refused) body before reading still gets the answer.
+constexpr std::size_t kLingerSlackBytes = 1024 * 1024;
 
 /// The one answer a handler owes. Whoever delivers first wins; if every copy of the Reply is dropped
 /// unanswered (a handler that forgot, or a queue that discarded its job), the destructor answers 500
@@ -159,7 +160,14 @@ void Connection::OnRead(const error_code& ec, std::size_t bytes) {
     return Close();  // the client went away mid-request: nobody to answer
   }
   buffer_.commit(bytes);
+  if (head_accepted_) ArmBodyTimer();  // progress: the body may go quiet again for body_idle_timeout
   Parse();
+}
+
+void Connection::ArmBodyTimer() {
+  const ServerOptions& options = core_.options();
+  ArmTimer(std::min(request_start_ + options.request_timeout, Clock::now() + options.body_idle_timeout),
+           OnExpiry::kRequestTimeout);
 }
 
 bool Connection::AcceptHead() {
@@ -176,7 +184,7 @@ bool Connection::AcceptHead() {
   }
   route_ = match.route;
   request.path_params = std::move(match.params);
-  ArmTimer(request_start_ + core_.options().request_timeout, OnExpiry::kRequestTimeout);
+  ArmBodyTimer();
   if (!parser_->wants_continue()) return true;
   SendContinue();
   return false;
@@ -287,11 +295,12 @@ void Connection::Linger() {
 }
 
 void Connection::DrainSome() {
-  socket_.async_read_some(buffer_.prepare(kHeadReadBytes),
+  socket_.async_read_some(buffer_.prepare(kBodyReadBytes),
                           [self = shared_from_this()](const error_code& ec, std::size_t bytes) {
                             if (self->phase_ != Phase::kLingering) return;
                             self->lingered_bytes_ += bytes;
-                            if (ec || self->lingered_bytes_ > kMaxLingerBytes) return self->Close();
+                            const std::uint64_t most = self->core_.options().max_body_bytes + kLingerSlackBytes;
+                            if (ec || self->lingered_bytes_ > most) return self->Close();
                             self->DrainSome();  // never committed: the same space is reused
                           });
 }

@@ -55,6 +55,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void Linger();
   void DrainSome();
   void ArmTimer(Clock::time_point deadline, OnExpiry what);
+  /// The body's deadline: request_timeout overall, and body_idle_timeout without a byte.
+  void ArmBodyTimer();
   void CancelTimer();
   void OnTimer(std::uint64_t generation);
 

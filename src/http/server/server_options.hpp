@@ -22,6 +22,9 @@ struct ServerOptions {
   std::chrono::milliseconds head_timeout{std::chrono::seconds(10)};
   /// From the first byte of a request to the end of its body (408).
   std::chrono::milliseconds request_timeout{std::chrono::seconds(60)};
+  /// While a body arrives, the longest pause between two reads (408): a stalled upload is cut long
+  /// before request_timeout.
+  std::chrono::milliseconds body_idle_timeout{std::chrono::seconds(10)};
   /// How long a keep-alive connection may wait for the first byte of its next request.
   std::chrono::milliseconds idle_timeout{std::chrono::seconds(5)};
   /// For writing one response; a client that does not read is cut when it expires.
