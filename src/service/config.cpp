@@ -81,9 +81,11 @@ void ApplyLimits(Limits& limits, const toml::table& table, std::vector<std::stri
 }
 
 void ApplyBackends(Backends& backends, const toml::table& table, std::vector<std::string>& unknown) {
-  CheckKnown(table, {"database_url", "object_store_url", "search_url", "search_index_prefix", "redis_url"}, "backends.",
-             unknown);
+  CheckKnown(table,
+             {"database_url", "object_store_url", "search_url", "search_index_prefix", "redis_url", "redis_prefix"},
+             "backends.", unknown);
   Read(table, "redis_url", "backends.redis_url", backends.redis_url);
+  Read(table, "redis_prefix", "backends.redis_prefix", backends.redis_prefix);
   Read(table, "database_url", "backends.database_url", backends.database_url);
   Read(table, "object_store_url", "backends.object_store_url", backends.object_store_url);
   Read(table, "search_url", "backends.search_url", backends.search_url);
@@ -245,6 +247,7 @@ void ApplyEnvironment(Config& config, const EnvLookup& env) {
       {"FACELOOP_LOG_LEVEL", &config.log.level},
       {"FACELOOP_LOG_FORMAT", &config.log.format},
       {"FACELOOP_REDIS_URL", &config.backends.redis_url},
+      {"FACELOOP_REDIS_PREFIX", &config.backends.redis_prefix},
   };
   for (const auto& [name, field] : strings) {
     if (const auto value = env(name)) *field = *value;

@@ -37,6 +37,7 @@ struct Backends {
   std::string search_url;        ///< "" = no search index; http(s)://[user:pass@]host:port (OpenSearch/ES)
   std::string search_index_prefix = "faceloop";
   std::string redis_url;  ///< "" = rate limits per process; redis://host:port[/db] = shared by every process
+  std::string redis_prefix = "faceloop:rl:";  ///< key prefix: deployments sharing one Redis keep apart
 };
 
 /// Detect requests per minute for each API key (or session), by its user's role; 0 = unlimited.

@@ -100,8 +100,9 @@ Service::Service(Config config)
           *pipeline_, [this](auto time) { return crypto_->NewTimeOrderedId(time); }, metrics_)),
       registry_(std::make_unique<detect::DetectorRegistry>(detect::ModelPaths{ModelsDir(config_)})),
       pool_(std::make_unique<detect::DetectPool>(*registry_, DetectPoolOptionsFor(config_))),
-      limiter_(config_.backends.redis_url.empty() ? ratelimit::MakeLocalLimiter()
-                                                  : ratelimit::MakeRedisLimiter(config_.backends.redis_url)),
+      limiter_(config_.backends.redis_url.empty()
+                   ? ratelimit::MakeLocalLimiter()
+                   : ratelimit::MakeRedisLimiter(config_.backends.redis_url, config_.backends.redis_prefix)),
       quotas_(std::make_unique<http::KeyQuotas>(*limiter_, RoleQuotasFor(config_))),
       trusted_proxies_(config_.network.trusted_proxies),
       faces_(metrics_.AddCounter("faceloop_faces_detected_total", "Faces returned by /v1/detect.")) {

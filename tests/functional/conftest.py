@@ -70,6 +70,7 @@ class Backends:
             "FACELOOP_SMTP_URL": self.smtp_url,
             "FACELOOP_SMTP_FROM": "keys@faceloop.test",
             "FACELOOP_REDIS_URL": self.redis_url,
+            "FACELOOP_REDIS_PREFIX": f"{self.index_prefix}:rl:",
         }
 
     def s3_keys(self):
