@@ -28,6 +28,7 @@
 #include "events/object_sink.hpp"
 #include "events/records.hpp"
 #include "events/search_delivery.hpp"
+#include "requests/record_json.hpp"
 #include "search/opensearch_sink.hpp"
 #include "storage/group_commit.hpp"
 #include "storage/local_object_store.hpp"
@@ -57,28 +58,28 @@ std::vector<std::string> MakeRecords(std::size_t count, const std::string& user)
                      {"confidence", 0.9065},
                      {"landmarks", nlohmann::json::array({{{"type", "right_eye"}, {"x", 200.1}, {"y", 90.3}}})}});
     records.push_back(events::ToSpoolRecord(
-        events::RequestRecord{{{"request_id", id},
-                               {"received_at", db::FormatTimestamp(now)},
-                               {"user_id", user},
-                               {"key_id", "k1"},
-                               {"client_ip", "127.0.0.1"},
-                               {"user_agent", "ship_bench"},
-                               {"status", 200},
-                               {"model_name", "auto"},
-                               {"model_version", "mediapipe-full@human-models-3.0.4"},
-                               {"min_confidence", 0.5},
-                               {"tiling", false},
-                               {"face_count", 1},
-                               {"confidence_min", 0.9065},
-                               {"confidence_mean", 0.9065},
-                               {"confidence_max", 0.9065},
-                               {"decode_ms", 1.2},
-                               {"inference_ms", 11.0},
-                               {"total_ms", 13.1},
-                               {"image_key", "inputs/2026/11/28/" + id + ".jpg"},
-                               {"image_bytes", 40000},
-                               {"image", {{"width", 640}, {"height", 480}, {"format", "jpeg"}, {"brightness", 0.45}}},
-                               {"faces", faces}}}));
+        requests::FromJson({{"request_id", id},
+                            {"received_at", db::FormatTimestamp(now)},
+                            {"user_id", user},
+                            {"key_id", "k1"},
+                            {"client_ip", "127.0.0.1"},
+                            {"user_agent", "ship_bench"},
+                            {"status", 200},
+                            {"model_name", "auto"},
+                            {"model_version", "mediapipe-full@human-models-3.0.4"},
+                            {"min_confidence", 0.5},
+                            {"tiling", false},
+                            {"face_count", 1},
+                            {"confidence_min", 0.9065},
+                            {"confidence_mean", 0.9065},
+                            {"confidence_max", 0.9065},
+                            {"decode_ms", 1.2},
+                            {"inference_ms", 11.0},
+                            {"total_ms", 13.1},
+                            {"image_key", "inputs/2026/11/28/" + id + ".jpg"},
+                            {"image_bytes", 40000},
+                            {"image", {{"width", 640}, {"height", 480}, {"format", "jpeg"}, {"brightness", 0.45}}},
+                            {"faces", faces}})));
   }
   return records;
 }

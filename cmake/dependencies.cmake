@@ -3,6 +3,8 @@ find_package(PkgConfig REQUIRED)
 find_package(Threads REQUIRED)
 find_package(nlohmann_json 3.10 REQUIRED)
 find_package(CLI11 QUIET)
+# Boost.Beast + Asio for the HTTP engine (src/http/server); header-only in 1.74.
+find_package(Boost 1.74 REQUIRED)
 pkg_check_modules(TURBOJPEG REQUIRED IMPORTED_TARGET libturbojpeg)
 pkg_check_modules(WEBP REQUIRED IMPORTED_TARGET libwebp)
 pkg_check_modules(PNG REQUIRED IMPORTED_TARGET libpng)
@@ -25,3 +27,12 @@ target_include_directories(faceloop_opencv SYSTEM INTERFACE ${OPENCV_INCLUDE_DIR
 # ONNX model files are read with Debian's libonnx (its protobuf classes; libonnx-dev, libprotobuf-dev).
 find_package(Protobuf REQUIRED)
 find_package(ONNX REQUIRED)
+# XNNPACK (the CPU engine behind TFLite) runs the detectors' networks. Debian ships neither a CMake
+# config nor a pkg-config file for it; its header includes pthreadpool.h.
+find_path(XNNPACK_INCLUDE_DIR xnnpack.h REQUIRED)
+add_library(faceloop_xnnpack INTERFACE)
+foreach(library XNNPACK pthreadpool cpuinfo)
+  find_library(XNNPACK_${library}_LIBRARY ${library} REQUIRED)
+  target_link_libraries(faceloop_xnnpack INTERFACE ${XNNPACK_${library}_LIBRARY})
+endforeach()
+target_include_directories(faceloop_xnnpack SYSTEM INTERFACE ${XNNPACK_INCLUDE_DIR})

@@ -5,12 +5,12 @@
 #include <string_view>
 
 #include "common/error.hpp"
-#include "http/config.hpp"
+#include "service/config.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  faceloop::http::Config config;
+  faceloop::service::Config config;
   try {
-    faceloop::http::ApplyToml(config, std::string_view(reinterpret_cast<const char*>(data), size), "fuzz.toml");
+    faceloop::service::ApplyToml(config, std::string_view(reinterpret_cast<const char*>(data), size), "fuzz.toml");
   } catch (const faceloop::Error&) {
   }
   return 0;

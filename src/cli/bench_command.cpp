@@ -94,11 +94,11 @@ int Run(const BenchArgs& args) {
   const std::vector<Bytes> inputs = LoadInputs(args);
   if (inputs.empty()) throw Error(ErrorCode::kUnprocessable, "no input images (use --annotations or IMAGE...)");
   cv::setNumThreads(1);
-  detect::DetectorRegistry registry(args.model.Paths());
+  detect::DetectorRegistry registry(args.model.Paths(), args.model.SelectedRuntime());
   const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  std::printf("model-only loop (decode + detect): model %s%s, %zu %s images x %d rounds\n", args.model.model.c_str(),
-              (" --mode " + std::string(detect::ModeName(args.model.Options().EffectiveMode()))).c_str(), inputs.size(),
-              args.vga ? "640x480 JPEG" : "original", args.rounds);
+  std::printf("model-only loop (decode + detect): model %s --mode %s, runtime %s, %zu %s images x %d rounds\n",
+              args.model.model.c_str(), std::string(detect::ModeName(args.model.Options().EffectiveMode())).c_str(),
+              args.model.runtime.c_str(), inputs.size(), args.vga ? "640x480 JPEG" : "original", args.rounds);
   Measure(registry, args, {inputs.front()}, 1);  // warm-up: weights, allocations
   const Measurement one = Measure(registry, args, inputs, 1);
   const Measurement all = Measure(registry, args, inputs, cores);

@@ -21,9 +21,11 @@ struct ModelOptions {
   std::string mode = "fast";
   bool multiscale = false;  // the older name of --mode crowd
   std::vector<int> pyramid;
+  std::string runtime = detect::RuntimeName(detect::Runtime::kXnnpack);
 
   void Register(CLI::App& command);
   detect::ModelPaths Paths() const;
+  detect::Runtime SelectedRuntime() const { return detect::ParseRuntime(runtime); }
   detect::DetectOptions Options() const;
 };
 

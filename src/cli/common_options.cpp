@@ -6,7 +6,8 @@ namespace faceloop::cli {
 
 void ModelOptions::Register(CLI::App& command) {
   command
-      .add_option("--model", model, "detector: auto, mediapipe-full, blazeface-back, mediapipe-short, haar, onnx:PATH")
+      .add_option("--model", model,
+                  "detector: retinaface, auto, mediapipe-full, blazeface-back, mediapipe-short, haar, onnx:PATH")
       ->capture_default_str();
   command.add_option("--models-dir", models_dir, "node_modules folder holding the weight packages");
   command.add_option("--min-confidence", min_confidence, "drop faces below this confidence")
@@ -22,6 +23,9 @@ void ModelOptions::Register(CLI::App& command) {
   command.add_flag("--multiscale,--tiling", multiscale, "the older name of --mode crowd");
   command.add_option("--pyramid", pyramid, "long sides of the multiscale passes, e.g. 448,896 (default: the model's)")
       ->delimiter(',');
+  command.add_option("--runtime", runtime, "engine of the networks (RetinaFace, BlazeFace family): xnnpack or opencv")
+      ->check(CLI::IsMember(detect::RuntimeNames()))
+      ->capture_default_str();
 }
 
 detect::ModelPaths ModelOptions::Paths() const {

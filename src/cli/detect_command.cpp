@@ -39,7 +39,7 @@ nlohmann::json ErrorLine(const std::string& file, const Error& error) {
 }
 
 int Run(const DetectArgs& args) {
-  detect::DetectorRegistry registry(args.model.Paths());
+  detect::DetectorRegistry registry(args.model.Paths(), args.model.SelectedRuntime());
   const auto detector = registry.Create(args.model.model);
   const detect::DetectOptions options = args.model.Options();
   int failures = 0;

@@ -38,7 +38,7 @@ int Run(EvalArgs args) {
       args.threads > 0 ? args.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   cv::setNumThreads(1);  // parallelism comes from one worker per core, not from inside one image
 
-  detect::DetectorRegistry registry(args.model.Paths());
+  detect::DetectorRegistry registry(args.model.Paths(), args.model.SelectedRuntime());
   const detect::DetectOptions options = args.model.Options();
   std::vector<ImageOutcome> outcomes(images.size());
   const auto start = std::chrono::steady_clock::now();

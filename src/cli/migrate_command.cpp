@@ -4,8 +4,8 @@
 #include <memory>
 
 #include "cli/service_commands.hpp"
-#include "http/app.hpp"
-#include "http/config.hpp"
+#include "db/open.hpp"
+#include "service/config.hpp"
 
 namespace faceloop::cli {
 namespace {
@@ -16,11 +16,11 @@ struct MigrateFlags {
 };
 
 int Migrate(const MigrateFlags& flags) {
-  http::ConfigFlags config_flags;
+  service::ConfigFlags config_flags;
   if (!flags.data_dir.empty()) config_flags.data_dir = flags.data_dir;
   if (!flags.config_file.empty()) config_flags.config_file = flags.config_file;
-  const http::Config config = http::ResolveConfig(config_flags);
-  const auto database = http::OpenDatabase(config);  // applies every pending migration
+  const service::Config config = service::ResolveConfig(config_flags);
+  const auto database = db::Open(config.backends.database_url, config.data_dir);  // applies every pending migration
   std::cout << (database->dialect() == db::Dialect::kPostgres ? "postgresql" : "sqlite") << " schema version "
             << database->SchemaVersion() << "\n";
   return 0;

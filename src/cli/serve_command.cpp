@@ -12,7 +12,8 @@
 
 #include "cli/service_commands.hpp"
 #include "common/error.hpp"
-#include "http/app.hpp"
+#include "service/app.hpp"
+#include "telemetry/log.hpp"
 
 namespace faceloop::cli {
 namespace {
@@ -38,9 +39,11 @@ void OnStopSignal(int) {
 }
 
 int Serve(const ServeFlags& flags) {
-  const http::Config config = http::ResolveConfig(http::ConfigFlags{
+  const service::Config config = service::ResolveConfig(service::ConfigFlags{
       NonEmpty(flags.listen), NonEmpty(flags.data_dir), NonEmpty(flags.models_dir), NonEmpty(flags.config_file)});
-  http::App app(config);
+  telemetry::ConfigureLogging(
+      {telemetry::ParseLogLevel(config.log.level), telemetry::ParseLogFormat(config.log.format)});
+  service::App app(config);
   const int port = app.Bind();
 
   int fds[2];

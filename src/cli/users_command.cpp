@@ -3,8 +3,10 @@
 #include <iostream>
 
 #include "accounts/account_service.hpp"
+#include "accounts/pepper.hpp"
 #include "cli/service_commands.hpp"
-#include "http/app.hpp"
+#include "db/open.hpp"
+#include "service/config.hpp"
 
 namespace faceloop::cli {
 namespace {
@@ -18,12 +20,12 @@ struct UsersFlags {
 };
 
 int CreateUser(const UsersFlags& flags) {
-  http::ConfigFlags config_flags;
+  service::ConfigFlags config_flags;
   if (!flags.data_dir.empty()) config_flags.data_dir = flags.data_dir;
   if (!flags.config_file.empty()) config_flags.config_file = flags.config_file;
-  const http::Config config = http::ResolveConfig(config_flags);
-  const accounts::Crypto crypto(http::LoadOrCreatePepper(http::PepperPath(config)));
-  const auto database = http::OpenDatabase(config);
+  const service::Config config = service::ResolveConfig(config_flags);
+  const accounts::Crypto crypto(accounts::LoadOrCreatePepper(service::PepperPath(config)));
+  const auto database = db::Open(config.backends.database_url, config.data_dir);
   accounts::AccountService service(*database, crypto);
   const accounts::User user = service.CreateUser(flags.email, accounts::ParseRole(flags.role), flags.name);
   const accounts::NewKey key = service.CreateKey(user.id, "default");

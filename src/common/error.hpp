@@ -13,10 +13,13 @@ enum class ErrorCode {
   kUnauthenticated,       // 401
   kForbidden,             // 403
   kNotFound,              // 404
+  kMethodNotAllowed,      // 405: the path exists, the method does not
+  kRequestTimeout,        // 408: the request did not arrive within its deadline
   kConflict,              // 409
   kPayloadTooLarge,       // 413: bytes or pixels over a limit
   kUnsupportedMediaType,  // 415: not a JPEG, PNG or WebP
   kUnprocessable,         // 422: well-formed but unacceptable (dimensions, parameters)
+  kHeaderFieldsTooLarge,  // 431
   kTooManyRequests,       // 429
   kInternal,              // 500
   kUnavailable,           // 503

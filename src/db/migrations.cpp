@@ -82,6 +82,21 @@ ALTER TABLE requests ADD COLUMN error_type TEXT;
 CREATE INDEX requests_status ON requests (status);
 )sql";
 
+// The request record's field list (src/requests/record.hpp) names its columns: the faces move from
+// the {"faces": [...]} envelope of output_json to faces_json, and the detector's mode is new.
+constexpr const char* kV3RecordColumnsSqlite = R"sql(
+ALTER TABLE requests ADD COLUMN model_mode TEXT;
+ALTER TABLE requests ADD COLUMN faces_json TEXT;
+UPDATE requests SET faces_json = json_extract(output_json, '$.faces') WHERE output_json IS NOT NULL;
+ALTER TABLE requests DROP COLUMN output_json;
+)sql";
+constexpr const char* kV3RecordColumnsPostgres = R"sql(
+ALTER TABLE requests ADD COLUMN model_mode TEXT;
+ALTER TABLE requests ADD COLUMN faces_json TEXT;
+UPDATE requests SET faces_json = (output_json::json -> 'faces')::text WHERE output_json IS NOT NULL;
+ALTER TABLE requests DROP COLUMN output_json;
+)sql";
+
 /// The schema is written in SQLite's type names; PostgreSQL has no BLOB, and its REAL is 4 bytes.
 std::string ForDialect(std::string sql, Dialect dialect) {
   if (dialect == Dialect::kSqlite) return sql;
@@ -102,6 +117,8 @@ std::vector<Migration> FaceloopMigrations(Dialect dialect) {
   return {
       Migration{1, "initial schema", ForDialect(std::string(kV1Accounts) + kV1Analytics, dialect)},
       Migration{2, "request outcome", ForDialect(kV2RequestOutcome, dialect)},
+      Migration{3, "typed request record columns",
+                dialect == Dialect::kSqlite ? kV3RecordColumnsSqlite : kV3RecordColumnsPostgres},
   };
 }
 

@@ -1,6 +1,7 @@
 #include "detect/registry.hpp"
 
 #include "common/error.hpp"
+#include "detect/import/tfjs_to_graph.hpp"
 #include "detect/models/auto_detector.hpp"
 #include "detect/models/haar.hpp"
 #include "detect/models/retinaface.hpp"
@@ -14,6 +15,14 @@ constexpr char kRetinaFaceName[] = "retinaface";
 constexpr char kHaarName[] = "haar";
 constexpr char kOnnxPrefix[] = "onnx:";
 
+TfjsGraph LoadInstalled(const std::filesystem::path& model_json) {
+  if (!std::filesystem::exists(model_json)) {
+    throw Error(ErrorCode::kInternal, "model weights missing at " + model_json.string() +
+                                          " (run scripts/setup.sh, which installs models/package.json)");
+  }
+  return LoadTfjsGraph(model_json);
+}
+
 }  // namespace
 
 std::filesystem::path ModelPaths::RetinaFaceOnnx() const {
@@ -21,8 +30,8 @@ std::filesystem::path ModelPaths::RetinaFaceOnnx() const {
   return npm_dir.parent_path() / "retinaface" / "retinaface_mnet025.onnx";
 }
 
-DetectorRegistry::DetectorRegistry(ModelPaths paths)
-    : paths_(std::move(paths)), blaze_specs_(BuiltInBlazeFaceSpecs(paths_.npm_dir)) {}
+DetectorRegistry::DetectorRegistry(ModelPaths paths, Runtime runtime)
+    : paths_(std::move(paths)), runtime_(runtime), blaze_specs_(BuiltInBlazeFaceSpecs(paths_.npm_dir)) {}
 
 std::string DetectorRegistry::DefaultName() { return kRetinaFaceName; }
 
@@ -36,13 +45,7 @@ std::vector<std::string> DetectorRegistry::Names() const {
 const TfjsGraph& DetectorRegistry::Graph(const std::filesystem::path& model_json) {
   std::lock_guard lock(mutex_);
   auto& graph = graphs_[model_json];
-  if (!graph) {
-    if (!std::filesystem::exists(model_json)) {
-      throw Error(ErrorCode::kInternal, "model weights missing at " + model_json.string() +
-                                            " (run scripts/setup.sh, which installs models/package.json)");
-    }
-    graph = std::make_unique<TfjsGraph>(LoadTfjsGraph(model_json));
-  }
+  if (!graph) graph = std::make_unique<TfjsGraph>(LoadInstalled(model_json));
   return *graph;
 }
 
@@ -52,12 +55,28 @@ std::shared_ptr<const RetinaFaceWeights> DetectorRegistry::RetinaFace() {
   return retinaface_;
 }
 
+const nn::Graph& DetectorRegistry::NetGraph(const BlazeFaceSpec& spec) {
+  std::lock_guard lock(mutex_);
+  auto& graph = net_graphs_[spec.info.name];
+  // The tfjs graph is only needed for the conversion: XNNPACK instances pack their own weights.
+  if (!graph) graph = std::make_unique<nn::Graph>(TfjsToGraph(LoadInstalled(spec.model_json), HeadNodes(spec)));
+  return *graph;
+}
+
+std::unique_ptr<HeadNet> DetectorRegistry::MakeHeadNet(const BlazeFaceSpec& spec) {
+  if (runtime_ == Runtime::kXnnpack) return MakeXnnpackHeadNet(NetGraph(spec));
+  return MakeOpenCvHeadNet(Graph(spec.model_json), HeadNodes(spec));
+}
+
 std::unique_ptr<IDetector> DetectorRegistry::Create(const std::string& name) {
   if (name == kRetinaFaceName) {
-    return std::make_unique<RetinaFaceDetector>(BuiltInRetinaFaceSpec(), MakeOpenCvRetinaFaceNet(*RetinaFace()));
+    const auto weights = RetinaFace();
+    return std::make_unique<RetinaFaceDetector>(BuiltInRetinaFaceSpec(), runtime_ == Runtime::kXnnpack
+                                                                             ? MakeXnnpackRetinaFaceNet(*weights)
+                                                                             : MakeOpenCvRetinaFaceNet(*weights));
   }
   if (const auto spec = blaze_specs_.find(name); spec != blaze_specs_.end()) {
-    return std::make_unique<BlazeFaceDetector>(spec->second, Graph(spec->second.model_json));
+    return std::make_unique<BlazeFaceDetector>(spec->second, MakeHeadNet(spec->second));
   }
   if (name == kAutoName) {
     return std::make_unique<AutoDetector>(Create("mediapipe-full"), Create("blazeface-back"));

@@ -1,6 +1,6 @@
 #pragma once
 // Which detectors exist, where their weights live, and which one is the default. Weights are loaded
-// once per registry and shared by every detector instance created from it.
+// (and converted for XNNPACK) once per registry and shared by every detector instance created from it.
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -10,6 +10,8 @@
 
 #include "detect/detector.hpp"
 #include "detect/models/blazeface.hpp"
+#include "detect/runtime/graph.hpp"
+#include "detect/runtime/runtime.hpp"
 
 namespace faceloop::detect {
 
@@ -28,7 +30,9 @@ struct RetinaFaceWeights;
 
 class DetectorRegistry {
  public:
-  explicit DetectorRegistry(ModelPaths paths);
+  /// `runtime` runs the networks (BlazeFace family, RetinaFace) of every detector this registry creates.
+  explicit DetectorRegistry(ModelPaths paths, Runtime runtime = Runtime::kXnnpack);
+  Runtime runtime() const { return runtime_; }
 
   /// The detector used when a request names none; chosen by measurement (docs/models.md).
   static std::string DefaultName();
@@ -38,14 +42,18 @@ class DetectorRegistry {
   std::unique_ptr<IDetector> Create(const std::string& name);
 
  private:
+  std::unique_ptr<HeadNet> MakeHeadNet(const BlazeFaceSpec& spec);
   const TfjsGraph& Graph(const std::filesystem::path& model_json);
   std::shared_ptr<const RetinaFaceWeights> RetinaFace();
+  const nn::Graph& NetGraph(const BlazeFaceSpec& spec);
 
   ModelPaths paths_;
+  Runtime runtime_;
   std::map<std::string, BlazeFaceSpec> blaze_specs_;
   std::mutex mutex_;
-  std::map<std::filesystem::path, std::unique_ptr<TfjsGraph>> graphs_;
-  std::shared_ptr<const RetinaFaceWeights> retinaface_;
+  std::map<std::filesystem::path, std::unique_ptr<TfjsGraph>> graphs_;  ///< OpenCV runtime
+  std::map<std::string, std::unique_ptr<nn::Graph>> net_graphs_;        ///< XNNPACK runtime, by model name
+  std::shared_ptr<const RetinaFaceWeights> retinaface_;                 ///< both runtimes
 };
 
 /// The BlazeFace-family specs, with weights under `npm_dir`.

@@ -12,9 +12,6 @@
 
 namespace faceloop::events {
 
-/// The "detect" usage event every request record implies (same id as the request).
-Event DetectEvent(const RequestRecord& request);
-
 /// Inserts the batch; returns the number of records refused for good (unreadable ones). A request
 /// record whose user no longer exists (the account was deleted while it waited) is dropped, not
 /// inserted: it counts as delivered, and `on_dropped` gets its image key to delete the image too.

@@ -1,8 +1,6 @@
 #include "events/event.hpp"
 
 #include <array>
-#include <cstdio>
-#include <ctime>
 #include <utility>
 
 #include "common/error.hpp"
@@ -23,15 +21,6 @@ constexpr std::array<std::pair<EventType, std::string_view>, 7> kNames{{
 
 [[noreturn]] void BadEvent(const std::string& why) { throw Error(ErrorCode::kBadRequest, "invalid event: " + why); }
 
-int ParseDigits(std::string_view text, std::size_t pos, std::size_t count) {
-  int value = 0;
-  for (std::size_t i = pos; i < pos + count; ++i) {
-    if (i >= text.size() || text[i] < '0' || text[i] > '9') BadEvent("timestamp must be YYYY-MM-DDTHH:MM:SS[.fff]Z");
-    value = value * 10 + (text[i] - '0');
-  }
-  return value;
-}
-
 }  // namespace
 
 std::string_view ToString(EventType type) {
@@ -46,46 +35,6 @@ EventType ParseEventType(std::string_view name) {
     if (known == name) return value;
   }
   BadEvent("unknown event type \"" + std::string(name) + "\"");
-}
-
-std::string FormatTimestamp(std::chrono::system_clock::time_point time) {
-  const auto ms = std::chrono::floor<std::chrono::milliseconds>(time);
-  const std::time_t seconds = std::chrono::system_clock::to_time_t(std::chrono::floor<std::chrono::seconds>(ms));
-  std::tm utc{};
-  ::gmtime_r(&seconds, &utc);
-  char text[96];  // room for any int gcc can imagine, so -Wformat-truncation stays quiet
-  static_cast<void>(std::snprintf(text, sizeof(text), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900,
-                                  utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec,
-                                  static_cast<int>((ms - std::chrono::floor<std::chrono::seconds>(ms)).count())));
-  return text;
-}
-
-std::chrono::system_clock::time_point ParseTimestamp(std::string_view text) {
-  using namespace std::chrono;
-  if (text.size() < 20 || text[4] != '-' || text[7] != '-' || text[10] != 'T' || text[13] != ':' || text[16] != ':' ||
-      text.back() != 'Z') {
-    BadEvent("timestamp must be YYYY-MM-DDTHH:MM:SS[.fff]Z");
-  }
-  const year_month_day date{year{ParseDigits(text, 0, 4)}, month{static_cast<unsigned>(ParseDigits(text, 5, 2))},
-                            day{static_cast<unsigned>(ParseDigits(text, 8, 2))}};
-  const int hours = ParseDigits(text, 11, 2);
-  const int minutes = ParseDigits(text, 14, 2);
-  const int secs = ParseDigits(text, 17, 2);
-  // system_clock counts nanoseconds in 64 bits: about 1678 to 2262. Found by record_fuzzer.
-  if (!date.ok() || date.year() < year{1970} || date.year() > year{2200} || hours > 23 || minutes > 59 || secs > 60) {
-    BadEvent("timestamp out of range");
-  }
-  nanoseconds fraction{0};
-  const std::string_view rest = text.substr(19, text.size() - 20);
-  if (!rest.empty()) {
-    if (rest[0] != '.' || rest.size() < 2 || rest.size() > 10) BadEvent("timestamp fraction must be 1 to 9 digits");
-    const std::size_t digits = rest.size() - 1;
-    long long value = ParseDigits(rest, 1, digits);
-    for (std::size_t i = digits; i < 9; ++i) value *= 10;
-    fraction = nanoseconds{value};
-  }
-  const auto time = sys_days{date} + hours * 1h + minutes * 1min + secs * 1s + fraction;
-  return time_point_cast<system_clock::duration>(time);
 }
 
 void to_json(nlohmann::json& json, const Event& event) {

@@ -7,6 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/time.hpp"
+
 namespace faceloop::events {
 
 enum class EventType { kSignup, kLogin, kLoginFailed, kKeyCreated, kKeyRevoked, kAccountDeleted, kDetect };
@@ -29,10 +31,9 @@ void to_json(nlohmann::json& json, const Event& event);
 /// The inverse of to_json; throws Error(kBadRequest) on a missing or malformed field.
 void from_json(const nlohmann::json& json, Event& event);
 
-/// "2024-05-01T12:34:56.789Z"; times are truncated to milliseconds.
-std::string FormatTimestamp(std::chrono::system_clock::time_point time);
-/// Parses FormatTimestamp's format (the fraction may have 0 to 9 digits); throws Error(kBadRequest).
-std::chrono::system_clock::time_point ParseTimestamp(std::string_view text);
+// The timestamps of events and spool records (common/time.hpp), named here for events code.
+using faceloop::FormatTimestamp;
+using faceloop::ParseTimestamp;
 
 /// The spool record of an event (compact JSON) and back.
 std::string ToRecord(const Event& event);

@@ -16,9 +16,7 @@ std::vector<std::string> ImageKeys(const std::vector<std::string>& records) {
   // Unreadable records are counted and reported by the database shipper, not again here.
   for (const Record& record : ParseSpoolBatch(records).records) {
     const auto* request = std::get_if<RequestRecord>(&record);
-    if (request != nullptr && request->doc.contains("image_key") && request->doc["image_key"].is_string()) {
-      keys.push_back(request->doc["image_key"]);
-    }
+    if (request != nullptr && request->image_key) keys.push_back(*request->image_key);
   }
   return keys;
 }

@@ -1,25 +1,19 @@
 #pragma once
 // What the spool carries: one JSON object per record, {"kind": "request", "request": {...}} or
-// {"kind": "event", "event": {...}}. The request document is the analytics record of one detect
-// request, with the field names of docs/records.md; every backend (database, search index, object
-// store) reads its part from the same record.
+// {"kind": "event", "event": {...}}. The request document is the typed request record
+// (src/requests/record.hpp) in its JSON form; every backend (database, search index, object store)
+// reads its part from the same record.
 #include <string>
 #include <string_view>
 #include <variant>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "events/event.hpp"
+#include "requests/record.hpp"
 
 namespace faceloop::events {
 
-/// A request document: request_id, received_at, user_id, ..., image {...}, faces [...].
-struct RequestRecord {
-  nlohmann::json doc;
-  const std::string& id() const;
-};
-
+using requests::RequestRecord;
 using Record = std::variant<RequestRecord, Event>;
 
 std::string ToSpoolRecord(const RequestRecord& request);
@@ -33,5 +27,8 @@ struct ParsedBatch {
   std::vector<std::string> refused;  ///< one message per unreadable record
 };
 ParsedBatch ParseSpoolBatch(const std::vector<std::string>& records);
+
+/// The `detect` user event every request record also yields (same id as the request).
+Event DetectEvent(const RequestRecord& request);
 
 }  // namespace faceloop::events

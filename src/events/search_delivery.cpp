@@ -1,9 +1,9 @@
 #include "events/search_delivery.hpp"
 
-#include <iostream>
-
 #include "events/database_sink.hpp"
 #include "events/records.hpp"
+#include "requests/record_json.hpp"
+#include "telemetry/log.hpp"
 
 namespace faceloop::events {
 namespace {
@@ -24,14 +24,14 @@ search::Document EventDocument(const Event& event) {
 std::size_t DeliverToSearch(search::ISearchSink& sink, const std::vector<std::string>& records) {
   const ParsedBatch batch = ParseSpoolBatch(records);
   for (const std::string& why : batch.refused)
-    std::cerr << "faceloop: dropping unreadable spool record: " << why << "\n";
+    telemetry::Logger("shipper").Error("dropping unreadable spool record", {{"backend", "search"}, {"error", why}});
   const std::size_t unreadable = batch.refused.size();
   std::vector<search::Document> documents;
   std::vector<std::string> deleted_users;
   for (const Record& record : batch.records) {
     if (const auto* request = std::get_if<RequestRecord>(&record)) {
-      const auto time = ParseTimestamp(request->doc.value("received_at", ""));
-      documents.push_back(search::Document{"requests", request->id(), time, request->doc});
+      documents.push_back(
+          search::Document{"requests", request->request_id, request->received_at, requests::ToJson(*request)});
       documents.push_back(EventDocument(DetectEvent(*request)));
     } else {
       const Event& event = std::get<Event>(record);
@@ -45,7 +45,7 @@ std::size_t DeliverToSearch(search::ISearchSink& sink, const std::vector<std::st
   // stay: they are pseudonymous.
   for (const std::string& user : deleted_users) sink.DeleteUserRequests(user);
   for (const std::string& id : result.rejected_ids) {
-    std::cerr << "faceloop: search index refused document " << id << "\n";
+    telemetry::Logger("shipper").Error("search index refused a document", {{"backend", "search"}, {"id", id}});
   }
   return unreadable + result.rejected_ids.size();
 }

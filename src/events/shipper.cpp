@@ -1,7 +1,7 @@
 #include "events/shipper.hpp"
+#include "telemetry/log.hpp"
 
 #include <algorithm>
-#include <iostream>
 #include <random>
 
 namespace faceloop::events {
@@ -73,7 +73,7 @@ void Shipper::Run() {
         const std::lock_guard lock(mutex_);
         if (stats_.healthy || stats_.last_error != e.what()) {
           // Once per change of state, not per retry: a backend down for minutes must not flood the log.
-          std::cerr << "faceloop: shipping to " << consumer_ << " failed, retrying: " << e.what() << "\n";
+          telemetry::Logger("shipper").Warn("shipping failed, retrying", {{"backend", consumer_}, {"error", e.what()}});
         }
         ++stats_.failed_attempts;
         stats_.healthy = false;
@@ -107,7 +107,7 @@ std::size_t Shipper::ShipOnce() {
   spool_.Ack(batch.next, consumer_);
   {
     const std::lock_guard lock(mutex_);
-    if (!stats_.healthy) std::cerr << "faceloop: shipping to " << consumer_ << " recovered\n";
+    if (!stats_.healthy) telemetry::Logger("shipper").Info("shipping recovered", {{"backend", consumer_}});
     stats_.shipped_records += batch.records.size() - std::min(rejected, batch.records.size());
     stats_.rejected_records += rejected;
     stats_.healthy = true;

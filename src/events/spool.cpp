@@ -135,19 +135,27 @@ void Spool::OpenSegment(std::uint64_t id, std::uint64_t count_from, std::uint64_
   active_fd_ = std::move(fd);
 }
 
-void Spool::Append(std::string_view record) {
+std::vector<std::uint8_t> Spool::AdmitFrame(std::string_view record) {
   if (record.size() > options_.max_record_bytes) {
     throw Error(ErrorCode::kPayloadTooLarge,
                 "spool record of " + std::to_string(record.size()) + " bytes is too large");
   }
-  const auto frame = spool_format::EncodeFrame(record, NowUnixMs());
-  {
-    // Early refusal, so a full spool does not take commit-queue slots; WriteFrame checks again.
-    const std::lock_guard lock(mutex_);
-    if (failed_) throw Error(ErrorCode::kUnavailable, "spool unavailable after a failed sync; restart to recover");
-    if (total_bytes_ + frame.size() > options_.max_total_bytes) throw Error(ErrorCode::kUnavailable, "spool is full");
-  }
+  auto frame = spool_format::EncodeFrame(record, NowUnixMs());
+  // Early refusal, so a full spool does not take commit-queue slots; WriteFrame checks again.
+  const std::lock_guard lock(mutex_);
+  if (failed_) throw Error(ErrorCode::kUnavailable, "spool unavailable after a failed sync; restart to recover");
+  if (total_bytes_ + frame.size() > options_.max_total_bytes) throw Error(ErrorCode::kUnavailable, "spool is full");
+  return frame;
+}
+
+void Spool::Append(std::string_view record) {
+  const auto frame = AdmitFrame(record);
   committer_.Submit([&](storage::SyncSet& sync) { WriteFrame(frame, sync); });
+}
+
+void Spool::AppendAsync(std::string_view record, storage::GroupCommitter::DoneFn done) {
+  auto frame = std::make_shared<const std::vector<std::uint8_t>>(AdmitFrame(record));
+  committer_.SubmitAsync([this, frame](storage::SyncSet& sync) { WriteFrame(*frame, sync); }, std::move(done));
 }
 
 void Spool::WriteFrame(const std::vector<std::uint8_t>& frame, storage::SyncSet& sync) {

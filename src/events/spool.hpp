@@ -78,6 +78,9 @@ class Spool {
   /// Appends one record; durable when it returns. Throws Error(kPayloadTooLarge) for a record over
   /// max_record_bytes and Error(kUnavailable) when the spool is full or the commit queue is.
   void Append(std::string_view record);
+  /// Append without waiting: `done` runs on the committer thread once the record is durable (null)
+  /// or failed. Throws Error(kUnavailable) at once when the spool or the commit queue is full.
+  void AppendAsync(std::string_view record, storage::GroupCommitter::DoneFn done);
 
   /// Up to `max_records` durable records from `from` (and about `max_bytes`; at least one record).
   /// `from` must not be before the acked cursor. One consumer thread at a time.
@@ -101,6 +104,7 @@ class Spool {
     std::uint64_t durable = 0;  ///< bytes synced: what readers may see
   };
 
+  std::vector<std::uint8_t> AdmitFrame(std::string_view record);  // the frame, or throws when full
   void Recover();
   void OpenSegment(std::uint64_t id, std::uint64_t count_from, std::uint64_t& records);
   void CreateSegment(std::uint64_t id);

@@ -1,10 +1,5 @@
 #include "http/problem.hpp"
 
-#include <chrono>
-#include <iostream>
-
-#include "http/metrics.hpp"
-
 namespace faceloop::http {
 namespace {
 
@@ -14,10 +9,13 @@ ErrorCode CodeForStatus(int status) {
     case 401: return ErrorCode::kUnauthenticated;
     case 403: return ErrorCode::kForbidden;
     case 404: return ErrorCode::kNotFound;
+    case 405: return ErrorCode::kMethodNotAllowed;
+    case 408: return ErrorCode::kRequestTimeout;
     case 409: return ErrorCode::kConflict;
     case 413: return ErrorCode::kPayloadTooLarge;
     case 415: return ErrorCode::kUnsupportedMediaType;
     case 422: return ErrorCode::kUnprocessable;
+    case 431: return ErrorCode::kHeaderFieldsTooLarge;
     case 429: return ErrorCode::kTooManyRequests;
     case 503: return ErrorCode::kUnavailable;
     default: return status >= 500 ? ErrorCode::kInternal : ErrorCode::kBadRequest;
@@ -31,10 +29,12 @@ const char* Title(int status) {
     case 403: return "Forbidden";
     case 404: return "Not Found";
     case 405: return "Method Not Allowed";
+    case 408: return "Request Timeout";
     case 409: return "Conflict";
     case 413: return "Content Too Large";
     case 415: return "Unsupported Media Type";
     case 422: return "Unprocessable Content";
+    case 431: return "Request Header Fields Too Large";
     case 429: return "Too Many Requests";
     case 503: return "Service Unavailable";
     default: return status >= 500 ? "Internal Server Error" : "Error";
@@ -58,34 +58,39 @@ nlohmann::json ProblemJsonForStatus(int status, const std::string& detail) {
   return json;
 }
 
-void WriteProblem(httplib::Response& res, const Error& error) {
+namespace {
+
+std::string GenericDetail(int status) {
+  return status == 503 ? "the service is temporarily unavailable; retry after the Retry-After delay" : "internal error";
+}
+
+}  // namespace
+
+void WriteProblem(Response& res, const Error& error, std::string_view error_id) {
   res.status = error.http_status();
-  if (res.status == 429 || res.status == 503) res.set_header("Retry-After", "1");
-  res.set_content(ProblemJson(error).dump(), kProblemContentType);
-}
-
-void WriteJson(httplib::Response& res, int status, const nlohmann::json& body) {
-  res.status = status;
-  res.set_content(body.dump(), "application/json");
-}
-
-httplib::Server::Handler Guarded(Metrics& metrics, std::string route, Handler handler) {
-  return [&metrics, route = std::move(route), handler = std::move(handler)](const httplib::Request& req,
-                                                                            httplib::Response& res) {
-    const auto start = std::chrono::steady_clock::now();
-    try {
-      handler(req, res);
-    } catch (const Error& error) {
-      WriteProblem(res, error);
-    } catch (const std::exception& e) {
-      // Internals stay in the server log, never in the response.
-      std::cerr << "faceloop: internal error on " << route << ": " << e.what() << "\n";
-      WriteProblem(res, Error(ErrorCode::kInternal, "internal error"));
+  if (res.status == 429 || res.status == 503) res.headers.Set("Retry-After", "1");
+  nlohmann::json problem = ProblemJson(error);
+  if (res.status >= 500) {
+    problem["detail"] = GenericDetail(res.status);
+    if (!error_id.empty()) {
+      problem["detail"] = GenericDetail(res.status) + " (error id " + std::string(error_id) + ")";
+      problem["error_id"] = error_id;
     }
-    const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
-    // httplib leaves -1 for "not set" and sends 200 then.
-    metrics.RecordRequest(route, res.status < 0 ? 200 : res.status, elapsed.count());
-  };
+  }
+  res.SetContent(problem.dump(), kProblemContentType);
+}
+
+Response ProblemResponse(int status, const std::string& detail) {
+  Response res;
+  res.status = status;
+  if (status == 429 || status == 503) res.headers.Set("Retry-After", "1");
+  res.SetContent(ProblemJsonForStatus(status, detail).dump(), kProblemContentType);
+  return res;
+}
+
+void WriteJson(Response& res, int status, const nlohmann::json& body) {
+  res.status = status;
+  res.SetContent(body.dump(), "application/json");
 }
 
 }  // namespace faceloop::http

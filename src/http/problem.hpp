@@ -1,35 +1,31 @@
 #pragma once
-// RFC 9457 problem details for faceloop::Error, and the one top-level try/catch every handler runs in.
-#include <functional>
+// RFC 9457 problem details for faceloop::Error. A 4xx says what was wrong; a 5xx says only that
+// something failed and gives an error id (the request id), under which the full text is logged:
+// backend messages (SQL, S3, file paths) never reach a client.
 #include <string>
+#include <string_view>
 
-#include <httplib.h>
 #include <nlohmann/json.hpp>
 
 #include "common/error.hpp"
+#include "http/server/message.hpp"
 
 namespace faceloop::http {
-
-class Metrics;
 
 inline constexpr const char* kProblemContentType = "application/problem+json";
 inline constexpr const char* kProblemTypeBase = "https://faceloop.dev/problems/";
 
-/// {"type": "https://faceloop.dev/problems/<slug>", "title", "status", "detail"}.
+/// {"type": "https://faceloop.dev/problems/<slug>", "title", "status", "detail"}, the error's own
+/// message as detail (use for 4xx).
 nlohmann::json ProblemJson(const Error& error);
-/// The problem for a bare status (no Error at hand, e.g. httplib's own 404/413).
+/// The problem for a bare status (no Error at hand: the engine's own 404, 405, 413, 431, ...).
 nlohmann::json ProblemJsonForStatus(int status, const std::string& detail);
-/// Writes `error` as the response: status, problem+json body, Retry-After for 429/503.
-void WriteProblem(httplib::Response& res, const Error& error);
-
-/// A route handler: throws faceloop::Error for anything a client can act on.
-using Handler = std::function<void(const httplib::Request&, httplib::Response&)>;
-
-/// Wraps a handler in the top-level catch (Error → its problem; anything else → 500 without
-/// internals) and records the request in `metrics` under `route` (the pattern, not the path).
-httplib::Server::Handler Guarded(Metrics& metrics, std::string route, Handler handler);
-
+/// Writes `error` as the response: status, problem+json body, Retry-After for 429 and 503. A 5xx
+/// gets a generic detail and "error_id": `error_id`.
+void WriteProblem(Response& res, const Error& error, std::string_view error_id = {});
+/// A problem response for a bare status.
+Response ProblemResponse(int status, const std::string& detail);
 /// Sends `body` as application/json with `status`.
-void WriteJson(httplib::Response& res, int status, const nlohmann::json& body);
+void WriteJson(Response& res, int status, const nlohmann::json& body);
 
 }  // namespace faceloop::http

@@ -1,40 +1,18 @@
 #include "mail/smtp_mailer.hpp"
 
-#include <curl/curl.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <string_view>
 
 #include "common/error.hpp"
 #include "mail/message.hpp"
+#include "net/curl.hpp"
 
 namespace faceloop::mail {
 namespace {
-
-struct EasyDeleter {
-  void operator()(CURL* handle) const { curl_easy_cleanup(handle); }
-};
-struct SlistDeleter {
-  void operator()(curl_slist* list) const { curl_slist_free_all(list); }
-};
-using EasyHandle = std::unique_ptr<CURL, EasyDeleter>;
-using Slist = std::unique_ptr<curl_slist, SlistDeleter>;
-
-// curl_global_init is not thread-safe and must not run during static initialisation, so the first
-// factory call does it. If it fails, call_once lets the next call try again.
-void InitCurlOnce() {
-  static std::once_flag once;
-  std::call_once(once, [] {
-    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-      throw Error(ErrorCode::kInternal, "libcurl initialisation failed");
-    }
-  });
-}
 
 // The upload source for one transfer: curl pulls the rendered message through ReadPayload.
 struct Payload {
@@ -53,23 +31,9 @@ size_t ReadPayload(char* buffer, size_t size, size_t count, void* user) {
 struct Transfer {
   Payload payload;
   std::string mail_from;  // "<address>"
-  Slist recipients;
+  net::CurlList recipients;
   char error_buffer[CURL_ERROR_SIZE] = {};
 };
-
-// Which errors a caller can fix by waiting (the server) and which are ours (a bug or bad config).
-ErrorCode CodeFor(CURLcode result) {
-  switch (result) {
-    case CURLE_UNSUPPORTED_PROTOCOL:
-    case CURLE_URL_MALFORMAT:
-    case CURLE_NOT_BUILT_IN:
-    case CURLE_OUT_OF_MEMORY:
-    case CURLE_BAD_FUNCTION_ARGUMENT:
-    case CURLE_UNKNOWN_OPTION:
-    case CURLE_READ_ERROR: return ErrorCode::kInternal;
-    default: return ErrorCode::kUnavailable;
-  }
-}
 
 // Replaces every occurrence of `secret` so that no server echo or curl detail can leak it.
 std::string Redact(std::string text, std::string_view secret) {
@@ -119,13 +83,14 @@ class SmtpMailer final : public IMailer {
     const std::string data =
         BuildMessage(message, {config_.from, FormatDate(std::chrono::system_clock::now()), NewMessageId(config_.from)});
     const std::string rcpt = "<" + message.to + ">";
-    Transfer transfer{Payload{data}, "<" + config_.from + ">", Slist(curl_slist_append(nullptr, rcpt.c_str()))};
-    EasyHandle handle(curl_easy_init());
-    if (!handle || !transfer.recipients)
-      throw Error(ErrorCode::kInternal, "libcurl could not allocate an SMTP transfer");
+    Transfer transfer{Payload{data}, "<" + config_.from + ">", {}};
+    transfer.recipients.Append(rcpt);
+    const net::CurlEasy handle = net::MakeCurlEasy();
     CURLcode result = SetOptions(handle.get(), transfer);
     if (result == CURLE_OK) result = curl_easy_perform(handle.get());
-    if (result != CURLE_OK) throw Error(CodeFor(result), Describe(handle.get(), result, transfer.error_buffer));
+    if (result != CURLE_OK) {
+      throw Error(net::ErrorCodeForTransfer(result), Describe(handle.get(), result, transfer.error_buffer));
+    }
   }
 
   std::string_view Name() const override { return "smtp"; }
@@ -187,7 +152,7 @@ class SmtpMailer final : public IMailer {
 
 std::unique_ptr<IMailer> MakeSmtpMailer(SmtpConfig config) {
   CheckConfig(config);
-  InitCurlOnce();
+  net::EnsureCurlInitialized();
   return std::make_unique<SmtpMailer>(std::move(config));
 }
 

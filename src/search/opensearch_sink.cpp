@@ -1,17 +1,18 @@
 #include "search/opensearch_sink.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <initializer_list>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <utility>
 
-#include <curl/curl.h>
-
 #include "common/error.hpp"
+#include "net/curl.hpp"
+#include "net/http_client.hpp"
+#include "net/http_status.hpp"
 #include "search/index_templates.hpp"
 
 namespace faceloop::search {
@@ -24,17 +25,6 @@ using nlohmann::json;
 constexpr std::string_view kBulkPath =
     "/_bulk?filter_path=errors,items.*.status,items.*.error.type,items.*.error.reason";
 constexpr std::size_t kMaxReasonChars = 300;
-
-// curl_global_init is not thread-safe and must not run during static initialisation, so the first
-// sink made does it; a failure leaves the flag unset so a later call tries again.
-void InitCurlOnce() {
-  static std::once_flag once;
-  std::call_once(once, [] {
-    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-      throw Error(ErrorCode::kInternal, "search: curl_global_init failed");
-    }
-  });
-}
 
 bool IsTransient(long status) { return status == 429 || status >= 500; }
 
@@ -85,11 +75,6 @@ std::string Unsendable(const Document& doc) {
 
 // --- URL and credentials -------------------------------------------------------------------------
 
-struct CurlUrlDeleter {
-  void operator()(CURLU* url) const { curl_url_cleanup(url); }
-};
-using CurlUrl = std::unique_ptr<CURLU, CurlUrlDeleter>;
-
 // The URL split into what is safe to print and the credentials, which go to curl separately so no
 // message or log line ever carries them.
 struct Endpoint {
@@ -112,7 +97,7 @@ std::optional<std::string> UrlPart(CURLU* url, CURLUPart part, unsigned flags) {
 }
 
 Endpoint ParseEndpoint(const std::string& text) {
-  CurlUrl url(curl_url());
+  net::CurlUrl url(curl_url());
   if (!url) throw Error(ErrorCode::kInternal, "search: out of memory");
   if (text.empty()) BadUrl("empty");
   if (curl_url_set(url.get(), CURLUPART_URL, text.c_str(), 0) != CURLUE_OK) BadUrl("not a valid URL");
@@ -150,114 +135,37 @@ void ValidateConfig(const OpenSearchConfig& config) {
 
 // --- HTTP ----------------------------------------------------------------------------------------
 
-struct HttpResponse {
-  long status = 0;
-  std::string body;
-};
-
-struct CurlDeleter {
-  void operator()(CURL* handle) const { curl_easy_cleanup(handle); }
-};
-struct CurlListDeleter {
-  void operator()(curl_slist* list) const { curl_slist_free_all(list); }
-};
-
-std::size_t AppendBody(char* data, std::size_t size, std::size_t count, void* user) {
-  static_cast<std::string*>(user)->append(data, size * count);
-  return size * count;
+net::HttpClientOptions ClientOptions(const OpenSearchConfig& config, const Endpoint& endpoint) {
+  net::HttpClientOptions options;
+  options.connect_timeout = std::chrono::milliseconds(config.timeout_ms);
+  options.timeout = std::chrono::milliseconds(config.timeout_ms);
+  options.verify_peer = config.verify_peer;
+  options.username = endpoint.user;
+  options.password = endpoint.password;
+  return options;
 }
 
-// One reused connection (keep-alive), one request at a time.
-class HttpClient {
- public:
-  HttpClient(Endpoint endpoint, int timeout_ms, bool verify_peer)
-      : endpoint_(std::move(endpoint)), handle_(curl_easy_init()) {
-    if (!handle_) throw Error(ErrorCode::kInternal, "search: curl_easy_init failed");
-    Set(CURLOPT_ERRORBUFFER, error_);
-    Set(CURLOPT_PROTOCOLS_STR, "http,https");
-    Set(CURLOPT_NOSIGNAL, 1L);  // timeouts without SIGALRM: the sink is used from several threads
-    Set(CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(timeout_ms));
-    Set(CURLOPT_TIMEOUT_MS, static_cast<long>(timeout_ms));
-    Set(CURLOPT_SSL_VERIFYPEER, verify_peer ? 1L : 0L);
-    Set(CURLOPT_SSL_VERIFYHOST, verify_peer ? 2L : 0L);
-    Set(CURLOPT_WRITEFUNCTION, &AppendBody);
-    if (!endpoint_.user.empty()) {
-      Set(CURLOPT_USERNAME, endpoint_.user.c_str());
-      Set(CURLOPT_PASSWORD, endpoint_.password.c_str());
-    }
-    headers_json_ = MakeHeaders("Content-Type: application/json");
-    headers_ndjson_ = MakeHeaders("Content-Type: application/x-ndjson");
-  }
-
-  const std::string& base() const { return endpoint_.base; }
-
-  /// Sends `body` with `method` to base + `path`. Throws Error(kUnavailable) when no HTTP answer
-  /// came back (refused, unresolvable, timed out, TLS failure).
-  HttpResponse Send(const char* method, std::string_view path, const std::string& body, bool ndjson) {
-    std::lock_guard lock(mutex_);
-    const std::string url = endpoint_.base + std::string(path);
-    HttpResponse response;
-    error_[0] = '\0';
-    Set(CURLOPT_URL, url.c_str());
-    Set(CURLOPT_CUSTOMREQUEST, method);
-    Set(CURLOPT_POSTFIELDS, body.c_str());
-    Set(CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
-    Set(CURLOPT_HTTPHEADER, ndjson ? headers_ndjson_.get() : headers_json_.get());
-    Set(CURLOPT_WRITEDATA, &response.body);
-    const CURLcode rc = curl_easy_perform(handle_.get());
-    if (rc != CURLE_OK) {
-      const std::string detail = error_[0] != '\0' ? error_ : curl_easy_strerror(rc);
-      throw Error(ErrorCode::kUnavailable, Concat({"search: ", method, " ", endpoint_.base,
-                                                   path.substr(0, path.find('?')), " failed: ", detail}));
-    }
-    curl_easy_getinfo(handle_.get(), CURLINFO_RESPONSE_CODE, &response.status);
-    return response;
-  }
-
- private:
-  template <typename T>
-  void Set(CURLoption option, T value) {
-    curl_easy_setopt(handle_.get(), option, value);
-  }
-
-  static std::unique_ptr<curl_slist, CurlListDeleter> MakeHeaders(const char* content_type) {
-    std::unique_ptr<curl_slist, CurlListDeleter> list(curl_slist_append(nullptr, content_type));
-    // Without an empty Expect curl waits for "100 Continue" before large bodies: a pause per batch.
-    if (!list || curl_slist_append(list.get(), "Expect:") == nullptr) {
-      throw Error(ErrorCode::kInternal, "search: out of memory");
-    }
-    return list;
-  }
-
-  Endpoint endpoint_;
-  std::mutex mutex_;
-  std::unique_ptr<CURL, CurlDeleter> handle_;
-  std::unique_ptr<curl_slist, CurlListDeleter> headers_json_;
-  std::unique_ptr<curl_slist, CurlListDeleter> headers_ndjson_;
-  char error_[CURL_ERROR_SIZE] = {};
-};
-
-// Turns a non-2xx answer to a whole request into the error the caller can act on.
-void ThrowForStatus(const HttpResponse& response, std::string_view what, const std::string& base) {
+// Turns a non-2xx answer to a whole request into the error the caller can act on (net's rule:
+// 5xx kUnavailable, 429 kTooManyRequests, 413 kPayloadTooLarge, ...).
+void ThrowForStatus(const net::HttpResponse& response, std::string_view what, const std::string& base) {
   if (response.status >= 200 && response.status < 300) return;
-  const std::string message = Concat({"search: ", what, " at ", base, ": HTTP ", std::to_string(response.status), ": ",
-                                      DescribeErrorBody(response.body)});
-  if (IsTransient(response.status)) throw Error(ErrorCode::kUnavailable, message);
-  if (response.status == 413) throw Error(ErrorCode::kPayloadTooLarge, message);
-  throw Error(ErrorCode::kInternal, message);
+  throw net::StatusError(response.status,
+                         Concat({"search: ", what, " at ", base, ": HTTP ", std::to_string(response.status), ": ",
+                                 DescribeErrorBody(std::string(response.text()))}));
 }
 
-class OpenSearchSink final : public ISearchSink {
+class OpenSearchHttpSink final : public ISearchSink {
  public:
-  explicit OpenSearchSink(OpenSearchConfig config)
-      : config_(std::move(config)), client_(ParseEndpoint(config_.url), config_.timeout_ms, config_.verify_peer) {}
+  explicit OpenSearchHttpSink(OpenSearchConfig config)
+      : config_(std::move(config)), endpoint_(ParseEndpoint(config_.url)), client_(ClientOptions(config_, endpoint_)) {}
 
   void EnsureSetup() override {
     const TemplateOptions options{config_.index_prefix, config_.number_of_replicas};
     for (const IndexTemplate& index_template : IndexTemplates(options)) {
-      const HttpResponse response =
-          client_.Send("PUT", "/_index_template/" + index_template.name, DumpLine(index_template.body), false);
-      ThrowForStatus(response, "index template " + index_template.name, client_.base());
+      const std::string what = "index template " + index_template.name;
+      const net::HttpResponse response =
+          Send("PUT", "/_index_template/" + index_template.name, DumpLine(index_template.body), kJson, what);
+      ThrowForStatus(response, what, endpoint_.base);
     }
   }
 
@@ -266,9 +174,9 @@ class OpenSearchSink final : public ISearchSink {
     std::vector<std::string> sent;
     const std::string body = BuildBulkBody(config_.index_prefix, docs, sent, result);
     if (sent.empty()) return result;  // an empty _bulk request is an error on the node
-    const HttpResponse response = client_.Send("POST", kBulkPath, body, true);
-    ThrowForStatus(response, "bulk request", client_.base());
-    ReadBulkResponse(response.body, sent, result);
+    const net::HttpResponse response = Send("POST", kBulkPath, body, kNdjson, "bulk request");
+    ThrowForStatus(response, "bulk request", endpoint_.base);
+    ReadBulkResponse(response.text(), sent, result);
     return result;
   }
 
@@ -276,24 +184,42 @@ class OpenSearchSink final : public ISearchSink {
     // conflicts=proceed: a document re-indexed concurrently is not a reason to fail the deletion.
     const std::string path = "/" + config_.index_prefix + "-requests-*/_delete_by_query?conflicts=proceed&refresh=true";
     const json query = {{"query", {{"term", {{"user_id", user_id}}}}}};
-    const HttpResponse response = client_.Send("POST", path, DumpLine(query), false);
+    const net::HttpResponse response = Send("POST", path, DumpLine(query), kJson, "delete by query");
     if (response.status == 404) return;  // no request index yet: nothing to delete
-    ThrowForStatus(response, "delete by query", client_.base());
+    ThrowForStatus(response, "delete by query", endpoint_.base);
   }
 
   std::string_view Name() const override { return "opensearch"; }
 
  private:
+  static constexpr std::string_view kJson = "application/json";
+  static constexpr std::string_view kNdjson = "application/x-ndjson";
+
+  // Every request of the sink may be sent twice: templates are PUT, bulk actions are `index` with an
+  // _id (a second one replaces the first), and deleting what is already gone changes nothing.
+  net::HttpResponse Send(const char* method, std::string_view path, const std::string& body,
+                         std::string_view content_type, std::string_view what) {
+    net::HttpRequest request;
+    request.method = method;
+    request.url = endpoint_.base + std::string(path);
+    request.headers = {{"Content-Type", std::string(content_type)}};
+    request.body = net::AsBytes(body);
+    request.idempotent = true;
+    request.what = Concat({"search: ", what});
+    return client_.Send(request);
+  }
+
   OpenSearchConfig config_;
-  HttpClient client_;
+  Endpoint endpoint_;
+  net::HttpClient client_;
 };
 
 }  // namespace
 
 std::unique_ptr<ISearchSink> MakeOpenSearchSink(OpenSearchConfig config) {
   ValidateConfig(config);
-  InitCurlOnce();
-  return std::make_unique<OpenSearchSink>(std::move(config));
+  net::EnsureCurlInitialized();  // before the URL parser (curl_url) runs
+  return std::make_unique<OpenSearchHttpSink>(std::move(config));
 }
 
 std::string IndexName(std::string_view prefix, std::string_view family, std::chrono::system_clock::time_point time) {

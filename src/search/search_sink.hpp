@@ -40,13 +40,15 @@ class ISearchSink {
   virtual ~ISearchSink() = default;
 
   /// Installs the index templates (idempotent: safe on every start). Throws Error(kUnavailable)
-  /// when the node cannot be reached or is overloaded, Error(kInternal) when it refuses a template.
+  /// when the node cannot be reached or is overloaded (kTooManyRequests when it throttles us),
+  /// Error(kInternal) when it refuses a template.
   virtual void EnsureSetup() = 0;
   /// Indexes `docs` in one bulk call, each with its own _id into its family's daily index.
-  /// Throws Error(kUnavailable) on network errors, 5xx, 429, or any per-item 429/5xx: the caller
+  /// Throws Error(kUnavailable) on network errors, 5xx, or any per-item 429/5xx, and
+  /// Error(kTooManyRequests) when the node throttles the whole request (429): either way the caller
   /// retries the WHOLE batch later (documents already indexed are simply replaced). Throws
-  /// Error(kPayloadTooLarge) when the node refuses the request size (split the batch) and
-  /// Error(kInternal) on any other refusal of the whole request.
+  /// Error(kPayloadTooLarge) when the node refuses the request size (split the batch) and otherwise
+  /// what net/http_status.hpp maps the status to (kInternal for most).
   virtual BulkResult Index(const std::vector<Document>& docs) = 0;
   /// Deletes every request document of `user_id` (account deletion). Idempotent; throws
   /// Error(kUnavailable) when it must be retried.

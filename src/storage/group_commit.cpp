@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <iterator>
+#include <memory>
 #include <set>
 
 #include "common/error.hpp"
@@ -159,30 +160,44 @@ void ApplyWithoutSync(SyncSet& set) {
   if (!ok) ThrowErrno("rename", failed, err);
 }
 
-// Lives on the Submit caller's stack; the committer touches it only until it sets `done` (under
-// mutex_), and all its copies of the error are gone by then, so the caller owns the exception alone.
+// A Submit item lives on its caller's stack; the committer touches it only until it sets `done`
+// (under mutex_), and all its copies of the error are gone by then, so the caller owns the exception
+// alone. A SubmitAsync item (with on_done) is owned by the committer and deleted after on_done ran.
 struct GroupCommitter::Item {
   WriteFn write;
   SyncSet set;
   std::exception_ptr error;
   bool done = false;
+  DoneFn on_done;
 };
 
 GroupCommitter::GroupCommitter(GroupCommitOptions options) : options_(options), thread_([this] { Run(); }) {}
 
 GroupCommitter::~GroupCommitter() { Shutdown(); }
 
-void GroupCommitter::Submit(WriteFn write) {
-  Item item{std::move(write)};
-  std::unique_lock lock(mutex_);
+void GroupCommitter::Enqueue(Item* item) {
   if (stopping_ || queue_.size() >= options_.max_queue) {
     ++stats_.rejected;
     throw Error(ErrorCode::kUnavailable, stopping_ ? "storage is shutting down" : "storage write queue is full");
   }
-  queue_.push_back(&item);
+  queue_.push_back(item);
   wake_.notify_one();
+}
+
+void GroupCommitter::Submit(WriteFn write) {
+  Item item{std::move(write)};
+  std::unique_lock lock(mutex_);
+  Enqueue(&item);
   done_.wait(lock, [&item] { return item.done; });
   if (item.error) std::rethrow_exception(std::move(item.error));
+}
+
+void GroupCommitter::SubmitAsync(WriteFn write, DoneFn done) {
+  auto item = std::make_unique<Item>(Item{std::move(write)});
+  item->on_done = std::move(done);
+  const std::lock_guard lock(mutex_);
+  Enqueue(item.get());
+  (void)item.release();  // the committer owns it now
 }
 
 void GroupCommitter::Shutdown() {
@@ -229,6 +244,7 @@ void GroupCommitter::CommitBatch(const std::vector<Item*>& batch) {
     sets.push_back(&batch[i]->set);
   }
   const std::uint64_t syncs = BatchCommit(std::move(sets), errors, options_.sync).Run();
+  std::vector<std::unique_ptr<Item>> finished_async;
   {
     const std::lock_guard lock(mutex_);
     ++stats_.batches;
@@ -237,11 +253,20 @@ void GroupCommitter::CommitBatch(const std::vector<Item*>& batch) {
     for (std::size_t i = 0; i < batch.size(); ++i) {
       stats_.failed_items += errors[i] ? 1 : 0;
       batch[i]->error = std::move(errors[i]);
+      if (batch[i]->on_done) {
+        finished_async.emplace_back(batch[i]);
+        continue;
+      }
       batch[i]->write = nullptr;  // its captures belong to the caller, which may return once done is set
       batch[i]->done = true;
     }
   }
   done_.notify_all();
+  // Outside the lock: a callback may queue the next write of its request (SubmitAsync).
+  for (const auto& item : finished_async) {
+    item->on_done(std::move(item->error));
+    item->write = nullptr;
+  }
 }
 
 }  // namespace faceloop::storage

@@ -91,6 +91,8 @@ struct GroupCommitOptions {
 class GroupCommitter {
  public:
   using WriteFn = std::function<void(SyncSet&)>;
+  /// Called once with the outcome: null when the write and its batch's syncs succeeded.
+  using DoneFn = std::function<void(std::exception_ptr error)>;
 
   explicit GroupCommitter(GroupCommitOptions options = {});
   /// Shutdown(): drains the queue first.
@@ -104,6 +106,11 @@ class GroupCommitter {
   /// Rethrows what `write` threw, or the sync's Error. Throws Error(kUnavailable) without running
   /// `write` when the queue is full or the committer is shut down. Must not be called from a write.
   void Submit(WriteFn write);
+  /// The same without waiting: `write` runs on the committer thread later, then `done` runs there
+  /// with the outcome (so it must be quick, must not throw, and must not call Submit; it may call
+  /// SubmitAsync). Throws Error(kUnavailable) at once, without queueing, when the queue is full or
+  /// the committer is shut down. Whatever `write` captures must live until `done` ran.
+  void SubmitAsync(WriteFn write, DoneFn done);
   /// Stops taking work, finishes everything queued, joins the thread. Idempotent.
   void Shutdown();
   GroupCommitStats Stats() const;
@@ -112,12 +119,13 @@ class GroupCommitter {
   struct Item;
   void Run();
   void CommitBatch(const std::vector<Item*>& batch);
+  void Enqueue(Item* item);  // needs mutex_; throws when full
 
   const GroupCommitOptions options_;
   mutable std::mutex mutex_;
   std::condition_variable wake_;  ///< the committer thread: work arrived or shutdown
   std::condition_variable done_;  ///< the waiters: a batch finished
-  std::deque<Item*> queue_;       ///< items live on their Submit caller's stack
+  std::deque<Item*> queue_;       ///< Submit's items live on its caller's stack; SubmitAsync's on the heap
   bool stopping_ = false;
   std::once_flag shutdown_once_;
   GroupCommitStats stats_;

@@ -54,6 +54,8 @@ void ValidateKey(std::string_view key) {
   }
 }
 
+void ValidateKeyPrefix(std::string_view prefix) { CheckChars(prefix, "key prefix"); }
+
 std::string InputKey(std::string_view request_id, std::chrono::system_clock::time_point received_at,
                      std::string_view ext) {
   if (request_id.empty() || !std::all_of(request_id.begin(), request_id.end(), IsWordChar)) {
@@ -86,6 +88,13 @@ void LocalObjectStore::Put(const std::string& key, std::span<const std::uint8_t>
   SyncSet sync;
   Write(key, bytes, sync, true);
   CommitNow(sync);
+}
+
+void LocalObjectStore::PutAsync(const std::string& key, std::span<const std::uint8_t> bytes,
+                                GroupCommitter::DoneFn done) {
+  if (committer_ == nullptr) throw Error(ErrorCode::kInternal, "PutAsync needs a group committer");
+  ValidateKey(key);
+  committer_->SubmitAsync([this, key, bytes](SyncSet& sync) { Write(key, bytes, sync, false); }, std::move(done));
 }
 
 void LocalObjectStore::PutNoSync(const std::string& key, std::span<const std::uint8_t> bytes, SyncSet& sync) {
@@ -139,7 +148,7 @@ bool LocalObjectStore::Exists(const std::string& key) {
 }
 
 std::vector<std::string> LocalObjectStore::List(const std::string& prefix) {
-  if (!prefix.empty()) CheckChars(prefix, "key prefix");
+  ValidateKeyPrefix(prefix);
   // Walk only the deepest directory the prefix names in full.
   const auto slash = prefix.rfind('/');
   const fs::path start = slash == std::string::npos ? root_ : root_ / prefix.substr(0, slash);

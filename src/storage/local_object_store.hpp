@@ -17,6 +17,9 @@ namespace faceloop::storage {
 /// [A-Za-z0-9/_.-], no leading or trailing '/', no empty segment, no "." segment and no "..".
 void ValidateKey(std::string_view key);
 
+/// Throws Error(kBadRequest) unless `prefix` (of List) holds only key characters and no "..".
+void ValidateKeyPrefix(std::string_view prefix);
+
 /// The key of a request's input image: "inputs/YYYY/MM/DD/<request_id>.<ext>" with the UTC date of
 /// `received_at`. request_id is [A-Za-z0-9_-]+ and ext [A-Za-z0-9]+ (else Error(kBadRequest)).
 std::string InputKey(std::string_view request_id, std::chrono::system_clock::time_point received_at,
@@ -38,6 +41,10 @@ class LocalObjectStore final : public IObjectStore {
   /// file to sync, the rename, the directories). Nothing is visible under `key` until `sync` is
   /// committed. For GroupCommitter write functions and benchmarks; call from one thread at a time.
   void PutNoSync(const std::string& key, std::span<const std::uint8_t> bytes, SyncSet& sync);
+  /// Put through the committer without waiting: `done` runs on the committer thread with the outcome
+  /// (see GroupCommitter::SubmitAsync); `bytes` must stay valid until then. Needs a committer;
+  /// throws Error(kUnavailable) at once when its queue is full.
+  void PutAsync(const std::string& key, std::span<const std::uint8_t> bytes, GroupCommitter::DoneFn done);
 
   const std::filesystem::path& root() const { return root_; }
 

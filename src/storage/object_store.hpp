@@ -1,6 +1,7 @@
 #pragma once
-// The object-store seam: where input images (and later other blobs) live. Today a local folder
-// (LocalObjectStore); later S3-compatible backends behind the same interface.
+// The object-store seam: where input images (and later other blobs) live: a local folder
+// (LocalObjectStore), an S3-compatible service (S3ObjectStore) or both (TieredObjectStore).
+// OpenObjectStore (open_object_store.hpp) picks one from a URL.
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -30,6 +31,9 @@ class IObjectStore {
   virtual bool Exists(const std::string& key) = 0;
   /// Keys that start with `prefix` (a plain string prefix, "" for all), sorted.
   virtual std::vector<std::string> List(const std::string& prefix) = 0;
+  /// Prepares the backend for use (S3: creates the bucket when missing). Idempotent; called on first
+  /// contact rather than at start-up, since a remote backend may be down then. Throws like the rest.
+  virtual void EnsureReady() {}
 };
 
 }  // namespace faceloop::storage

@@ -17,6 +17,10 @@ class TieredObjectStore final : public IObjectStore {
   void Delete(const std::string& key) override;
   bool Exists(const std::string& key) override { return local_.Exists(key) || remote_.Exists(key); }
   std::vector<std::string> List(const std::string& prefix) override;
+  void EnsureReady() override {
+    local_.EnsureReady();
+    remote_.EnsureReady();
+  }
 
  private:
   IObjectStore& local_;

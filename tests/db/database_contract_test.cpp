@@ -6,6 +6,8 @@
 #include <memory>
 #include <thread>
 
+#include <nlohmann/json.hpp>
+
 #include "common/error.hpp"
 #include "db/migrations.hpp"
 #include "db/postgres_database.hpp"
@@ -118,10 +120,25 @@ TEST_P(DatabaseContractTest, MigrationsApplyOnceEvenFromSeveralConnectionsAtOnce
   }
   for (auto& thread : threads) thread.join();
   EXPECT_EQ(failures.load(), 0);
-  EXPECT_EQ(db_->SchemaVersion(), 2);
-  EXPECT_EQ(db_->QueryOne("SELECT COUNT(*) FROM schema_migrations")->Get<std::int64_t>(0), 2);
+  EXPECT_EQ(db_->SchemaVersion(), 3);
+  EXPECT_EQ(db_->QueryOne("SELECT COUNT(*) FROM schema_migrations")->Get<std::int64_t>(0), 3);
   db_->ApplyMigrations(FaceloopMigrations(db_->dialect()));
-  EXPECT_EQ(db_->SchemaVersion(), 2);
+  EXPECT_EQ(db_->SchemaVersion(), 3);
+}
+
+TEST_P(DatabaseContractTest, Version3MovesFacesOutOfTheirEnvelope) {
+  std::vector<Migration> migrations = FaceloopMigrations(db_->dialect());
+  const std::vector<Migration> before(migrations.begin(), migrations.begin() + 2);
+  db_->ApplyMigrations(before);
+  db_->Execute("INSERT INTO requests (id, user_id, output_json) VALUES (?, ?, ?)",
+               {"r1", "u1", R"({"faces": [{"confidence": 0.5}]})"});
+  db_->Execute("INSERT INTO requests (id, user_id) VALUES (?, ?)", {"r2", "u1"});
+  db_->ApplyMigrations(migrations);
+  const auto faces = db_->QueryOne("SELECT faces_json, model_mode FROM requests WHERE id = 'r1'");
+  EXPECT_EQ(nlohmann::json::parse(faces->Get<std::string>(0)), nlohmann::json::parse(R"([{"confidence": 0.5}])"));
+  EXPECT_TRUE(faces->IsNull(1));
+  EXPECT_TRUE(db_->QueryOne("SELECT faces_json FROM requests WHERE id = 'r2'")->IsNull(0));
+  EXPECT_THROW(db_->Query("SELECT output_json FROM requests"), Error);
 }
 
 TEST_P(DatabaseContractTest, ThreadsCanShareTheDatabase) {

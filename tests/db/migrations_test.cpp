@@ -26,7 +26,7 @@ class MigrationsTest : public ::testing::Test {
 TEST_F(MigrationsTest, AppliesFaceloopSchemaOnce) {
   EXPECT_EQ(db_.SchemaVersion(), 0);
   db_.ApplyMigrations(FaceloopMigrations());
-  EXPECT_EQ(db_.SchemaVersion(), 2);
+  EXPECT_EQ(db_.SchemaVersion(), 3);
   for (const char* name : {"users", "api_keys", "sessions", "requests", "events", "requests_user_id_id",
                            "requests_received_at", "events_type_occurred_at", "requests_status"}) {
     EXPECT_TRUE(HasObject(name)) << name;
@@ -40,7 +40,7 @@ TEST_F(MigrationsTest, AppliesFaceloopSchemaOnce) {
   db_.ApplyMigrations(FaceloopMigrations());
   SqliteDatabase reopened(Options());
   reopened.ApplyMigrations(FaceloopMigrations());
-  EXPECT_EQ(Count("SELECT count(*) FROM schema_migrations"), 2);
+  EXPECT_EQ(Count("SELECT count(*) FROM schema_migrations"), 3);
 }
 
 TEST_F(MigrationsTest, AppliesNewVersionsInOrder) {

@@ -14,6 +14,7 @@
 #include "events/database_sink.hpp"
 #include "events/records.hpp"
 #include "events/spool_format.hpp"
+#include "requests/record_json.hpp"
 #include "support/temp_dir.hpp"
 
 namespace faceloop::events {
@@ -132,16 +133,16 @@ class DatabaseSinkTest : public ::testing::Test {
   }
 
   static std::string Request(const std::string& id, const std::string& user) {
-    return ToSpoolRecord(RequestRecord{{{"request_id", id},
-                                        {"received_at", "2026-11-28T10:00:00.000Z"},
-                                        {"user_id", user},
-                                        {"status", 200},
-                                        {"face_count", 2},
-                                        {"confidence_mean", 0.75},
-                                        {"tiling", true},
-                                        {"image_key", "inputs/2026/11/28/" + id + ".jpg"},
-                                        {"image", {{"width", 640}}},
-                                        {"faces", nlohmann::json::array({{{"confidence", 0.75}}})}}});
+    return ToSpoolRecord(requests::FromJson({{"request_id", id},
+                                             {"received_at", "2026-11-28T10:00:00.000Z"},
+                                             {"user_id", user},
+                                             {"status", 200},
+                                             {"face_count", 2},
+                                             {"confidence_mean", 0.75},
+                                             {"tiling", true},
+                                             {"image_key", "inputs/2026/11/28/" + id + ".jpg"},
+                                             {"image", {{"width", 640}}},
+                                             {"faces", nlohmann::json::array({{{"confidence", 0.75}}})}}));
   }
 
   faceloop::testing::TempDir dir_;

@@ -50,6 +50,7 @@ class Backends:
         self.search_url = require_env("FACELOOP_TEST_SEARCH_URL")
         self.smtp_url = require_env("FACELOOP_TEST_SMTP_URL")
         self.maildir = require_env("FACELOOP_TEST_SMTP_MAILDIR")
+        self.redis_url = require_env("FACELOOP_TEST_REDIS_URL")
         tag = "t" + uuid.uuid4().hex[:12]
         self.database = "faceloop_" + tag
         subprocess.run(["psql", "-q", self.admin_url, "-c", f"CREATE DATABASE {self.database}"], check=True)
@@ -68,6 +69,8 @@ class Backends:
             "FACELOOP_SEARCH_INDEX_PREFIX": self.index_prefix,
             "FACELOOP_SMTP_URL": self.smtp_url,
             "FACELOOP_SMTP_FROM": "keys@faceloop.test",
+            "FACELOOP_REDIS_URL": self.redis_url,
+            "FACELOOP_REDIS_PREFIX": f"{self.index_prefix}:rl:",
         }
 
     def s3_keys(self):
@@ -187,6 +190,11 @@ class Server:
         """Runs `faceloop ARGS --data-dir DIR` against this server's data and backends; its stdout."""
         return subprocess.run([self.binary, *args, "--data-dir", self.data_dir], check=True, capture_output=True,
                               text=True, env=self.env()).stdout
+
+    def admin_key(self):
+        """A new admin's API key, made with `faceloop users create` on the live data folder."""
+        out = self.cli("users", "create", "--email", f"admin{time.monotonic_ns()}@example.com", "--role", "admin")
+        return out.split("api key (shown once): ", 1)[1].strip()
 
     def start(self):
         # The server's output goes to a file, not a pipe: a long test must not block the server on

@@ -146,6 +146,8 @@ def test_full_spool_answers_503_and_loses_nothing_accepted(make_server, tmp_path
     status, headers, problem = refused
     assert status == 503 and headers["Retry-After"] and problem["type"].endswith("/unavailable"), refused
     status, ready = server.json("GET", "/readyz")
+    assert status == 503 and ready == {"status": "unavailable"}  # details are for admins only
+    status, ready = server.json("GET", "/readyz", key=server.admin_key())
     assert status == 503 and ready["status"] == "unavailable"
     assert ready["backends"]["ship:search"]["status"] == "down"
     # Everything answered before is in the history (the database shipper is unaffected).

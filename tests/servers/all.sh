@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs, starts and stops every real server the integration tests use, on loopback only:
-# PostgreSQL (Debian), an SMTP sink (Debian's python3-aiosmtpd), SeaweedFS (S3, Go module proxy)
+# PostgreSQL (Debian), an SMTP sink (Debian's python3-aiosmtpd), Redis (Debian), SeaweedFS (S3, Go module proxy)
 # and OpenSearch (Maven Central).
 #
 #   tests/servers/all.sh install
@@ -12,7 +12,7 @@
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-SERVERS=(postgres smtp s3 opensearch)
+SERVERS=(postgres smtp redis s3 opensearch)
 
 cmd="${1:-}"
 state="${2:-}"

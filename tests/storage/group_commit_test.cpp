@@ -171,5 +171,52 @@ TEST(GroupCommitTest, ShutdownDrainsTheQueue) {
   EXPECT_THROW(committer.Submit([](SyncSet&) {}), Error);
 }
 
+TEST(GroupCommitTest, AsyncWritesReportOnceDurableAndCanChain) {
+  faceloop::testing::TempDir dir;
+  GroupCommitter committer;
+  LocalObjectStore store(dir.path(), &committer);
+  const std::vector<std::uint8_t> bytes = {1, 2, 3};
+  std::promise<std::exception_ptr> second;
+  // The first write's callback queues the second one, as the detect path chains image and record.
+  store.PutAsync("a/1", bytes, [&](std::exception_ptr error) {
+    EXPECT_FALSE(error);
+    EXPECT_TRUE(std::filesystem::exists(dir.path() / "a/1"));  // renamed before the callback
+    store.PutAsync("a/2", bytes, [&](std::exception_ptr e) { second.set_value(e); });
+  });
+  EXPECT_FALSE(second.get_future().get());
+  EXPECT_EQ(store.Get("a/2"), bytes);
+  EXPECT_GE(committer.Stats().batches, 2u);
+}
+
+TEST(GroupCommitTest, AsyncFailureAndFullQueue) {
+  GroupCommitter committer(GroupCommitOptions{.max_queue = 1});
+  std::promise<std::exception_ptr> failed;
+  {
+    Blocker blocker(committer);
+    committer.SubmitAsync([](SyncSet&) { throw Error(ErrorCode::kInternal, "disk on fire"); },
+                          [&](std::exception_ptr e) { failed.set_value(e); });
+    WaitForQueueDepth(committer, 1);
+    try {
+      committer.SubmitAsync([](SyncSet&) {}, [](std::exception_ptr) { ADD_FAILURE() << "refused work reported"; });
+      ADD_FAILURE() << "SubmitAsync on a full queue did not throw";
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ErrorCode::kUnavailable);
+    }
+    blocker.Release();
+  }
+  const std::exception_ptr error = failed.get_future().get();
+  ASSERT_TRUE(error);
+  EXPECT_THROW(std::rethrow_exception(error), Error);
+}
+
+TEST(GroupCommitTest, ShutdownRunsQueuedAsyncWork) {
+  std::atomic<int> done{0};
+  {
+    GroupCommitter committer;
+    for (int i = 0; i < 50; ++i) committer.SubmitAsync([](SyncSet&) {}, [&done](std::exception_ptr) { ++done; });
+  }
+  EXPECT_EQ(done.load(), 50);
+}
+
 }  // namespace
 }  // namespace faceloop::storage

@@ -67,7 +67,6 @@ class OnnxImporter {
 
   /// Adds an nn node computing the ONNX node's first output.
   void AddNode(const onnx::NodeProto& node, nn::Op op) {
-    if (node.output_size() < 1) Bad(Describe(node) + " has no output");
     const std::string name = node.name().empty() ? node.output(0) : node.name();
     Define(node, Spatial{result_.graph.Add(name, std::move(op))});
     tensor_of_.push_back(node.output(0));
@@ -87,10 +86,8 @@ class OnnxImporter {
     return std::get<Spatial>(*value).id;
   }
 
-  void Define(const onnx::NodeProto& node, Value value) {
-    if (node.output_size() < 1) Bad(Describe(node) + " has no output");
-    values_[node.output(0)] = std::move(value);
-  }
+  /// Translate() has checked that every node it translates has an output.
+  void Define(const onnx::NodeProto& node, Value value) { values_[node.output(0)] = std::move(value); }
 
   /// Shapes at the nominal input, recomputed only when the graph has grown since the last call.
   nn::Shape NominalShape(nn::ValueId id) {
@@ -104,6 +101,7 @@ class OnnxImporter {
     const std::string& op = node.op_type();
     if (op == "Identity") return;  // readers look through it (SkipIdentities)
     if (kShapeOps.contains(op) || (op == "Concat" && !ReadsData(node))) return;
+    if (node.output_size() < 1 || node.output(0).empty()) Bad(Describe(node) + " has no output");
     if (op == "Conv") return AddConv(node);
     if (op == "Relu" || op == "LeakyRelu") return AddActivation(node);
     if (op == "Add") return AddSum(node);

@@ -15,8 +15,13 @@ float Logit(float probability) {
   return std::log(probability / (1.f - probability));
 }
 
-/// Reads channel `c` at (x, y) of a 1xCxHxW blob.
-float At(const cv::Mat& blob, int c, int y, int x) { return blob.ptr<float>(0, c)[y * blob.size[3] + x]; }
+/// Reads channel `c` at (x, y) of an NHWC map.
+float At(const nn::TensorView& map, int c, int y, int x) {
+  return map
+      .data[(static_cast<std::size_t>(y) * static_cast<std::size_t>(map.shape.width) + static_cast<std::size_t>(x)) *
+                static_cast<std::size_t>(map.shape.channels) +
+            static_cast<std::size_t>(c)];
+}
 
 }  // namespace
 
@@ -27,20 +32,21 @@ const std::vector<std::string>& KeypointNames() {
 
 cv::Point2f AnchorCenter(int x, int y, float stride) { return {(x + 0.5f) * stride, (y + 0.5f) * stride}; }
 
-void DecodeHead(const cv::Mat& scores, const cv::Mat& regressors, const HeadLayout& layout, cv::Size input,
-                float min_score, std::vector<Face>& out) {
+void DecodeHead(const nn::TensorView& scores, const nn::TensorView& regressors, const HeadLayout& layout,
+                cv::Size input, float min_score, std::vector<Face>& out) {
   const int block = layout.depth_to_space;
   const int anchors = layout.anchors_per_cell;
   const int values = 4 + 2 * layout.keypoints;
-  if (scores.dims != 4 || regressors.dims != 4 || scores.size[1] != anchors * block * block ||
-      regressors.size[1] != anchors * block * block * values) {
+  if (scores.shape.channels != anchors * block * block ||
+      regressors.shape.channels != anchors * block * block * values || scores.shape.height != regressors.shape.height ||
+      scores.shape.width != regressors.shape.width) {
     throw Error(ErrorCode::kInternal, "detector head has an unexpected shape");
   }
-  const int grid_w = scores.size[3] * block;
+  const int grid_w = scores.shape.width * block;
   const float stride = static_cast<float>(input.width) / grid_w;
   const float min_logit = Logit(min_score);
   const auto& names = KeypointNames();
-  for (int y = 0; y < scores.size[2] * block; ++y) {
+  for (int y = 0; y < scores.shape.height * block; ++y) {
     for (int x = 0; x < grid_w; ++x) {
       // DepthToSpace (NHWC): fine cell (y, x) reads channel group (y % b) * b + (x % b) of coarse cell.
       const int group = (y % block) * block + (x % block);

@@ -8,6 +8,7 @@
 #include <opencv2/core.hpp>
 
 #include "detect/face.hpp"
+#include "detect/runtime/xnnpack_net.hpp"
 
 namespace faceloop::detect {
 
@@ -25,9 +26,9 @@ const std::vector<std::string>& KeypointNames();
 /// Anchor centre of grid cell (x, y) for a head whose cells are `stride` network pixels apart.
 cv::Point2f AnchorCenter(int x, int y, float stride);
 
-/// Appends candidates with sigmoid(score) >= min_score. `scores` is 1 x (A*b*b) x H x W and
-/// `regressors` 1 x (A*b*b*R) x H x W (NCHW, as OpenCV returns them); `input` is the network input size.
-void DecodeHead(const cv::Mat& scores, const cv::Mat& regressors, const HeadLayout& layout, cv::Size input,
-                float min_score, std::vector<Face>& out);
+/// Appends candidates with sigmoid(score) >= min_score. `scores` is H x W x (A*b*b) and `regressors`
+/// H x W x (A*b*b*R) (NHWC, whatever runtime computed them); `input` is the network input size.
+void DecodeHead(const nn::TensorView& scores, const nn::TensorView& regressors, const HeadLayout& layout,
+                cv::Size input, float min_score, std::vector<Face>& out);
 
 }  // namespace faceloop::detect

@@ -14,15 +14,6 @@ constexpr float kCandidateFloor = 0.05f;
 constexpr std::size_t kMaxCandidates = 2000;
 constexpr float kNoSizeLimit = 1e9f;
 
-std::vector<std::string> OutputNodes(const BlazeFaceSpec& spec) {
-  std::vector<std::string> nodes;
-  for (const auto& head : spec.heads) {
-    nodes.push_back(head.scores);
-    nodes.push_back(head.regressors);
-  }
-  return nodes;
-}
-
 /// BlazeFace's only high-resolution mode is its pyramid: accurate and crowd both get it.
 bool Multiscale(const DetectOptions& options) { return options.EffectiveMode() != DetectMode::kFast; }
 
@@ -35,18 +26,21 @@ std::vector<Face> Flatten(std::vector<std::vector<Face>> passes) {
 
 }  // namespace
 
-BlazeFaceDetector::BlazeFaceDetector(BlazeFaceSpec spec, const TfjsGraph& graph)
-    : spec_(std::move(spec)), net_(BuildOpenCvNet(graph, OutputNodes(spec_))) {
-  net_.net.setPreferableBackend(cv::dnn::DNN_BACKEND_OPENCV);
-  net_.net.setPreferableTarget(cv::dnn::DNN_TARGET_CPU);
+std::vector<std::string> HeadNodes(const BlazeFaceSpec& spec) {
+  std::vector<std::string> nodes;
+  for (const auto& head : spec.heads) {
+    nodes.push_back(head.scores);
+    nodes.push_back(head.regressors);
+  }
+  return nodes;
 }
+
+BlazeFaceDetector::BlazeFaceDetector(BlazeFaceSpec spec, std::unique_ptr<HeadNet> net)
+    : spec_(std::move(spec)), net_(std::move(net)) {}
 
 std::vector<Face> BlazeFaceDetector::RunPass(const cv::Mat& rgb, const PassPlan& plan, float min_score) {
   const Letterbox box = Letterbox::Fit(rgb.size(), plan.long_side, spec_.align, false);
-  FillInputBlob(rgb, box, blob_);
-  net_.net.setInput(blob_);
-  std::vector<cv::Mat> outputs;
-  net_.net.forward(outputs, net_.output_layers);
+  const std::vector<nn::TensorView> outputs = net_->Run(rgb, box);
 
   std::vector<Face> candidates;
   for (std::size_t h = 0; h < spec_.heads.size(); ++h) {

@@ -1,6 +1,6 @@
 #pragma once
 // MediaPipe BlazeFace-family detectors (short range, full range, BlazeFace back) from TensorFlow.js
-// graph models, run by OpenCV DNN.
+// graph models, run by XNNPACK or OpenCV DNN (models/head_net.hpp).
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -9,6 +9,7 @@
 #include "detect/detector.hpp"
 #include "detect/import/tfjs_graph.hpp"
 #include "detect/models/anchors.hpp"
+#include "detect/models/head_net.hpp"
 
 namespace faceloop::detect {
 
@@ -47,8 +48,8 @@ struct BlazeFaceSpec {
 
 class BlazeFaceDetector final : public IDetector {
  public:
-  /// Loads the graph once per spec; every detector built from the same `graph` shares its weights.
-  BlazeFaceDetector(BlazeFaceSpec spec, const TfjsGraph& graph);
+  /// `net` computes the spec's head nodes (HeadNodes), in that order.
+  BlazeFaceDetector(BlazeFaceSpec spec, std::unique_ptr<HeadNet> net);
   const ModelInfo& info() const override { return spec_.info; }
   std::vector<Face> Detect(const cv::Mat& rgb, const DetectOptions& options) override;
   int MinDecodeLongSide(const DetectOptions& options) const override;
@@ -67,8 +68,10 @@ class BlazeFaceDetector final : public IDetector {
   const std::vector<int>& Pyramid(const DetectOptions& options) const;
 
   BlazeFaceSpec spec_;
-  TfjsNet net_;
-  cv::Mat blob_;
+  std::unique_ptr<HeadNet> net_;
 };
+
+/// The graph nodes a spec's network must output: scores then regressors, for each head.
+std::vector<std::string> HeadNodes(const BlazeFaceSpec& spec);
 
 }  // namespace faceloop::detect

@@ -10,6 +10,18 @@ namespace {
 
 int RoundUp(int value, int multiple) { return (value + multiple - 1) / multiple * multiple; }
 
+cv::Mat ResizeInto(const cv::Mat& rgb, const Letterbox& box) {
+  CV_Assert(rgb.type() == CV_8UC3);
+  cv::Mat resized;
+  const bool shrinking = box.resized.area() < rgb.size().area();
+  cv::resize(rgb, resized, box.resized, 0, 0, shrinking ? cv::INTER_AREA : cv::INTER_LINEAR);
+  return resized;
+}
+
+// 0..255 to -1..1; the padding is 0 (mid-gray), as MediaPipe's letterbox is.
+constexpr double kScale = 1.0 / 127.5;
+constexpr double kShift = -1.0;
+
 }  // namespace
 
 Letterbox Letterbox::Fit(cv::Size image, int long_side, int align, bool square) {
@@ -33,11 +45,7 @@ Box Letterbox::ToImage(const Box& net) const {
 }
 
 void FillInputBlob(const cv::Mat& rgb, const Letterbox& box, cv::Mat& blob) {
-  CV_Assert(rgb.type() == CV_8UC3);
-  cv::Mat resized;
-  const bool shrinking = box.resized.area() < rgb.size().area();
-  cv::resize(rgb, resized, box.resized, 0, 0, shrinking ? cv::INTER_AREA : cv::INTER_LINEAR);
-
+  const cv::Mat resized = ResizeInto(rgb, box);
   const int sizes[] = {1, 3, box.input.height, box.input.width};
   blob.create(4, sizes, CV_32F);
   blob.setTo(0);
@@ -46,8 +54,18 @@ void FillInputBlob(const cv::Mat& rgb, const Letterbox& box, cv::Mat& blob) {
     cv::Mat plane(box.input.height, box.input.width, CV_32F, blob.ptr<float>(0, c));
     cv::Mat channel;
     cv::extractChannel(resized, channel, c);
-    channel.convertTo(plane(cv::Rect(cv::Point(0, 0), box.resized)), CV_32F, 1.0 / 127.5, -1.0);
+    channel.convertTo(plane(cv::Rect(cv::Point(0, 0), box.resized)), CV_32F, kScale, kShift);
   }
+}
+
+void FillInputNhwc(const cv::Mat& rgb, const Letterbox& box, std::vector<float>& input) {
+  const cv::Mat resized = ResizeInto(rgb, box);
+  input.resize(static_cast<std::size_t>(box.input.area()) * 3);
+  cv::Mat tensor(box.input, CV_32FC3, input.data());  // a view: NHWC is OpenCV's interleaved layout
+  // Only the padding strips need zeroing; the image part is overwritten.
+  tensor(cv::Rect(box.resized.width, 0, box.input.width - box.resized.width, box.input.height)).setTo(0);
+  tensor(cv::Rect(0, box.resized.height, box.resized.width, box.input.height - box.resized.height)).setTo(0);
+  resized.convertTo(tensor(cv::Rect(cv::Point(0, 0), box.resized)), CV_32F, kScale, kShift);
 }
 
 }  // namespace faceloop::detect

@@ -1,6 +1,8 @@
 #pragma once
 // Aspect-preserving resize of an image into a network input, and the inverse mapping of points from
 // network pixels back to image pixels. The image sits at the top-left; the rest is zero padding.
+#include <vector>
+
 #include <opencv2/core.hpp>
 
 #include "detect/face.hpp"
@@ -23,5 +25,9 @@ struct Letterbox {
 /// Resizes `rgb` (8-bit, 3 channels) per `box` and writes it into `blob` (float NCHW, 1x3xHxW),
 /// mapping 0..255 to -1..1; the padding is 0 (mid-gray), as MediaPipe's letterbox is.
 void FillInputBlob(const cv::Mat& rgb, const Letterbox& box, cv::Mat& blob);
+
+/// The same pixels as FillInputBlob, interleaved: an NHWC float tensor of box.input.height x
+/// box.input.width x 3 (what XnnpackNet reads).
+void FillInputNhwc(const cv::Mat& rgb, const Letterbox& box, std::vector<float>& input);
 
 }  // namespace faceloop::detect

@@ -5,6 +5,7 @@
 #include "common/error.hpp"
 #include "detect/import/onnx_model.hpp"
 #include "detect/import/onnx_opencv.hpp"
+#include "detect/runtime/xnnpack_net.hpp"
 
 namespace faceloop::detect {
 namespace {
@@ -29,6 +30,36 @@ void CheckHeads(const ImportedOnnx& graph) {
     }
   }
 }
+
+/// The graph's outputs are the nine head convolutions (loc, conf, landmarks x 3 levels, OnnxOutput):
+/// NHWC maps whose rows are already the [anchors, k] rows of the ONNX outputs.
+class XnnpackRetinaFaceNet final : public RetinaFaceNet {
+ public:
+  explicit XnnpackRetinaFaceNet(const ImportedOnnx& graph) : net_(graph.graph), outputs_(graph.outputs) {}
+
+  RetinaHeads Run(const cv::Mat& input) override {
+    CV_Assert(input.type() == CV_32FC3 && input.isContinuous());
+    const std::vector<nn::TensorView> maps = net_.Run(input.ptr<float>(), input.rows, input.cols);
+    RetinaHeads heads;
+    heads.conf_are_logits = outputs_[1].softmax;  // the softmax the ONNX graph ends with is still to apply
+    for (std::size_t level = 0; level < RetinaFaceLevels().size(); ++level) {
+      const nn::TensorView& conf = maps[outputs_[1].parts[level]];
+      const std::size_t rows = static_cast<std::size_t>(conf.shape.Elements()) / 2;
+      const nn::TensorView& loc = maps[outputs_[0].parts[level]];
+      const nn::TensorView& marks = maps[outputs_[2].parts[level]];
+      if (static_cast<std::size_t>(loc.shape.Elements()) != 4 * rows ||
+          static_cast<std::size_t>(marks.shape.Elements()) != 10 * rows) {
+        Bad("head maps of level " + std::to_string(level) + " disagree in size");
+      }
+      heads.levels.push_back(HeadRows{loc.data, conf.data, marks.data, rows});
+    }
+    return heads;
+  }
+
+ private:
+  nn::XnnpackNet net_;
+  std::vector<OnnxOutput> outputs_;
+};
 
 class OpenCvRetinaFaceNet final : public RetinaFaceNet {
  public:
@@ -88,6 +119,10 @@ std::shared_ptr<const RetinaFaceWeights> RetinaFaceWeights::Load(const std::file
   CheckHeads(weights->graph);
   weights->opencv_onnx = RewriteForOpenCv(model, weights->graph);
   return weights;
+}
+
+std::unique_ptr<RetinaFaceNet> MakeXnnpackRetinaFaceNet(const RetinaFaceWeights& weights) {
+  return std::make_unique<XnnpackRetinaFaceNet>(weights.graph);
 }
 
 std::unique_ptr<RetinaFaceNet> MakeOpenCvRetinaFaceNet(const RetinaFaceWeights& weights) {

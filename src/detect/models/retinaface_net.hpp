@@ -37,6 +37,9 @@ class RetinaFaceNet {
   virtual RetinaHeads Run(const cv::Mat& input) = 0;
 };
 
+/// XNNPACK on the imported nn::Graph (the calling thread); `weights` may go once this returns.
+std::unique_ptr<RetinaFaceNet> MakeXnnpackRetinaFaceNet(const RetinaFaceWeights& weights);
+
 /// OpenCV DNN on the rewritten file (one thread unless cv::setNumThreads says otherwise).
 std::unique_ptr<RetinaFaceNet> MakeOpenCvRetinaFaceNet(const RetinaFaceWeights& weights);
 

@@ -1,57 +1,12 @@
 #include "detect/runtime/tfjs_net_builder.hpp"
 
-#include <string_view>
-
 #include "common/error.hpp"
+#include "detect/import/tfjs_attrs.hpp"
 
 namespace faceloop::detect {
 namespace {
 
 [[noreturn]] void Fail(const std::string& message) { throw Error(ErrorCode::kInternal, "tfjs model: " + message); }
-
-std::string DecodeBase64(std::string_view text) {
-  static constexpr std::string_view kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  unsigned buffer = 0;
-  int bits = 0;
-  for (char c : text) {
-    const auto value = kAlphabet.find(c);
-    if (value == std::string_view::npos) break;  // '=' padding ends the data
-    buffer = (buffer << 6) | static_cast<unsigned>(value);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out.push_back(static_cast<char>((buffer >> bits) & 0xff));
-    }
-  }
-  return out;
-}
-
-std::string StringAttr(const TfjsNode& node, const std::string& key) {
-  if (!node.attr.contains(key)) return {};
-  return DecodeBase64(node.attr[key].value("s", std::string()));
-}
-
-std::vector<std::string> StringListAttr(const TfjsNode& node, const std::string& key) {
-  std::vector<std::string> values;
-  if (!node.attr.contains(key)) return values;
-  for (const auto& s : node.attr[key]["list"].value("s", nlohmann::json::array())) {
-    values.push_back(DecodeBase64(s.get<std::string>()));
-  }
-  return values;
-}
-
-/// NHWC int lists such as strides ["1","2","2","1"]: returns {h, w}.
-cv::Size SpatialPair(const TfjsNode& node, const std::string& key) {
-  if (!node.attr.contains(key)) return {1, 1};
-  const auto& list = node.attr[key]["list"]["i"];
-  if (list.size() != 4) Fail(node.name + ": expected 4 values in " + key);
-  return {std::stoi(list[2].get<std::string>()), std::stoi(list[1].get<std::string>())};
-}
-
-bool BoolAttr(const TfjsNode& node, const std::string& key) {
-  return node.attr.contains(key) && node.attr[key].value("b", false);
-}
 
 int ConvOutput(int in, int kernel, int stride, int pad_total, bool same) {
   return same ? (in + stride - 1) / stride : (in + pad_total - kernel) / stride + 1;
@@ -207,7 +162,7 @@ void TfjsNetBuilder::AddConvolution(const TfjsNode& node, bool depthwise) {
   }
   const TfjsTensor& weights = Constant(node.inputs.at(1));
   if (weights.shape.size() != 4) Fail(node.name + ": weights must be 4-D");
-  const cv::Size stride = SpatialPair(node, "strides");
+  const HeightWidth stride = SpatialPair(node, "strides");
   const bool same = StringAttr(node, "padding") == "SAME";
   if (same && (pad.top || pad.bottom || pad.left || pad.right)) Fail(node.name + ": SAME conv after Pad");
 
@@ -270,8 +225,8 @@ void TfjsNetBuilder::AddActivation(const TfjsNode& node, const std::string& type
 
 void TfjsNetBuilder::AddMaxPool(const TfjsNode& node) {
   const Port source = Input(node, 0);
-  const cv::Size kernel = SpatialPair(node, "ksize");
-  const cv::Size stride = SpatialPair(node, "strides");
+  const HeightWidth kernel = SpatialPair(node, "ksize");
+  const HeightWidth stride = SpatialPair(node, "strides");
   const bool same = StringAttr(node, "padding") == "SAME";
   cv::dnn::LayerParams params;
   params.set("pool", "max");

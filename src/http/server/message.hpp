@@ -34,6 +34,9 @@ struct Request {
   Headers headers;
   std::string body;
   std::string remote_addr;  ///< the peer's IP address, textual
+  /// The client's address: remote_addr, or what trusted proxies say (X-Forwarded-For); set by the
+  /// service's front-end hook, remote_addr until then.
+  std::string client_addr;
   /// What the route pattern's {placeholders} matched, in order (filled by the Router).
   std::vector<std::string> path_params;
   /// Unique per request (time-ordered); sent back as X-Request-Id and written in every log line.

@@ -1,7 +1,8 @@
 // The ONNX importer and the OpenCV rewrite on a tiny PyTorch-style detector built in the test
-// (tiny_detector.hpp): the nn::Graph it produces, run by the naive reference executor, and the
-// rewritten file, run by OpenCV DNN, must agree with each other and with a reference tensor kept
-// below; and the real RetinaFace file, where scripts/setup.sh installed it.
+// (tiny_detector.hpp): the nn::Graph it produces, run by the reference interpreter
+// (tests/detect/runtime/reference_net.hpp) and by XNNPACK, and the rewritten file, run by OpenCV
+// DNN, must agree with each other and with a reference tensor kept below; and the real RetinaFace
+// file, where scripts/setup.sh installed it.
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
@@ -14,7 +15,8 @@
 #include "detect/import/onnx_opencv.hpp"
 #include "detect/import/tiny_detector.hpp"
 #include "detect/models/retinaface_net.hpp"
-#include "detect/runtime/naive_executor.hpp"
+#include "detect/runtime/reference_net.hpp"
+#include "detect/runtime/xnnpack_net.hpp"
 
 namespace faceloop::detect {
 namespace {
@@ -37,9 +39,9 @@ cv::Mat ToNchwBlob(const std::vector<float>& nhwc, int height, int width, int ch
 }
 
 /// An ONNX output as the imported graph defines it: the parts' rows concatenated, softmax applied.
-std::vector<float> Assemble(const OnnxOutput& output, const std::vector<nn::NaiveTensor>& parts) {
+std::vector<float> Assemble(const OnnxOutput& output, const std::vector<nn::testing::RefTensor>& parts) {
   std::vector<float> rows;
-  for (std::size_t part : output.parts) rows.insert(rows.end(), parts[part].data.begin(), parts[part].data.end());
+  for (std::size_t part : output.parts) rows.insert(rows.end(), parts[part].values.begin(), parts[part].values.end());
   if (output.softmax) {
     for (std::size_t r = 0; r < rows.size(); r += static_cast<std::size_t>(output.row_size)) {
       const auto begin = rows.begin() + static_cast<std::ptrdiff_t>(r);
@@ -120,7 +122,7 @@ TEST_F(TinyDetectorImport, ImportedGraphAndRewrittenFileAgreeAtSeveralSizes) {
   const std::string rewritten = RewriteForOpenCv(model_, imported_);
   for (const auto& [height, width] : {std::pair{16, 24}, std::pair{32, 8}, std::pair{4, 4}}) {
     const std::vector<float> input = PatternInput(height, width, 3);
-    const auto parts = nn::RunNaive(imported_.graph, input, height, width);
+    const auto parts = nn::testing::RunReference(imported_.graph, input, height, width);
     const auto opencv = RunOpenCv(rewritten, {"loc", "conf"}, ToNchwBlob(input, height, width, 3));
     const std::string size = std::to_string(width) + "x" + std::to_string(height);
     ExpectNear(opencv[0], Assemble(imported_.outputs[0], parts), 1e-4f, "loc at " + size);
@@ -130,11 +132,27 @@ TEST_F(TinyDetectorImport, ImportedGraphAndRewrittenFileAgreeAtSeveralSizes) {
   }
 }
 
+TEST_F(TinyDetectorImport, XnnpackRunsTheImportedGraph) {
+  nn::XnnpackNet net(imported_.graph);
+  for (const auto& [height, width] : {std::pair{16, 24}, std::pair{32, 8}, std::pair{16, 24}}) {
+    const std::vector<float> input = PatternInput(height, width, 3);
+    const auto expected = nn::testing::RunReference(imported_.graph, input, height, width);
+    const std::vector<nn::TensorView> actual = net.Run(input.data(), height, width);
+    ASSERT_EQ(actual.size(), expected.size());
+    for (std::size_t o = 0; o < actual.size(); ++o) {
+      ASSERT_EQ(actual[o].shape.Elements(), static_cast<long>(expected[o].values.size()));
+      for (std::size_t i = 0; i < expected[o].values.size(); ++i) {
+        ASSERT_NEAR(actual[o].data[i], expected[o].values[i], 1e-4f) << "output " << o << " value " << i;
+      }
+    }
+  }
+}
+
 TEST_F(TinyDetectorImport, MatchesTheKeptReferenceTensor) {
-  // Produced once by this importer and the naive executor at 24x16 (and equal to OpenCV's output on
+  // Produced once by this importer and the reference interpreter at 24x16 (and equal to OpenCV's output on
   // the rewritten file, see above); kept so that both cannot drift together.
   const std::vector<float> input = PatternInput(16, 24, 3);
-  const auto parts = nn::RunNaive(imported_.graph, input, 16, 24);
+  const auto parts = nn::testing::RunReference(imported_.graph, input, 16, 24);
   const std::vector<float> loc = Assemble(imported_.outputs[0], parts);
   const std::vector<float> conf = Assemble(imported_.outputs[1], parts);
   const std::vector<std::pair<std::size_t, float>> kLoc = {
@@ -171,6 +189,16 @@ TEST(OnnxImport, ResizeToATargetThatIsNotAMultipleFails) {
   EXPECT_THROW(ImportOnnx(model), Error);
 }
 
+TEST(OnnxImport, NodesWithoutOutputsAreRefused) {
+  // Found by onnx_fuzzer: a head Reshape without outputs was read past its (empty) output list.
+  OnnxBuilder b = TinyDetector();
+  for (auto& node : *b.model().mutable_graph()->mutable_node()) {
+    if (node.name() == "conf0/rows") node.clear_output();
+  }
+  const OnnxModel model = OnnxModel::Parse(b.Bytes());
+  EXPECT_THROW(ImportOnnx(model), Error);
+}
+
 TEST(OnnxImport, GarbageIsRejected) {
   const std::vector<std::uint8_t> bytes = {0x08, 0x06, 0x12, 0xff, 0xff, 0x01};
   EXPECT_THROW(OnnxModel::Parse(bytes), Error);
@@ -185,7 +213,7 @@ TEST(RetinaFaceOnnx, ImportedGraphAgreesWithOpenCvOnTheRewrittenFile) {
   EXPECT_EQ(weights->graph.resize_factors.size(), 2u);
   const int height = 64, width = 96;
   std::vector<float> input = PatternInput(height, width, 3);
-  const auto parts = nn::RunNaive(weights->graph.graph, input, height, width);
+  const auto parts = nn::testing::RunReference(weights->graph.graph, input, height, width);
   const auto opencv =
       RunOpenCv(weights->opencv_onnx, {"loc", "conf", "landmarks"}, ToNchwBlob(input, height, width, 3));
   // 2 priors per cell at strides 8, 16, 32.

@@ -7,12 +7,18 @@
 namespace faceloop::detect {
 namespace {
 
-cv::Mat Blob(int channels, int height, int width, float value = -50.f) {
-  const int sizes[] = {1, channels, height, width};
-  return cv::Mat(4, sizes, CV_32F, cv::Scalar(value));
-}
+/// An NHWC head map filled with `value`.
+struct Map {
+  Map(int channels, int height, int width, float value = -50.f)
+      : shape{height, width, channels}, values(static_cast<std::size_t>(shape.Elements()), value) {}
+  operator nn::TensorView() const { return {values.data(), shape}; }  // NOLINT: a test convenience
+  nn::Shape shape;
+  std::vector<float> values;
+};
 
-float& At(cv::Mat& blob, int c, int y, int x) { return blob.ptr<float>(0, c)[y * blob.size[3] + x]; }
+float& At(Map& map, int c, int y, int x) {
+  return map.values[static_cast<std::size_t>((y * map.shape.width + x) * map.shape.channels + c)];
+}
 
 TEST(AnchorsTest, AnchorCentresSitMidCell) {
   EXPECT_EQ(AnchorCenter(0, 0, 4.f), cv::Point2f(2.f, 2.f));
@@ -22,8 +28,8 @@ TEST(AnchorsTest, AnchorCentresSitMidCell) {
 TEST(AnchorsTest, DecodesOffsetsInInputPixels) {
   // 2x2 grid over a 16x16 input: stride 8. One anchor per cell, one keypoint.
   const HeadLayout layout{1, 1, 1};
-  cv::Mat scores = Blob(1, 2, 2);
-  cv::Mat regs = Blob(6, 2, 2, 0.f);
+  Map scores(1, 2, 2);
+  Map regs(6, 2, 2, 0.f);
   At(scores, 0, 1, 0) = 0.f;  // sigmoid(0) = 0.5 at cell (x=0, y=1)
   At(regs, 0, 1, 0) = 1.f;    // dx
   At(regs, 1, 1, 0) = -2.f;   // dy
@@ -48,11 +54,11 @@ TEST(AnchorsTest, DecodesOffsetsInInputPixels) {
 
 TEST(AnchorsTest, ScoreThresholdFilters) {
   const HeadLayout layout{2, 1, 0};
-  cv::Mat scores = Blob(2, 1, 1);
+  Map scores(2, 1, 1);
   At(scores, 0, 0, 0) = std::log(0.3f / 0.7f);
   At(scores, 1, 0, 0) = std::log(0.8f / 0.2f);
   std::vector<Face> faces;
-  DecodeHead(scores, Blob(8, 1, 1, 1.f), layout, cv::Size(16, 16), 0.5f, faces);
+  DecodeHead(scores, Map(8, 1, 1, 1.f), layout, cv::Size(16, 16), 0.5f, faces);
   ASSERT_EQ(faces.size(), 1u);
   EXPECT_NEAR(faces[0].confidence, 0.8f, 1e-5);
 }
@@ -61,9 +67,9 @@ TEST(AnchorsTest, DepthToSpaceLayout) {
   // A 1x1 coarse map with block 2 is a 2x2 fine grid; channel group (y%2)*2 + x%2 feeds fine cell
   // (x, y). Fine cell (1, 0) is group 1; a 16x16 input gives stride 8, anchor centre (12, 4).
   const HeadLayout layout{1, 2, 0};
-  cv::Mat scores = Blob(4, 1, 1);
+  Map scores(4, 1, 1);
   At(scores, 1, 0, 0) = 5.f;
-  cv::Mat regs = Blob(16, 1, 1, 0.f);
+  Map regs(16, 1, 1, 0.f);
   At(regs, 4 + 2, 0, 0) = 2.f;  // group 1, w
   At(regs, 4 + 3, 0, 0) = 2.f;  // group 1, h
   std::vector<Face> faces;
@@ -75,7 +81,7 @@ TEST(AnchorsTest, DepthToSpaceLayout) {
 
 TEST(AnchorsTest, RejectsMismatchedShapes) {
   std::vector<Face> faces;
-  EXPECT_ANY_THROW(DecodeHead(Blob(2, 2, 2), Blob(5, 2, 2), HeadLayout{1, 1, 6}, cv::Size(16, 16), 0.5f, faces));
+  EXPECT_ANY_THROW(DecodeHead(Map(2, 2, 2), Map(5, 2, 2), HeadLayout{1, 1, 6}, cv::Size(16, 16), 0.5f, faces));
 }
 
 }  // namespace

@@ -46,5 +46,26 @@ TEST(LetterboxTest, BlobIsNormalisedAndPaddedWithZero) {
   EXPECT_FLOAT_EQ(at(0, 5, 22), 0.f);               // padding column
 }
 
+TEST(LetterboxTest, NhwcInputHoldsTheBlobsPixelsInterleaved) {
+  cv::Mat rgb(37, 50, CV_8UC3);
+  cv::randu(rgb, 0, 256);
+  const Letterbox box = Letterbox::Fit(rgb.size(), 40, 16, false);
+  cv::Mat blob;
+  FillInputBlob(rgb, box, blob);
+  // Stale values from a larger earlier input must not survive in the padding.
+  std::vector<float> nhwc(4096, 7.f);
+  FillInputNhwc(rgb, box, nhwc);
+  ASSERT_EQ(nhwc.size(), static_cast<std::size_t>(box.input.area() * 3));
+  for (int y = 0; y < box.input.height; ++y) {
+    for (int x = 0; x < box.input.width; ++x) {
+      for (int c = 0; c < 3; ++c) {
+        ASSERT_EQ(nhwc[static_cast<std::size_t>((y * box.input.width + x) * 3 + c)],
+                  blob.ptr<float>(0, c)[y * box.input.width + x])
+            << "pixel (" << x << ", " << y << ") channel " << c;
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace faceloop::detect

@@ -1,0 +1,47 @@
+#include "accounts/auth_cache.hpp"
+
+#include "common/error.hpp"
+
+namespace faceloop::accounts {
+
+Principal AuthenticateCredentials(AccountService& accounts, const Credentials& credentials) {
+  switch (credentials.kind) {
+    case Credentials::Kind::kApiKey: return accounts.AuthenticateKey(credentials.secret);
+    case Credentials::Kind::kSession: return accounts.AuthenticateSession(credentials.secret);
+    case Credentials::Kind::kNone: break;
+  }
+  throw Error(ErrorCode::kUnauthenticated,
+              "credentials required: Authorization: Bearer <key>, X-API-Key or session cookie");
+}
+
+std::string AuthCache::Key(const std::string& secret) const {
+  const auto hash = crypto_.Hash(secret);
+  return std::string(hash.begin(), hash.end());
+}
+
+Principal AuthCache::Authenticate(const Credentials& credentials) {
+  if (credentials.kind == Credentials::Kind::kNone) return AuthenticateCredentials(accounts_, credentials);
+  const std::string key = Key(credentials.secret);
+  try {
+    Principal principal = AuthenticateCredentials(accounts_, credentials);
+    const std::lock_guard lock(mutex_);
+    if (entries_.size() >= capacity_) entries_.clear();  // crude but bounded; refilled from the database
+    entries_[key] = Entry{principal, std::chrono::steady_clock::now()};
+    return principal;
+  } catch (const Error& error) {
+    const std::lock_guard lock(mutex_);
+    const auto it = entries_.find(key);
+    if (error.code() == ErrorCode::kUnavailable && it != entries_.end() &&
+        std::chrono::steady_clock::now() - it->second.verified_at <= max_stale_) {
+      return it->second.principal;
+    }
+    if (error.code() == ErrorCode::kUnauthenticated && it != entries_.end()) entries_.erase(it);
+    throw;
+  }
+}
+
+bool CanReadAll(const Principal& principal) {
+  return principal.role == Role::kAnalyst || principal.role == Role::kAdmin;
+}
+
+}  // namespace faceloop::accounts

@@ -1,0 +1,158 @@
+// Accounts: sign-up, sessions, the current user, API keys.
+#include <chrono>
+
+#include "http/routes/accounts.hpp"
+
+#include "common/error.hpp"
+#include "http/body.hpp"
+#include "http/credentials.hpp"
+#include "http/guard.hpp"
+#include "http/problem.hpp"
+#include "http/quotas.hpp"
+
+namespace faceloop::http {
+namespace {
+
+using events::EventType;
+constexpr std::chrono::hours kSessionTtl{24};
+
+nlohmann::json UserJson(const accounts::User& user) {
+  return {{"id", user.id},
+          {"email", user.email},
+          {"name", user.name},
+          {"role", accounts::RoleName(user.role)},
+          {"created_at", user.created_at}};
+}
+
+nlohmann::json NewKeyJson(const accounts::NewKey& key) {
+  return {{"id", key.id}, {"prefix", key.prefix}, {"secret", key.secret}, {"created_at", key.created_at}};
+}
+
+nlohmann::json KeyInfoJson(const accounts::KeyInfo& key) {
+  return {{"id", key.id},
+          {"name", key.name},
+          {"prefix", key.prefix},
+          {"created_at", key.created_at},
+          {"last_used_at", key.last_used_at ? nlohmann::json(*key.last_used_at) : nlohmann::json()},
+          {"revoked_at", key.revoked_at ? nlohmann::json(*key.revoked_at) : nlohmann::json()}};
+}
+
+mail::Message KeyMail(const accounts::SignUpResult& result) {
+  return {result.user.email, "Your faceloop API key",
+          "Welcome to faceloop.\n\nYour API key (it is shown only here; we store just a hash of it):\n\n    " +
+              result.key.secret +
+              "\n\nSend it as \"Authorization: Bearer <key>\". You can create more keys and revoke this one at "
+              "/v1/keys.\n"};
+}
+
+/// With mail configured the key goes only to the address, which proves the address is the
+/// user's; without, it is in the response. A sign-up whose mail fails is undone (503), so the
+/// address can sign up again once mail works.
+void SignUp(const AccountRoutes& s, const Request& req, Response& res) {
+  ChargeOrRefuse(s.limiter, s.signups, req.client_addr, "too many sign-ups from this address; retry later");
+  const nlohmann::json body = JsonBody(req);
+  const accounts::SignUpResult result = s.accounts.SignUp(StringField(body, "email"), StringField(body, "name"));
+  nlohmann::json key = NewKeyJson(result.key);
+  std::string delivery = "response";
+  if (s.mailer) {
+    try {
+      s.mailer->Send(KeyMail(result));
+    } catch (const Error& error) {
+      s.accounts.DeleteUser(result.user.id);
+      const char* why = error.code() == ErrorCode::kBadRequest ? "address refused" : "mail server unavailable";
+      throw Error(ErrorCode::kUnavailable,
+                  std::string("could not send the sign-up e-mail (") + why + "); try again later");
+    }
+    key.erase("secret");
+    delivery = "email";
+  }
+  s.events.Log(EventType::kSignup, result.user.id, {{"delivery", delivery}});
+  WriteJson(res, 201, {{"user", UserJson(result.user)}, {"api_key", key}, {"delivery", delivery}});
+}
+
+void Login(const AccountRoutes& s, const Request& req, Response& res) {
+  const Credentials credentials = ParseCredentials(req);
+  if (credentials.kind != Credentials::Kind::kApiKey) {
+    throw Error(ErrorCode::kUnauthenticated, "a session is created from an API key (Authorization: Bearer fl_...)");
+  }
+  accounts::NewSession session;
+  try {
+    session = s.accounts.CreateSession(credentials.secret, kSessionTtl);
+  } catch (const Error& error) {
+    if (error.code() == ErrorCode::kUnauthenticated) s.events.Log(EventType::kLoginFailed, "");
+    throw;
+  }
+  s.events.Log(EventType::kLogin, session.user.id);
+  res.headers.Set("Set-Cookie", std::string(kSessionCookie) + "=" + session.token +
+                                    "; HttpOnly; SameSite=Strict; Path=/; Max-Age=" +
+                                    std::to_string(std::chrono::seconds(kSessionTtl).count()));
+  WriteJson(res, 201, {{"token", session.token}, {"expires_at", session.expires_at}, {"user", UserJson(session.user)}});
+}
+
+void Logout(const AccountRoutes& s, const Request& req, Response& res) {
+  const Credentials credentials = ParseCredentials(req);
+  if (credentials.kind != Credentials::Kind::kSession) {
+    throw Error(ErrorCode::kUnauthenticated, "no session in this request");
+  }
+  s.accounts.AuthenticateSession(credentials.secret);  // 401 for unknown tokens
+  s.accounts.RevokeSession(credentials.secret);
+  res.headers.Set("Set-Cookie", std::string(kSessionCookie) + "=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0");
+  res.status = 204;
+}
+
+/// Deletes the account first, so its keys and sessions stop working at once, then the stored
+/// images and request records it owned.
+void DeleteMe(const AccountRoutes& s, const Request& req, Response& res) {
+  const accounts::Principal principal = s.auth.Authenticate(ParseCredentials(req));
+  const std::size_t images = s.delete_account(principal.user_id);
+  // The pseudonymous id only: the user row, and with it the email, is gone.
+  s.events.Log(EventType::kAccountDeleted, principal.user_id, {{"images_deleted", images}});
+  res.status = 204;
+}
+
+void GetMe(const AccountRoutes& s, const Request& req, Response& res) {
+  WriteJson(res, 200, UserJson(s.accounts.GetUser(s.auth.Authenticate(ParseCredentials(req)).user_id)));
+}
+
+void ListKeys(const AccountRoutes& s, const Request& req, Response& res) {
+  const accounts::Principal principal = s.auth.Authenticate(ParseCredentials(req));
+  nlohmann::json keys = nlohmann::json::array();
+  for (const accounts::KeyInfo& key : s.accounts.ListKeys(principal.user_id)) keys.push_back(KeyInfoJson(key));
+  WriteJson(res, 200, {{"keys", keys}});
+}
+
+void CreateKey(const AccountRoutes& s, const Request& req, Response& res) {
+  const accounts::Principal principal = s.auth.Authenticate(ParseCredentials(req));
+  const accounts::NewKey key = s.accounts.CreateKey(principal.user_id, StringField(JsonBody(req), "name"));
+  s.events.Log(EventType::kKeyCreated, principal.user_id, {{"key_id", key.id}});
+  WriteJson(res, 201, NewKeyJson(key));
+}
+
+void RevokeKey(const AccountRoutes& s, const Request& req, Response& res) {
+  const accounts::Principal principal = s.auth.Authenticate(ParseCredentials(req));
+  const std::string& key_id = req.path_params.at(0);
+  s.accounts.RevokeKey(principal.user_id, key_id);
+  s.events.Log(EventType::kKeyRevoked, principal.user_id, {{"key_id", key_id}});
+  res.status = 204;
+}
+
+}  // namespace
+
+void RegisterAccountRoutes(Router& router, HttpMetrics& metrics, AccountRoutes routes) {
+  auto add = [&router, &metrics, routes](const char* method, const char* pattern,
+                                         void (*fn)(const AccountRoutes&, const Request&, Response&)) {
+    router.Add(method, pattern,
+               Guard(metrics, std::string(method) + " " + pattern,
+                     [routes, fn](const Request& req, Response& res) { fn(routes, req, res); }));
+  };
+  add("POST", "/v1/users", SignUp);
+  add("POST", "/v1/sessions", Login);
+  add("DELETE", "/v1/sessions/current", Logout);
+  add("GET", "/v1/me", GetMe);
+  add("DELETE", "/v1/me", DeleteMe);
+  add("GET", "/v1/keys", ListKeys);
+  add("POST", "/v1/keys", CreateKey);
+  add("DELETE", "/v1/keys/{id}", RevokeKey);
+}
+
+}  // namespace faceloop::http

@@ -1,0 +1,31 @@
+#pragma once
+// POST /v1/users, POST /v1/sessions, DELETE /v1/sessions/current, GET/DELETE /v1/me,
+// GET/POST /v1/keys, DELETE /v1/keys/{id}.
+#include <cstddef>
+#include <functional>
+#include <string>
+
+#include "accounts/account_service.hpp"
+#include "accounts/auth_cache.hpp"
+#include "events/event_log.hpp"
+#include "http/http_metrics.hpp"
+#include "http/server/router.hpp"
+#include "mail/mailer.hpp"
+#include "ratelimit/limiter.hpp"
+
+namespace faceloop::http {
+
+struct AccountRoutes {
+  accounts::AccountService& accounts;
+  accounts::AuthCache& auth;
+  ratelimit::IRateLimiter& limiter;
+  ratelimit::Quota signups;  ///< per client address
+  mail::IMailer* mailer;     ///< null: the sign-up key is returned in the response
+  events::EventLog& events;
+  /// Deletes the account and everything it owns; returns the number of images deleted.
+  std::function<std::size_t(const std::string& user_id)> delete_account;
+};
+
+void RegisterAccountRoutes(Router& router, HttpMetrics& metrics, AccountRoutes routes);
+
+}  // namespace faceloop::http

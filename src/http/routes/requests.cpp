@@ -1,0 +1,148 @@
+#include "http/routes/requests.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
+
+#include "common/error.hpp"
+#include "common/time.hpp"
+#include "http/credentials.hpp"
+#include "http/guard.hpp"
+#include "http/problem.hpp"
+
+namespace faceloop::http {
+namespace {
+
+using requests::RequestRecord;
+
+constexpr int kDefaultLimit = 20;
+constexpr int kMaxLimit = 100;
+
+template <typename T>
+nlohmann::json OrNull(const std::optional<T>& value) {
+  return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
+}
+
+/// The API's view of a record (docs/api.md): the listing's summary, or with `full` the metadata
+/// and the faces too.
+nlohmann::json RecordJson(const RequestRecord& r, bool full) {
+  nlohmann::json json = {
+      {"id", r.request_id},
+      {"user_id", r.user_id},
+      {"received_at", FormatTimestamp(r.received_at)},
+      {"status", r.status},
+      {"model", {{"name", r.model_name}, {"version", r.model_version.value_or("")}}},
+      {"min_confidence", r.min_confidence},
+      {"face_count", r.face_count.value_or(0)},
+      {"confidence",
+       {{"min", OrNull(r.confidence_min)}, {"mean", OrNull(r.confidence_mean)}, {"max", OrNull(r.confidence_max)}}},
+      {"timing_ms",
+       {{"decode", OrNull(r.decode_ms)}, {"inference", OrNull(r.inference_ms)}, {"total", OrNull(r.total_ms)}}},
+      {"image", {{"bytes", r.image_bytes.value_or(0)}, {"url", "/v1/requests/" + r.request_id + "/image"}}},
+      {"error_type", OrNull(r.error_type)},
+      {"tiling", r.tiling}};
+  if (r.model_mode) json["model"]["mode"] = *r.model_mode;
+  if (full) {
+    json["metadata"] = r.image;
+    json["faces"] = r.faces;
+  }
+  return json;
+}
+
+[[noreturn]] void BadParam(const std::string& name, const std::string& why) {
+  throw Error(ErrorCode::kUnprocessable, "query parameter " + name + " " + why);
+}
+
+double NumberParam(const Request& req, const char* name) {
+  const std::string text = req.Param(name);
+  char* end = nullptr;
+  const double value = std::strtod(text.c_str(), &end);
+  if (text.empty() || end != text.c_str() + text.size() || !std::isfinite(value)) BadParam(name, "must be a number");
+  return value;
+}
+
+requests::Time TimeParam(const Request& req, const char* name) {
+  try {
+    return ParseTimestamp(req.Param(name));
+  } catch (const Error&) {
+    BadParam(name, "must be an RFC 3339 UTC time like 2024-05-01T12:00:00Z");
+  }
+}
+
+int LimitParam(const Request& req) {
+  if (!req.HasParam("limit")) return kDefaultLimit;
+  const std::string text = req.Param("limit");
+  int value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || value < 1 || value > kMaxLimit) {
+    BadParam("limit", "must be an integer within 1..100");
+  }
+  return value;
+}
+
+requests::ListQuery ParseListQuery(const accounts::Principal& who, const Request& req) {
+  requests::ListQuery query;
+  query.limit = LimitParam(req);
+  if (!accounts::CanReadAll(who)) {
+    query.user_id = who.user_id;
+  } else if (req.HasParam("user_id")) {
+    query.user_id = req.Param("user_id");
+  }
+  if (req.HasParam("cursor")) query.before_id = req.Param("cursor");
+  if (req.HasParam("from")) query.from = TimeParam(req, "from");
+  if (req.HasParam("to")) query.to = TimeParam(req, "to");
+  if (req.HasParam("min_confidence")) query.min_confidence = NumberParam(req, "min_confidence");
+  if (req.HasParam("max_confidence")) query.max_confidence = NumberParam(req, "max_confidence");
+  return query;
+}
+
+void List(const RequestRoutes& s, const Request& req, Response& res) {
+  const accounts::Principal who = s.auth.Authenticate(ParseCredentials(req));
+  const requests::ListQuery query = ParseListQuery(who, req);
+  s.read_your_writes();  // the client's own detects, answered a moment ago, are in the history
+  const std::vector<RequestRecord> records = s.store.List(query);
+  nlohmann::json items = nlohmann::json::array();
+  for (const RequestRecord& record : records) items.push_back(RecordJson(record, false));
+  const bool more = static_cast<int>(records.size()) == query.limit;
+  WriteJson(
+      res, 200,
+      {{"requests", items}, {"next_cursor", more ? nlohmann::json(records.back().request_id) : nlohmann::json()}});
+}
+
+/// The record `id` if the principal may see it; kNotFound otherwise.
+RequestRecord FindVisible(const RequestRoutes& s, const accounts::Principal& who, const std::string& id) {
+  s.read_your_writes();
+  auto record = s.store.Find(id);
+  if (!record || (!accounts::CanReadAll(who) && record->user_id != who.user_id)) {
+    throw Error(ErrorCode::kNotFound, "no such request");
+  }
+  return std::move(*record);
+}
+
+void Get(const RequestRoutes& s, const Request& req, Response& res) {
+  const accounts::Principal who = s.auth.Authenticate(ParseCredentials(req));
+  WriteJson(res, 200, RecordJson(FindVisible(s, who, req.path_params.at(0)), true));
+}
+
+void Image(const RequestRoutes& s, const Request& req, Response& res) {
+  const RequestRecord record = FindVisible(s, s.auth.Authenticate(ParseCredentials(req)), req.path_params.at(0));
+  const auto bytes = record.image_key ? s.images.Get(*record.image_key) : std::nullopt;
+  if (!bytes) throw Error(ErrorCode::kNotFound, "the image of this request is no longer stored");
+  res.SetContent(std::string(bytes->begin(), bytes->end()), "image/" + record.image.value("format", "jpeg"));
+}
+
+}  // namespace
+
+void RegisterRequestRoutes(Router& router, HttpMetrics& metrics, RequestRoutes routes) {
+  auto add = [&router, &metrics, routes](const char* pattern,
+                                         void (*fn)(const RequestRoutes&, const Request&, Response&)) {
+    router.Add("GET", pattern,
+               Guard(metrics, std::string("GET ") + pattern,
+                     [routes, fn](const Request& req, Response& res) { fn(routes, req, res); }));
+  };
+  add("/v1/requests", List);
+  add("/v1/requests/{id}", Get);
+  add("/v1/requests/{id}/image", Image);
+}
+
+}  // namespace faceloop::http

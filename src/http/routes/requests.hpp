@@ -1,0 +1,26 @@
+#pragma once
+// GET /v1/requests, /v1/requests/{id}, /v1/requests/{id}/image: the request history. Users read
+// their own records; analysts and admins everyone's (?user_id narrows). Records of others are 404,
+// never 403, so ids cannot be probed.
+#include <functional>
+
+#include "accounts/auth_cache.hpp"
+#include "http/http_metrics.hpp"
+#include "http/server/router.hpp"
+#include "requests/store.hpp"
+#include "storage/object_store.hpp"
+
+namespace faceloop::http {
+
+struct RequestRoutes {
+  accounts::AuthCache& auth;
+  requests::RequestStore& store;
+  storage::IObjectStore& images;
+  /// Waits (bounded) until the database holds every record this process spooled: a client reads
+  /// its own detects at once.
+  std::function<void()> read_your_writes;
+};
+
+void RegisterRequestRoutes(Router& router, HttpMetrics& metrics, RequestRoutes routes);
+
+}  // namespace faceloop::http

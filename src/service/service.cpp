@@ -1,0 +1,206 @@
+#include "service/service.hpp"
+
+#include <thread>
+
+#include "accounts/pepper.hpp"
+#include "common/error.hpp"
+#include "db/open.hpp"
+#include "events/database_sink.hpp"
+#include "events/object_sink.hpp"
+#include "events/search_delivery.hpp"
+#include "http/routes/accounts.hpp"
+#include "http/routes/detect.hpp"
+#include "http/routes/requests.hpp"
+#include "ratelimit/redis_limiter.hpp"
+#include "service/backends.hpp"
+#include "storage/tiered_object_store.hpp"
+#include "telemetry/log.hpp"
+
+namespace faceloop::service {
+namespace {
+
+const telemetry::Logger kLog("service");
+
+constexpr auto kReadYourWritesWait = std::chrono::milliseconds(2000);
+// How long a credential verified before a database outage keeps working during it.
+constexpr auto kAuthMaxStale = std::chrono::seconds(600);
+
+std::filesystem::path ModelsDir(const Config& config) {
+  if (!config.models_dir.empty()) return config.models_dir;
+  return FACELOOP_DEFAULT_MODELS_DIR;
+}
+
+std::size_t DetectWorkers(const Config& config) {
+  const std::size_t cores = std::max(1u, std::thread::hardware_concurrency());
+  return config.limits.detect_workers > 0 ? static_cast<std::size_t>(config.limits.detect_workers) : cores;
+}
+
+detect::DetectPoolOptions DetectPoolOptionsFor(const Config& config) {
+  detect::DetectPoolOptions options;
+  options.workers = DetectWorkers(config);
+  options.max_wait = std::chrono::milliseconds(config.limits.detect_max_wait_ms);
+  if (config.limits.detect_queue > 0) options.max_queue = static_cast<std::size_t>(config.limits.detect_queue);
+  return options;
+}
+
+/// Delivers to the remote store, creating its bucket on first contact, not at start-up: S3 may be
+/// down when we start.
+events::DeliverFn ObjectDelivery(storage::LocalObjectStore& local, storage::IObjectStore& remote) {
+  return [&local, &remote, ready = false](const std::vector<std::string>& records) mutable {
+    if (!ready) {
+      remote.EnsureReady();
+      ready = true;
+    }
+    return events::DeliverImages(local, remote, records);
+  };
+}
+
+events::DeliverFn SearchDelivery(search::ISearchSink& search) {
+  return [&search, ready = false](const std::vector<std::string>& records) mutable {
+    if (!ready) {
+      search.EnsureSetup();
+      ready = true;
+    }
+    return events::DeliverToSearch(search, records);
+  };
+}
+
+ratelimit::Quota PerMinute(std::string name, double per_minute) {
+  return ratelimit::Quota{std::move(name), per_minute, std::chrono::seconds(60)};
+}
+
+http::RoleQuotas RoleQuotasFor(const Config& config) {
+  return {PerMinute("detect", config.quotas.user_per_minute), PerMinute("detect", config.quotas.analyst_per_minute),
+          PerMinute("detect", config.quotas.admin_per_minute)};
+}
+
+}  // namespace
+
+Service::Service(Config config)
+    : config_(std::move(config)),
+      crypto_(std::make_unique<accounts::Crypto>(accounts::LoadOrCreatePepper(PepperPath(config_)))),
+      db_(db::Open(config_.backends.database_url, config_.data_dir)),
+      accounts_(std::make_unique<accounts::AccountService>(*db_, *crypto_)),
+      auth_(std::make_unique<accounts::AuthCache>(*accounts_, *crypto_, kAuthMaxStale)),
+      requests_(std::make_unique<requests::RequestStore>(*db_)),
+      committer_(
+          std::make_unique<storage::GroupCommitter>(storage::GroupCommitOptions{1024, config_.limits.sync_writes})),
+      local_store_(std::make_unique<storage::LocalObjectStore>(std::filesystem::path(config_.data_dir) / "objects",
+                                                               committer_.get())),
+      remote_store_(OpenRemoteStore(config_)),
+      tiered_store_(remote_store_ ? std::make_unique<storage::TieredObjectStore>(*local_store_, *remote_store_)
+                                  : nullptr),
+      store_(tiered_store_ ? tiered_store_.get() : local_store_.get()),
+      search_(OpenSearch(config_)),
+      mailer_(OpenMailer(config_)),
+      pipeline_(std::make_unique<events::Pipeline>(config_.data_dir, *committer_,
+                                                   static_cast<std::uint64_t>(config_.limits.spool_max_mb) << 20,
+                                                   ShippingBackends())),
+      events_(std::make_unique<events::EventLog>(
+          *pipeline_, [this](auto time) { return crypto_->NewTimeOrderedId(time); }, metrics_)),
+      registry_(std::make_unique<detect::DetectorRegistry>(detect::ModelPaths{ModelsDir(config_)})),
+      pool_(std::make_unique<detect::DetectPool>(*registry_, DetectPoolOptionsFor(config_))),
+      limiter_(config_.backends.redis_url.empty()
+                   ? ratelimit::MakeLocalLimiter()
+                   : ratelimit::MakeRedisLimiter(config_.backends.redis_url, config_.backends.redis_prefix)),
+      quotas_(std::make_unique<http::KeyQuotas>(*limiter_, RoleQuotasFor(config_))),
+      trusted_proxies_(config_.network.trusted_proxies),
+      faces_(metrics_.AddCounter("faceloop_faces_detected_total", "Faces returned by /v1/detect.")) {
+  if (!config_.limits.sync_writes) {
+    kLog.Warn("limits.sync_writes = false: answered requests can be lost in a crash");
+  }
+  RegisterMetrics();
+}
+
+Service::~Service() {
+  pool_.reset();
+  pipeline_.reset();  // the shippers stop before the backends they ship to
+  committer_->Shutdown();
+}
+
+std::vector<events::Pipeline::Backend> Service::ShippingBackends() {
+  std::vector<events::Pipeline::Backend> backends;
+  backends.push_back({"database", [this](const std::vector<std::string>& records) {
+                        return events::DeliverToDatabase(*db_, records,
+                                                         [this](const std::string& key) { store_->Delete(key); });
+                      }});
+  if (remote_store_) backends.push_back({"objects", ObjectDelivery(*local_store_, *remote_store_)});
+  if (search_) backends.push_back({"search", SearchDelivery(*search_)});
+  return backends;
+}
+
+void Service::RegisterMetrics() {
+  using Type = telemetry::MetricsRegistry::Type;
+  metrics_.Add("faceloop_detect_queue_depth", "Detection jobs waiting for a worker.", Type::kGauge,
+               [this] { return static_cast<double>(pool_->QueueDepth()); });
+  metrics_.Add("faceloop_group_commit_batches_total", "Batches committed by the group committer.", Type::kCounter,
+               [this] { return static_cast<double>(committer_->Stats().batches); });
+  metrics_.Add("faceloop_group_commit_queue_depth", "Writes waiting for the next group commit.", Type::kGauge,
+               [this] { return static_cast<double>(committer_->Stats().queue_depth); });
+  pipeline_->RegisterMetrics(metrics_);
+}
+
+std::size_t Service::DeleteAccount(const std::string& user_id) {
+  // The account goes first, so its keys and sessions stop working at once. Records still in the
+  // spool would otherwise reach the database (and images the remote store) after the purge; once
+  // the user row is gone the shippers drop them instead.
+  accounts_->DeleteUser(user_id);
+  pipeline_->WaitFor("database", kReadYourWritesWait);
+  pipeline_->WaitFor("objects", kReadYourWritesWait);
+  const std::vector<std::string> keys = requests_->ImageKeysOf(user_id);
+  for (const std::string& key : keys) store_->Delete(key);
+  requests_->PurgeUser(user_id);
+  return keys.size();
+}
+
+http::Readiness Service::CheckReadiness() {
+  nlohmann::json backends = nlohmann::json::object();
+  bool degraded = false;
+  try {
+    db_->QueryOne("SELECT 1");
+    backends["database"] = {{"status", "ok"}};
+  } catch (const Error& e) {
+    degraded = true;
+    backends["database"] = {{"status", "down"}, {"error", e.what()}};
+  }
+  for (const auto& shipper : pipeline_->shippers()) {
+    const events::ShipperStats stats = shipper->Stats();
+    nlohmann::json entry = {{"status", stats.healthy ? "ok" : "down"},
+                            {"backlog_records", stats.spool.backlog_records},
+                            {"oldest_age_s", stats.spool.oldest_unacked_age_s}};
+    if (!stats.healthy) entry["error"] = stats.last_error;
+    degraded = degraded || !stats.healthy;
+    backends["ship:" + shipper->consumer()] = entry;
+  }
+  const events::SpoolStats spool = pipeline_->Stats();
+  // Full a little before the hard limit: a record is a few KB.
+  const bool spool_full = spool.total_bytes + (64u << 10) >= pipeline_->max_bytes();
+  return {spool_full ? "unavailable"
+          : degraded ? "degraded"
+                     : "ready",
+          {{"backends", backends}, {"spool", {{"bytes", spool.total_bytes}, {"limit_bytes", pipeline_->max_bytes()}}}}};
+}
+
+std::string Service::NewRequestId() { return crypto_->NewTimeOrderedId(std::chrono::system_clock::now()); }
+
+void Service::Prepare(http::Request& request) const {
+  request.client_addr = trusted_proxies_.ClientAddress(request.remote_addr, request.Header("X-Forwarded-For"));
+}
+
+void Service::RegisterRoutes(http::Router& router) {
+  http::RegisterAccountRoutes(
+      router, http_metrics_,
+      {*accounts_, *auth_, *limiter_, PerMinute("signup", config_.limits.signups_per_minute), mailer_.get(), *events_,
+       [this](const std::string& user_id) { return DeleteAccount(user_id); }});
+  http::RegisterDetectRoutes(
+      router, http_metrics_,
+      {*auth_, *quotas_, [this] { return NewRequestId(); }, *pool_, registry_->Names(),
+       config_.default_model.empty() ? detect::DetectorRegistry::DefaultName() : config_.default_model, *local_store_,
+       *pipeline_, config_.limits.max_image_bytes, config_.privacy.truncate_client_ip, faces_});
+  http::RegisterRequestRoutes(router, http_metrics_, {*auth_, *requests_, *store_, [this] {
+                                                        pipeline_->WaitFor("database", kReadYourWritesWait);
+                                                      }});
+  http::RegisterOpsRoutes(router, http_metrics_, {metrics_, [this] { return CheckReadiness(); }, *auth_});
+}
+
+}  // namespace faceloop::service

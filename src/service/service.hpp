@@ -1,0 +1,79 @@
+#pragma once
+// The service, wired in one place: from a Config to the backends (each chosen by its URL), accounts,
+// the logging pipeline, the detectors and the routes. Nothing else constructs these for `serve`.
+// Declaration order is construction order (and reverse destruction order): the pipeline's shippers
+// stop before the backends they ship to, the detect pool before the registry it uses, every store
+// before the committer they sync through.
+#include <memory>
+#include <string>
+
+#include "accounts/account_service.hpp"
+#include "accounts/auth_cache.hpp"
+#include "db/database.hpp"
+#include "detect/detect_pool.hpp"
+#include "detect/registry.hpp"
+#include "events/event_log.hpp"
+#include "events/pipeline.hpp"
+#include "http/client_ip.hpp"
+#include "http/http_metrics.hpp"
+#include "http/quotas.hpp"
+#include "http/routes/ops.hpp"
+#include "http/server/router.hpp"
+#include "mail/mailer.hpp"
+#include "ratelimit/limiter.hpp"
+#include "requests/store.hpp"
+#include "search/search_sink.hpp"
+#include "service/config.hpp"
+#include "storage/group_commit.hpp"
+#include "storage/local_object_store.hpp"
+#include "telemetry/metrics.hpp"
+
+namespace faceloop::service {
+
+class Service {
+ public:
+  explicit Service(Config config);
+  ~Service();
+  Service(const Service&) = delete;
+  Service& operator=(const Service&) = delete;
+
+  /// Adds every route, each given only the parts it uses.
+  void RegisterRoutes(http::Router& router);
+  const Config& config() const { return config_; }
+  /// A new time-ordered id: the front end gives one to every request; a detect's record keeps it.
+  std::string NewRequestId();
+  /// What the service needs filled in before a request is routed (the client's address).
+  void Prepare(http::Request& request) const;
+
+ private:
+  std::size_t DeleteAccount(const std::string& user_id);
+  http::Readiness CheckReadiness();
+  std::vector<events::Pipeline::Backend> ShippingBackends();
+  void RegisterMetrics();
+
+  Config config_;
+  telemetry::MetricsRegistry metrics_;
+  http::HttpMetrics http_metrics_{metrics_};
+  std::unique_ptr<accounts::Crypto> crypto_;
+  std::unique_ptr<db::IDatabase> db_;
+  std::unique_ptr<accounts::AccountService> accounts_;
+  std::unique_ptr<accounts::AuthCache> auth_;
+  std::unique_ptr<requests::RequestStore> requests_;
+  std::unique_ptr<storage::GroupCommitter> committer_;
+  std::unique_ptr<storage::LocalObjectStore> local_store_;  ///< where inputs land first
+  std::unique_ptr<storage::IObjectStore> remote_store_;     ///< S3; null without object_store_url
+  std::unique_ptr<storage::IObjectStore> tiered_store_;     ///< local then remote; null without remote
+  storage::IObjectStore* store_ = nullptr;                  ///< what readers and deleters use
+  std::unique_ptr<search::ISearchSink> search_;             ///< null without search_url
+  std::unique_ptr<mail::IMailer> mailer_;                   ///< null without smtp.url
+  std::unique_ptr<events::Pipeline> pipeline_;
+  std::unique_ptr<events::EventLog> events_;
+  std::unique_ptr<detect::DetectorRegistry> registry_;
+  std::unique_ptr<detect::DetectPool> pool_;
+  std::unique_ptr<ratelimit::IRateLimiter> limiter_;  ///< Redis with redis_url, else per process
+  std::unique_ptr<http::KeyQuotas> quotas_;
+  http::TrustedProxies trusted_proxies_;
+  telemetry::Counter& faces_;
+};
+
+}  // namespace faceloop::service

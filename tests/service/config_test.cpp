@@ -1,0 +1,88 @@
+#include "service/config.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+
+#include "common/error.hpp"
+
+namespace faceloop::service {
+namespace {
+
+EnvLookup FakeEnv(std::map<std::string, std::string> values) {
+  return [values](const char* name) -> std::optional<std::string> {
+    const auto it = values.find(name);
+    return it == values.end() ? std::nullopt : std::optional<std::string>(it->second);
+  };
+}
+
+std::string WriteToml(const std::string& text) {
+  const auto path = std::filesystem::temp_directory_path() /
+                    ("faceloop_config_test_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
+                     ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".toml");
+  std::ofstream(path) << text;
+  return path.string();
+}
+
+TEST(ConfigTest, Defaults) {
+  const Config config = ResolveConfig({}, FakeEnv({}));
+  EXPECT_EQ(config.host, "127.0.0.1");
+  EXPECT_EQ(config.port, 8080);
+  EXPECT_EQ(config.data_dir, "./data");
+}
+
+TEST(ConfigTest, FlagsBeatEnvironmentBeatFile) {
+  const std::string file = WriteToml(
+      "listen = \"0.0.0.0:1000\"\ndata_dir = \"/file\"\nmodels_dir = \"/file-models\"\n"
+      "[limits]\ndetect_workers = 3\n");
+  const auto env = FakeEnv({{"FACELOOP_LISTEN", "10.0.0.1:2000"}, {"FACELOOP_DATA_DIR", "/env"}});
+
+  Config config = ResolveConfig(ConfigFlags{.config_file = file}, env);
+  EXPECT_EQ(config.host, "10.0.0.1");
+  EXPECT_EQ(config.port, 2000);
+  EXPECT_EQ(config.data_dir, "/env");
+  EXPECT_EQ(config.models_dir, "/file-models");
+  EXPECT_EQ(config.limits.detect_workers, 3);
+
+  config = ResolveConfig(ConfigFlags{.listen = "127.0.0.1:0", .data_dir = "/flag", .config_file = file}, env);
+  EXPECT_EQ(config.port, 0);
+  EXPECT_EQ(config.data_dir, "/flag");
+  std::filesystem::remove(file);
+}
+
+TEST(ConfigTest, UnknownTomlKeysAreNamed) {
+  Config config;
+  try {
+    ApplyToml(config, "listen = \"127.0.0.1:1\"\nlisten_port = 3\n[limits]\nworkers = 2\n", "test.toml");
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kBadRequest);
+    EXPECT_NE(std::string(e.what()).find("listen_port"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("limits.workers"), std::string::npos) << e.what();
+  }
+}
+
+TEST(ConfigTest, WrongTypesAndBadSyntaxAreErrors) {
+  Config config;
+  EXPECT_THROW(ApplyToml(config, "data_dir = 3\n", "t"), Error);
+  EXPECT_THROW(ApplyToml(config, "[limits]\ndetect_workers = \"two\"\n", "t"), Error);
+  EXPECT_THROW(ApplyToml(config, "listen = \n", "t"), Error);
+  EXPECT_THROW(ResolveConfig(ConfigFlags{.config_file = "/nonexistent/faceloop.toml"}, FakeEnv({})), Error);
+}
+
+TEST(ConfigTest, ParseListen) {
+  std::string host;
+  int port = -1;
+  ParseListen("[::1]:0", host, port);
+  EXPECT_EQ(host, "[::1]");
+  EXPECT_EQ(port, 0);
+  EXPECT_THROW(ParseListen("localhost", host, port), Error);
+  EXPECT_THROW(ParseListen("localhost:70000", host, port), Error);
+  EXPECT_THROW(ParseListen(":80", host, port), Error);
+  EXPECT_THROW(ParseListen("h:8x", host, port), Error);
+}
+
+}  // namespace
+}  // namespace faceloop::service
