@@ -56,7 +56,8 @@ class ShapeEvaluator {
     Dims out;
     for (std::int64_t value : tensor.ints) out.push_back({{}, 0, value});
     for (float value : tensor.floats) {
-      if (value != std::floor(value)) Bad("shape constant " + name + " is not integral");
+      // Shape values are small integers; anything else (or a float no int64 holds) is not plumbing.
+      if (!(std::abs(value) <= 1e9f) || value != std::floor(value)) Bad("shape constant " + name + " is not integral");
       out.push_back({{}, 0, static_cast<std::int64_t>(value)});
     }
     return out;

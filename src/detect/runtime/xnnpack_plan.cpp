@@ -12,6 +12,9 @@ template <class... Ts>
 struct Overloaded : Ts... {
   using Ts::operator()...;
 };
+// clang 14 (the fuzz preset) does not deduce aggregate template arguments without a guide.
+template <typename... Ts>
+Overloaded(Ts...) -> Overloaded<Ts...>;
 
 /// Ops whose XNNPACK operator (or loop) takes a pixel stride for its output.
 bool WritesStrided(const Op& op) {

@@ -199,6 +199,20 @@ TEST(OnnxImport, NodesWithoutOutputsAreRefused) {
   EXPECT_THROW(ImportOnnx(model), Error);
 }
 
+TEST(OnnxImport, FloatShapeConstantsMustBeSmallIntegers) {
+  // Found by onnx_fuzzer: a huge float in a Reshape's target shape was cast to int64.
+  OnnxBuilder b = TinyDetector();
+  auto& graph = *b.model().mutable_graph();
+  for (auto& tensor : *graph.mutable_initializer()) {
+    if (tensor.name() != "conf0/k") continue;
+    tensor.clear_int64_data();
+    tensor.set_data_type(onnx::TensorProto::FLOAT);
+    tensor.add_float_data(-4e32f);
+  }
+  const OnnxModel model = OnnxModel::Parse(b.Bytes());
+  EXPECT_THROW(ImportOnnx(model), Error);
+}
+
 TEST(OnnxImport, GarbageIsRejected) {
   const std::vector<std::uint8_t> bytes = {0x08, 0x06, 0x12, 0xff, 0xff, 0x01};
   EXPECT_THROW(OnnxModel::Parse(bytes), Error);
