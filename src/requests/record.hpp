@@ -55,7 +55,7 @@ enum class SearchType {
   kFloat,
   kBoolean,
   kImageObject,  ///< the image metadata object: its listed fields indexed (ImageFields)
-  kStoredOnly,   ///< kept in _source, not indexed (every face coordinate would cost far more than it is worth)
+  kFaceObjects,  ///< the faces: their listed fields indexed (FaceFields); boxes and landmarks only stored
 };
 
 struct FieldSpec {
@@ -103,17 +103,20 @@ void ForEachField(Record& r, Visit&& visit) {
         r.image_key);
   visit(FieldSpec{"image_bytes", "image_bytes", S::kLong, "size of the stored input"}, r.image_bytes);
   visit(FieldSpec{"image", "metadata_json", S::kImageObject, "the engine's image metadata (fields below)"}, r.image);
-  visit(FieldSpec{"faces", "faces_json", S::kStoredOnly,
-                  "boxes, confidences, landmarks and quality, as in the API response"},
+  visit(FieldSpec{"faces", "faces_json", S::kFaceObjects,
+                  "boxes, confidences, landmarks, quality, pose and size, as in the API response (fields below)"},
         r.faces);
 }
 
-/// The indexed fields of `image` (ImageMetadata's JSON form): name, search type, meaning.
-struct ImageFieldSpec {
+/// An indexed field of an object-valued field: `image` (ImageMetadata's JSON form) or each face
+/// (its JSON form in pipeline.cpp). Dotted names ("quality.sharpness") are nested objects.
+struct SubFieldSpec {
   std::string_view name;
   SearchType search;
   std::string_view doc;
 };
-const std::vector<ImageFieldSpec>& ImageFields();
+const std::vector<SubFieldSpec>& ImageFields();
+/// Indexed per face (an object array: "any face with ..." queries; boxes and landmarks only stored).
+const std::vector<SubFieldSpec>& FaceFields();
 
 }  // namespace faceloop::requests

@@ -20,24 +20,36 @@ std::string_view TypeName(SearchType type) {
     case SearchType::kFloat: return "float";
     case SearchType::kBoolean: return "boolean";
     case SearchType::kImageObject: return "object";
-    case SearchType::kStoredOnly: return "object (stored, not indexed)";
+    case SearchType::kFaceObjects: return "object array";
   }
   return "keyword";
 }
 
-nlohmann::json ImageProperties() {
+/// Properties for sub-fields; "a.b" becomes a nested object a with property b.
+nlohmann::json SubProperties(const std::vector<SubFieldSpec>& fields) {
   nlohmann::json properties = nlohmann::json::object();
-  for (const ImageFieldSpec& field : ImageFields()) properties[std::string(field.name)] = Type(TypeName(field.search));
+  for (const SubFieldSpec& field : fields) {
+    const std::string name(field.name);
+    const std::size_t dot = name.find('.');
+    if (dot == std::string::npos) {
+      properties[name] = Type(TypeName(field.search));
+    } else {
+      properties[name.substr(0, dot)]["properties"][name.substr(dot + 1)] = Type(TypeName(field.search));
+    }
+  }
   return properties;
+}
+
+/// Listed fields are indexed; anything else the engine adds is kept in _source but not indexed.
+nlohmann::json ClosedObject(const std::vector<SubFieldSpec>& fields) {
+  return {{"type", "object"}, {"dynamic", false}, {"properties", SubProperties(fields)}};
 }
 
 nlohmann::json Mapping(SearchType type) {
   switch (type) {
     case SearchType::kLongKeyword: return {{"type", "keyword"}, {"ignore_above", 512}};
-    case SearchType::kImageObject:
-      // Listed fields are indexed; anything else the engine adds is kept but not indexed.
-      return {{"type", "object"}, {"dynamic", false}, {"properties", ImageProperties()}};
-    case SearchType::kStoredOnly: return {{"type", "object"}, {"enabled", false}};
+    case SearchType::kImageObject: return ClosedObject(ImageFields());
+    case SearchType::kFaceObjects: return ClosedObject(FaceFields());
     default: return Type(TypeName(type));
   }
 }
@@ -46,9 +58,9 @@ const RequestRecord kShape{};  // only its field list is used
 
 }  // namespace
 
-const std::vector<ImageFieldSpec>& ImageFields() {
+const std::vector<SubFieldSpec>& ImageFields() {
   using S = SearchType;
-  static const std::vector<ImageFieldSpec> fields = {
+  static const std::vector<SubFieldSpec> fields = {
       {"width", S::kInteger, "pixels, after EXIF rotation"},
       {"height", S::kInteger, "pixels, after EXIF rotation"},
       {"format", S::kKeyword, "`jpeg`, `png` or `webp`"},
@@ -67,6 +79,20 @@ const std::vector<ImageFieldSpec>& ImageFields() {
   return fields;
 }
 
+const std::vector<SubFieldSpec>& FaceFields() {
+  using S = SearchType;
+  static const std::vector<SubFieldSpec> fields = {
+      {"confidence", S::kFloat, "the detector's score, 0..1"},
+      {"size", S::kKeyword, "`tiny` (< 16 px), `small` (< 32), `medium` (< 96) or `large`, by the box height"},
+      {"quality.sharpness", S::kFloat, "variance of the Laplacian on the face at 64x64, v / (v + 1000): 0..1"},
+      {"quality.brightness", S::kFloat, "mean luma of the face, 0..1"},
+      {"pose.roll", S::kFloat, "degrees, from the eye line; absent without landmarks"},
+      {"pose.yaw", S::kFloat, "degrees, estimated from the five landmarks"},
+      {"pose.pitch", S::kFloat, "degrees, estimated from the five landmarks (the roughest)"},
+  };
+  return fields;
+}
+
 nlohmann::json SearchProperties() {
   nlohmann::json properties = nlohmann::json::object();
   ForEachField(kShape, [&properties](const FieldSpec& field, const auto&) {
@@ -81,10 +107,12 @@ std::string FieldsMarkdown() {
     table += "| `" + std::string(field.name) + "` | " + std::string(TypeName(field.search)) + " | `" +
              std::string(field.column) + "` | " + std::string(field.doc) + " |\n";
   });
-  table += "\n| `image.` field | type | meaning |\n|---|---|---|\n";
-  for (const ImageFieldSpec& field : ImageFields()) {
-    table += "| `" + std::string(field.name) + "` | " + std::string(TypeName(field.search)) + " | " +
-             std::string(field.doc) + " |\n";
+  for (const auto& [object, fields] : {std::pair{"image", &ImageFields()}, std::pair{"faces[]", &FaceFields()}}) {
+    table += "\n| `" + std::string(object) + ".` field | type | meaning |\n|---|---|---|\n";
+    for (const SubFieldSpec& field : *fields) {
+      table += "| `" + std::string(field.name) + "` | " + std::string(TypeName(field.search)) + " | " +
+               std::string(field.doc) + " |\n";
+    }
   }
   return table;
 }

@@ -18,7 +18,7 @@ inline constexpr std::string_view kEventsFamily = "events";
 /// win for our patterns; composable templates with equal priority and overlapping patterns are refused.
 inline constexpr int kTemplatePriority = 200;
 /// Bumped whenever a mapping changes; stored in the template's `version`.
-inline constexpr int kTemplateVersion = 2;  // 2: model_mode
+inline constexpr int kTemplateVersion = 3;  // 2: model_mode; 3: face fields indexed
 
 struct TemplateOptions {
   std::string index_prefix = "faceloop";

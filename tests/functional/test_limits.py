@@ -1,5 +1,6 @@
 """Batch detect, per-key quotas (per process, and shared through Redis), sign-up limits and
 client addresses behind trusted proxies."""
+import http.client
 import json
 import time
 
@@ -115,3 +116,34 @@ def test_shared_quota_across_processes(make_server, backends, astronaut, tmp_pat
     key, _ = a.sign_up()
     answered = [(a if i % 2 == 0 else b).detect(key, astronaut)[0] for i in range(8)]
     assert answered.count(200) == 4 and answered.count(429) == 4, answered
+
+
+def test_mode_is_chosen_recorded_and_answered(server, astronaut):
+    key, _ = server.sign_up()
+    status, _, body = server.detect(key, astronaut, query="?mode=accurate")
+    assert status == 200, body
+    answer = json.loads(body)
+    assert answer["model"]["mode"] == "accurate"
+    face = answer["faces"][0]
+    assert 0 <= face["quality"]["sharpness"] <= 1 and face["size"] in ("medium", "large") and "yaw" in face["pose"]
+    status, record = server.json("GET", f"/v1/requests/{answer['request_id']}", key=key)
+    assert record["model"]["mode"] == "accurate" and record["faces"][0]["quality"] == face["quality"]
+    status, _, body = server.detect(key, astronaut, query="?mode=turbo")
+    assert status == 422 and b"mode" in body
+
+
+def test_invalid_utf8_in_user_agent_is_recorded_not_a_500(server, astronaut):
+    key, _ = server.sign_up()
+    host, port = server.base.split("//", 1)[1].split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=30)
+    connection.putrequest("POST", "/v1/detect", skip_accept_encoding=True)
+    for name, value in [("Authorization", f"Bearer {key}".encode()), ("Content-Type", b"image/png"),
+                        ("Content-Length", str(len(astronaut)).encode()), ("User-Agent", b"bad \xff\xfe agent")]:
+        connection.putheader(name, value)
+    connection.endheaders(astronaut)
+    response = connection.getresponse()
+    body = response.read()
+    assert response.status == 200, body
+    request_id = json.loads(body)["request_id"]
+    status, record = server.json("GET", f"/v1/requests/{request_id}", key=key)
+    assert status == 200, record

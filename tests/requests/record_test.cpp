@@ -96,7 +96,9 @@ TEST(RequestRecordTest, SearchMappingHasEveryFieldOfTheList) {
   const nlohmann::json json = ToJson(Sample());
   for (const auto& [name, value] : json.items()) EXPECT_TRUE(properties.contains(name)) << name;
   EXPECT_EQ(properties["user_agent"]["ignore_above"], 512);
-  EXPECT_EQ(properties["faces"]["enabled"], false);
+  EXPECT_EQ(properties["faces"]["properties"]["quality"]["properties"]["sharpness"]["type"], "float");
+  EXPECT_EQ(properties["faces"]["properties"]["size"]["type"], "keyword");
+  EXPECT_FALSE(properties["faces"]["properties"].contains("box"));  // stored, not indexed
   EXPECT_EQ(properties["image"]["properties"]["brightness"]["type"], "float");
 }
 
@@ -104,7 +106,7 @@ TEST(RequestRecordTest, ImageFieldsCoverTheEnginesMetadata) {
   const nlohmann::json metadata = detect::ImageMetadata{};
   for (const auto& [name, value] : metadata.items()) {
     bool listed = false;
-    for (const ImageFieldSpec& field : ImageFields()) listed = listed || field.name == name;
+    for (const SubFieldSpec& field : ImageFields()) listed = listed || field.name == name;
     EXPECT_TRUE(listed) << "ImageMetadata field " << name << " is missing from requests::ImageFields()";
   }
 }

@@ -160,7 +160,8 @@ TEST(IndexTemplates, AreClosedTypedAndCoverBothFamilies) {
   EXPECT_EQ(mappings["dynamic"], false);
   EXPECT_EQ(mappings["properties"]["received_at"]["type"], "date");
   EXPECT_EQ(mappings["properties"]["client_ip"]["type"], "ip");
-  EXPECT_EQ(mappings["properties"]["faces"]["enabled"], false);
+  EXPECT_EQ(mappings["properties"]["faces"]["dynamic"], false);  // quality, pose, size indexed; boxes only stored
+  EXPECT_EQ(mappings["properties"]["faces"]["properties"]["pose"]["properties"]["yaw"]["type"], "float");
   EXPECT_EQ(mappings["properties"]["image"]["properties"]["sharpness"]["type"], "float");
   const json& events = templates[1].body;
   EXPECT_EQ(events["index_patterns"], json::array({"acme-events-*"}));
@@ -352,7 +353,9 @@ TEST_F(OpenSearchNodeTest, TemplateMappingsApplyAndUnknownFieldsStayUnindexed) {
   json extra = {{"surprise", "not in the template"},
                 {"client_ip", "2001:db8::1"},
                 {"image", {{"width", 640}, {"sharpness", 1660.1}, {"new_metric", 3}}},
-                {"faces", json::array({{{"box", {{"x", 1}, {"y", 2}, {"w", 3}, {"h", 4}}}, {"confidence", 0.9}}})}};
+                {"faces", json::array({{{"box", {{"x", 1}, {"y", 2}, {"w", 3}, {"h", 4}}},
+                                        {"confidence", 0.9},
+                                        {"quality", {{"sharpness", 0.1}, {"brightness", 0.5}}}}})}};
   ASSERT_TRUE(sink_->Index({Request("r-1", now, extra)}).rejected_ids.empty());
   const std::string index = IndexName(prefix_, "requests", now);
 
@@ -364,6 +367,7 @@ TEST_F(OpenSearchNodeTest, TemplateMappingsApplyAndUnknownFieldsStayUnindexed) {
   EXPECT_EQ(properties["face_count"]["type"], "integer");
   EXPECT_FALSE(properties.contains("surprise"));
   EXPECT_FALSE(properties["image"]["properties"].contains("new_metric"));
+  EXPECT_FALSE(properties["faces"]["properties"].contains("box"));
   const json& dynamic = mapping.body[index]["mappings"]["dynamic"];
   EXPECT_TRUE(dynamic == false || dynamic == "false") << dynamic;
 
@@ -373,6 +377,11 @@ TEST_F(OpenSearchNodeTest, TemplateMappingsApplyAndUnknownFieldsStayUnindexed) {
   EXPECT_EQ(hit.body["_source"]["surprise"], "not in the template");
   const Reply search = Call(base_, "POST", index + "/_search", R"({"query":{"match":{"surprise":"template"}}})");
   EXPECT_EQ(search.body["hits"]["total"]["value"], 0);
+  // Per-face quality is searchable: requests with any blurry face.
+  Call(base_, "POST", index + "/_refresh");
+  const Reply blurry =
+      Call(base_, "POST", index + "/_search", R"({"query":{"range":{"faces.quality.sharpness":{"lt":0.2}}}})");
+  EXPECT_EQ(blurry.body["hits"]["total"]["value"], 1) << blurry.body.dump();
 }
 
 TEST_F(OpenSearchNodeTest, WrongTypedFieldIsRejectedAndTheOthersIndexed) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "common/error.hpp"
+#include "common/utf8.hpp"
 #include "detect/pipeline.hpp"
 #include "events/records.hpp"
 #include "http/client_ip.hpp"
@@ -36,7 +37,7 @@ RequestRecord StartRecord(const DetectExchange& x) {
   record.user_id = x.who.user_id;
   if (!x.who.key_id.empty()) record.key_id = x.who.key_id;
   record.client_ip = s.truncate_client_ip ? TruncateIp(req.client_addr) : req.client_addr;
-  record.user_agent = std::string(req.Header("User-Agent"));
+  record.user_agent = ValidUtf8(req.Header("User-Agent"));
   record.model_name = x.params.model;
   record.min_confidence = x.params.options.min_confidence;
   record.tiling = x.params.options.multiscale;
@@ -48,6 +49,7 @@ void AddOutcome(RequestRecord& record, const Outcome& outcome, const std::string
   record.status = 200;
   record.model_name = outcome.model.name;
   record.model_version = outcome.model.version;
+  record.model_mode = std::string(detect::ModeName(outcome.result.mode));
   record.face_count = static_cast<std::int64_t>(faces.size());
   if (!faces.empty()) {
     double lo = 1, hi = 0, sum = 0;
@@ -85,7 +87,10 @@ void SpoolFailure(const DetectRoutes& s, RequestRecord record, const Error& erro
 nlohmann::json AnswerJson(const std::string& id, const Outcome& outcome) {
   const detect::DetectionResult& r = outcome.result;
   return {{"request_id", id},
-          {"model", {{"name", outcome.model.name}, {"version", outcome.model.version}}},
+          {"model",
+           {{"name", outcome.model.name},
+            {"version", outcome.model.version},
+            {"mode", detect::ModeName(outcome.result.mode)}}},
           {"image", {{"width", r.metadata.width}, {"height", r.metadata.height}, {"format", r.metadata.format}}},
           {"faces", FacesJson(r.faces)},
           {"timing_ms",

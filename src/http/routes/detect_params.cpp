@@ -54,6 +54,13 @@ DetectParams ParseDetectParams(const Request& req, const std::string& default_mo
     if (text != "true" && text != "false" && text != "1" && text != "0") BadParam("tiling", "must be true or false");
     params.options.multiscale = text == "true" || text == "1";
   }
+  if (req.HasParam("mode")) {
+    try {
+      params.options.mode = detect::ParseMode(req.Param("mode"));
+    } catch (const Error&) {
+      BadParam("mode", "must be fast, accurate or crowd");
+    }
+  }
   if (req.HasParam("model")) {
     params.model = req.Param("model");
     // Only built-in names: "onnx:<path>" would let a client make the server read arbitrary files.

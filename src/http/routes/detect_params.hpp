@@ -14,7 +14,7 @@ struct DetectParams {
   detect::DetectOptions options;
 };
 
-/// min_confidence, max_faces, tiling, model; Error(kUnprocessable) naming a bad one. `models` are the
+/// min_confidence, max_faces, tiling, mode, model; Error(kUnprocessable) naming a bad one. `models` are the
 /// names a request may choose.
 DetectParams ParseDetectParams(const Request& req, const std::string& default_model,
                                const std::vector<std::string>& models);
