@@ -4,7 +4,9 @@
 # (wrk, Debian package), on the same 640x480 JPEG, once durable (the default) and once with
 # limits.sync_writes = false, to show what durability costs; and, when the test servers' variables
 # are set (tests/servers/all.sh start DIR; source DIR/servers.env), once with PostgreSQL, S3 and
-# OpenSearch. Prints the rates and ratios.
+# OpenSearch. Then latency: an idle p50, the p99 at about 80 % of the durable peak, and 64
+# connections at full load (refusals while the CPU is the limit). Prints the rates and ratios.
+# FACELOOP_MODEL (optional) picks the model of both the loop and the server.
 #
 #   bench/http/http_bench.sh [SECONDS] [CONNECTIONS]
 set -euo pipefail
@@ -23,7 +25,7 @@ Image.open("/usr/lib/python3/dist-packages/skimage/data/astronaut.png").convert(
 PY
 
 echo "== model-only loop (same image)"
-"$BIN" bench --vga "$work/vga.jpg" --limit 1 --rounds 400 | tee "$work/model.txt" | tail -3
+"$BIN" bench --vga "$work/vga.jpg" --limit 1 --rounds 400 ${FACELOOP_MODEL:+--model "$FACELOOP_MODEL"} | tee "$work/model.txt" | tail -3
 model_rps="$(awk '/all cores/ {print $5}' "$work/model.txt")"
 
 # utime + stime of a process, in seconds.
@@ -88,3 +90,46 @@ print(f"ratio HTTP with durable logging / model-only (all cores): {durable / mod
 print(f"ratio HTTP without fsync / model-only: {nosync / model:.2f}")
 print(f"durability cost (1 - durable / no-fsync): {100 * (1 - durable / nosync):.1f} %")
 PY
+
+# Latency under load and admission: an idle p50 (one connection, one request at a time), the p99 at
+# about 80 % of the durable peak (paced connections), and 64 connections at full load (any non-2xx
+# while the CPU is the limit is a refusal that should not happen).
+latency_runs() {
+  local data="$work/data-latency"
+  mkdir -p "$data"
+  "$BIN" serve --listen 127.0.0.1:0 --data-dir "$data" >"$work/serve-latency.log" 2>&1 &
+  server=$!
+  for _ in $(seq 100); do grep -q "listening on" "$work/serve-latency.log" && break; sleep 0.1; done
+  local url key
+  url="$(grep -o 'http://[0-9.:]*' "$work/serve-latency.log" | head -1)"
+  key="$(curl -s -XPOST "$url/v1/users" -d '{"email":"lat@example.com"}' |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["api_key"]["secret"])')"
+  export FACELOOP_KEY="$key" FACELOOP_IMAGE="$work/vga.jpg" FACELOOP_BENCH_DIR="$ROOT/bench/http"
+  echo "== idle: 1 connection, one request at a time, ${SECONDS_PER_RUN}s"
+  wrk -t1 -c1 -d"${SECONDS_PER_RUN}s" --latency -s "$ROOT/bench/http/detect.lua" "$url" | tail -1 | tee "$work/idle.txt"
+  local idle_p50 pause
+  idle_p50="$(awk '{print $6}' "$work/idle.txt")"
+  # CONNECTIONS paced connections offering ~80 % of the durable rate: each cycles every
+  # CONNECTIONS / rate seconds, its latency plus a pause. The latency under that load is not known
+  # beforehand: a short calibration run at the idle latency's pause measures it, then the real run.
+  pace() { python3 -c "print(max(0, round(1000 * $CONNECTIONS / (0.8 * $durable_rps) - $1)))"; }
+  pause="$(pace "$idle_p50")"
+  FACELOOP_DELAY_MS="$pause" wrk -t2 -c"$CONNECTIONS" -d5s --latency \
+    -s "$ROOT/bench/http/detect_paced.lua" "$url" | tail -1 >"$work/calibrate.txt"
+  pause="$(pace "$(awk '{print $6}' "$work/calibrate.txt")")"
+  echo "== about 80 % of the durable peak: $CONNECTIONS connections pausing ${pause} ms, ${SECONDS_PER_RUN}s"
+  FACELOOP_DELAY_MS="$pause" wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" --latency \
+    -s "$ROOT/bench/http/detect_paced.lua" "$url" | tail -1 | tee "$work/paced.txt"
+  echo "== 64 connections, full load, ${SECONDS_PER_RUN}s"
+  wrk -t2 -c64 -d"${SECONDS_PER_RUN}s" --latency -s "$ROOT/bench/http/detect.lua" "$url" | tail -1 | tee "$work/c64.txt"
+  python3 - "$idle_p50" "$work/paced.txt" "$durable_rps" <<'PY'
+import sys
+idle_p50, paced, peak = float(sys.argv[1]), open(sys.argv[2]).read().split(), float(sys.argv[3])
+rate, p99 = float(paced[1]), float(paced[8])
+print(f"paced load {rate:.1f}/s = {rate / peak:.2f} of the durable peak; p99 {p99:.1f} ms = {p99 / idle_p50:.2f} x idle p50 ({idle_p50:.1f} ms)")
+PY
+  echo "RSS of the server after the runs: $(awk '/VmRSS/ {print $2 / 1024 " MB"}' "/proc/$server/status")"
+  kill "$server"
+  wait "$server" 2>/dev/null || true
+}
+latency_runs
