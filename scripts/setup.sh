@@ -18,7 +18,7 @@ cd "$ROOT"
 # cmake/dependencies.cmake.
 DEBIAN_PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config
-  clang libclang-rt-14-dev clang-format clang-tidy
+  clang libclang-rt-14-dev clang-format clang-tidy clang-tools-14
   libopencv-dnn-dev libopencv-imgproc-dev libopencv-imgcodecs-dev libopencv-objdetect-dev
   libopencv-core-dev opencv-data
   libxnnpack-dev libpthreadpool-dev libcpuinfo-dev

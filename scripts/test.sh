@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs faceloop's whole test suite; .ci/run calls it on a clean clone.
 #
-#   scripts/test.sh           # setup, servers, then: release tests, ASan+UBSan tests, fuzzers, format check
+#   scripts/test.sh           # setup, servers, then: release tests, format and clang-tidy checks, ASan+UBSan
+#                             # tests, fuzzers
 #   scripts/test.sh --quick   # setup, servers, then the release tests only
 #
 # The integration tests talk to real servers (PostgreSQL, SeaweedFS for S3, OpenSearch, an SMTP
@@ -165,6 +166,15 @@ test_fuzz() {
   stage_done
 }
 
+# e. clang-tidy (.clang-tidy) over every translation unit under src/, zero findings. scripts/tidy.py
+# remembers clean TUs under FACELOOP_TIDY_CACHE (default ~/.cache/faceloop-tidy), keyed by everything
+# a result depends on: keep that folder between CI runs as for ccache.
+test_tidy() {
+  stage tidy "clang-tidy over src/ ($(clang-tidy --version | grep -o 'version [0-9.]*'), cached)"
+  /usr/bin/python3 scripts/tidy.py -j "$JOBS" -p build/release
+  stage_done
+}
+
 # d. Formatting (.clang-format). Fix with: clang-format -i FILES
 test_format() {
   stage format "clang-format --dry-run --Werror ($(clang-format --version | grep -o 'version [0-9.]*'))"
@@ -202,9 +212,10 @@ main() {
     printf '\nfaceloop test suite: quick run passed (release tests only) in %ds\n' "$SECONDS"
     return
   fi
+  test_format
+  test_tidy
   test_asan
   test_fuzz
-  test_format
   printf '\nfaceloop test suite: all stages passed in %ds\n' "$SECONDS"
 }
 

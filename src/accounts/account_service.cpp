@@ -31,8 +31,8 @@ db::Value OptionalName(std::string_view name) {
   return name.empty() ? db::Value{nullptr} : db::Value{std::string(name)};
 }
 
-Error InvalidKey() { return Error(ErrorCode::kUnauthenticated, "invalid API key"); }
-Error InvalidSession() { return Error(ErrorCode::kUnauthenticated, "invalid or expired session"); }
+Error InvalidKey() { return {ErrorCode::kUnauthenticated, "invalid API key"}; }
+Error InvalidSession() { return {ErrorCode::kUnauthenticated, "invalid or expired session"}; }
 
 }  // namespace
 

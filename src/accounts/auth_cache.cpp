@@ -16,7 +16,7 @@ Principal AuthenticateCredentials(AccountService& accounts, const Credentials& c
 
 std::string AuthCache::Key(const std::string& secret) const {
   const auto hash = crypto_.Hash(secret);
-  return std::string(hash.begin(), hash.end());
+  return {hash.begin(), hash.end()};
 }
 
 Principal AuthCache::Authenticate(const Credentials& credentials) {

@@ -48,6 +48,7 @@ std::vector<Bytes> LoadInputs(const BenchArgs& args) {
   }
   if (args.limit > 0 && files.size() > args.limit) files.resize(args.limit);
   std::vector<Bytes> inputs;
+  inputs.reserve(files.size());
   for (const auto& file : files) inputs.push_back(args.vga ? ToVgaJpeg(ReadFileBytes(file)) : ReadFileBytes(file));
   return inputs;
 }
@@ -61,7 +62,7 @@ struct Measurement {
 double ThreadCpuMs() {
   timespec now{};
   clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
-  return now.tv_sec * 1e3 + now.tv_nsec / 1e6;
+  return static_cast<double>(now.tv_sec) * 1e3 + static_cast<double>(now.tv_nsec) / 1e6;
 }
 
 Measurement Measure(detect::DetectorRegistry& registry, const BenchArgs& args, const std::vector<Bytes>& inputs,
@@ -81,7 +82,7 @@ Measurement Measure(detect::DetectorRegistry& registry, const BenchArgs& args, c
     cpu_ms[i] = ThreadCpuMs() - cpu0;
   });
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  return Measurement{total / seconds, latencies, cpu_ms};
+  return Measurement{static_cast<double>(total) / seconds, latencies, cpu_ms};
 }
 
 void Print(const char* label, const Measurement& m) {
@@ -103,9 +104,7 @@ int Run(const BenchArgs& args) {
   const Measurement one = Measure(registry, args, inputs, 1);
   const Measurement all = Measure(registry, args, inputs, cores);
   Print("1 thread", one);
-  char label[32];
-  std::snprintf(label, sizeof label, "%d threads (all cores)", cores);
-  Print(label, all);
+  Print((std::to_string(cores) + " threads (all cores)").c_str(), all);
   std::printf("scaling all/1: %.2fx\n", all.images_per_second / one.images_per_second);
   return 0;
 }

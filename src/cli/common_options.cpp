@@ -32,7 +32,7 @@ detect::ModelPaths ModelOptions::Paths() const {
   detect::ModelPaths paths;
   if (!models_dir.empty()) {
     paths.npm_dir = models_dir;
-  } else if (const char* env = std::getenv("FACELOOP_MODELS_DIR"); env && *env) {
+  } else if (const char* env = std::getenv("FACELOOP_MODELS_DIR"); env != nullptr && *env != '\0') {
     paths.npm_dir = env;
   } else {
     paths.npm_dir = FACELOOP_DEFAULT_MODELS_DIR;

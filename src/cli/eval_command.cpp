@@ -31,7 +31,7 @@ struct ImageOutcome {
   bool failed = false;
 };
 
-int Run(EvalArgs args) {
+int Run(const EvalArgs& args) {
   std::vector<eval::AnnotatedImage> images = eval::LoadAnnotations(args.annotations);
   if (args.limit > 0 && images.size() > args.limit) images.resize(args.limit);
   const int threads =
@@ -48,7 +48,7 @@ int Run(EvalArgs args) {
       detect::DetectionResult result = detect::RunDetection(detector, bytes, options);
       outcomes[i] = ImageOutcome{std::move(result.faces), result.timing.total_ms, false};
     } catch (const Error& e) {
-      std::fprintf(stderr, "%s: %s\n", images[i].file.c_str(), e.what());
+      (void)std::fprintf(stderr, "%s: %s\n", images[i].file.c_str(), e.what());
       outcomes[i].failed = true;
     }
   });
@@ -69,7 +69,8 @@ int Run(EvalArgs args) {
   std::printf("AP easy %.3f  medium %.3f  hard %.3f\n", ap.easy, ap.medium, ap.hard);
   std::printf(
       "throughput %.1f images/s; latency per image (decode+detect, one core) p50 %.1f ms  p90 %.1f ms  p99 %.1f ms\n",
-      images.size() / seconds, Percentile(latencies, 50), Percentile(latencies, 90), Percentile(latencies, 99));
+      static_cast<double>(images.size()) / seconds, Percentile(latencies, 50), Percentile(latencies, 90),
+      Percentile(latencies, 99));
   return failed > 0 ? 1 : 0;
 }
 

@@ -5,7 +5,9 @@
 #include "cli/service_commands.hpp"
 #include "common/error.hpp"
 
-int main(int argc, char** argv) {
+// Only faceloop::Error is an expected failure; any other exception is a bug, and terminating (with
+// its message and a core dump) is the most useful thing to do with it.
+int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
   CLI::App app{"faceloop: face detection that learns from its traffic"};
   app.require_subcommand(1);
   const faceloop::cli::Action detect = faceloop::cli::RegisterDetect(app);

@@ -15,9 +15,11 @@ namespace faceloop::cli {
 inline void ForEachParallel(detect::DetectorRegistry& registry, const std::string& model, std::size_t count,
                             int threads, const std::function<void(detect::IDetector&, std::size_t)>& work) {
   std::vector<std::unique_ptr<detect::IDetector>> detectors;
+  detectors.reserve(static_cast<std::size_t>(threads));
   for (int t = 0; t < threads; ++t) detectors.push_back(registry.Create(model));
   std::atomic<std::size_t> next{0};
   std::vector<std::thread> workers;
+  workers.reserve(static_cast<std::size_t>(threads));
   for (int t = 0; t < threads; ++t) {
     workers.emplace_back([&, t] {
       for (std::size_t i = next++; i < count; i = next++) work(*detectors[t], i);

@@ -1,7 +1,7 @@
 // `faceloop serve`: the HTTP service. SIGTERM/SIGINT stop it gracefully: no new connections,
 // in-flight requests finish.
 #include <fcntl.h>
-#include <signal.h>
+#include <signal.h>  // NOLINT(modernize-deprecated-headers): POSIX sigaction; <csignal> need not declare it
 #include <unistd.h>
 
 #include <cerrno>
@@ -33,7 +33,7 @@ std::optional<std::string> NonEmpty(const std::string& text) {
 /// blocked mask + sigwait) because libraries start threads before main, which a mask would miss.
 int g_stop_pipe = -1;
 
-void OnStopSignal(int) {
+void OnStopSignal(int /*signal*/) {
   const char byte = 1;
   [[maybe_unused]] const ssize_t written = ::write(g_stop_pipe, &byte, 1);  // async-signal-safe
 }

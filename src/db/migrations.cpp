@@ -104,7 +104,7 @@ std::string ForDialect(std::string sql, Dialect dialect) {
   for (const auto& [from, to] : words) {
     for (std::size_t at = sql.find(from); at != std::string::npos; at = sql.find(from, at + to.size())) {
       const char next = at + from.size() < sql.size() ? sql[at + from.size()] : '\n';
-      if (std::isalnum(static_cast<unsigned char>(next)) || next == '_') continue;  // a longer word
+      if (std::isalnum(static_cast<unsigned char>(next)) != 0 || next == '_') continue;  // a longer word
       sql.replace(at, from.size(), to);
     }
   }

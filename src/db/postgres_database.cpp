@@ -199,13 +199,14 @@ class PostgresDatabase::Lease {
   Lease& operator=(const Lease&) = delete;
 
   pqxx::connection& operator*() { return connection_->connection; }
-  bool broken = false;
+  /// Rethrow() for the exception in flight; a connection it finds unusable is closed, not returned.
+  [[noreturn]] void Rethrow() { db::Rethrow(broken_); }
 
  private:
   void Release() {
     {
       const std::lock_guard lock(db_.mutex_);
-      if (connection_ && !broken && connection_->connection.is_open()) {
+      if (connection_ && !broken_ && connection_->connection.is_open()) {
         db_.idle_.push_back(std::move(connection_));
       } else {
         --db_.open_;
@@ -216,6 +217,7 @@ class PostgresDatabase::Lease {
 
   PostgresDatabase& db_;
   std::unique_ptr<Connection> connection_;
+  bool broken_ = false;
 };
 
 PostgresDatabase::PostgresDatabase(PostgresOptions options) : options_(std::move(options)) {
@@ -249,7 +251,7 @@ auto PostgresDatabase::WithConnection(Fn&& fn) {
       return fn(*lease);
     } catch (...) {
       try {
-        Rethrow(lease.broken);
+        lease.Rethrow();
       } catch (const Error& error) {
         if (error.code() != ErrorCode::kUnavailable || attempt > 0) throw;
       }
@@ -277,7 +279,7 @@ void PostgresDatabase::DoExecuteScript(std::string_view sql) {
     pqxx::nontransaction tx(*lease);
     tx.exec(std::string(sql));
   } catch (...) {
-    Rethrow(lease.broken);
+    lease.Rethrow();
   }
 }
 
@@ -289,7 +291,7 @@ void PostgresDatabase::DoTransaction(const std::function<void(IDatabase&)>& body
     body(scoped);
     tx.commit();
   } catch (...) {
-    Rethrow(lease.broken);
+    lease.Rethrow();
   }
 }
 

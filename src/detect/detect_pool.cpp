@@ -36,8 +36,9 @@ DetectPool::~DetectPool() {
 
 void DetectPool::Admit() const {
   if (stopping_) throw Error(ErrorCode::kUnavailable, "the service is shutting down");
-  if (queue_.size() >= options_.max_queue)
+  if (queue_.size() >= options_.max_queue) {
     throw Error(ErrorCode::kUnavailable, "detection queue is full; retry shortly");
+  }
   const double ahead = static_cast<double>(queue_.size() + 1);
   const double expected_wait_s = ahead * mean_job_s_ / static_cast<double>(threads_.size());
   if (expected_wait_s > std::chrono::duration<double>(options_.max_wait).count()) {

@@ -72,6 +72,7 @@ class Spool {
  public:
   /// Opens (creating if needed) <data_dir>/spool and recovers it. `committer` must outlive the spool.
   Spool(const std::filesystem::path& data_dir, storage::GroupCommitter& committer, SpoolOptions options = {});
+  ~Spool() = default;
   Spool(const Spool&) = delete;
   Spool& operator=(const Spool&) = delete;
 

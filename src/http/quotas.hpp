@@ -16,8 +16,8 @@ namespace faceloop::http {
 /// An Error that brings response headers along (429's Retry-After and RateLimit headers).
 class ErrorWithHeaders : public Error {
  public:
-  ErrorWithHeaders(ErrorCode code, std::string message, std::vector<std::pair<std::string, std::string>> headers)
-      : Error(code, std::move(message)), headers_(std::move(headers)) {}
+  ErrorWithHeaders(ErrorCode code, const std::string& message, std::vector<std::pair<std::string, std::string>> headers)
+      : Error(code, message), headers_(std::move(headers)) {}
   const std::vector<std::pair<std::string, std::string>>& headers() const { return headers_; }
 
  private:

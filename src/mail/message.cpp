@@ -1,6 +1,6 @@
 #include "mail/message.hpp"
 
-#include <time.h>
+#include <time.h>  // NOLINT(modernize-deprecated-headers): POSIX gmtime_r; <ctime> need not declare it
 
 #include <algorithm>
 #include <array>

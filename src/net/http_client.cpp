@@ -179,6 +179,7 @@ std::string DescribeFailure(const HttpRequest& request, const Attempt& attempt, 
 class HttpClient::HandlePool {
  public:
   HandlePool() = default;
+  ~HandlePool() = default;
   HandlePool(const HandlePool&) = delete;
   HandlePool& operator=(const HandlePool&) = delete;
 

@@ -55,9 +55,16 @@ bool HasTransparencyChunk(std::span<const std::uint8_t> bytes) {
   return false;
 }
 
-struct PngImageGuard {
-  png_image* image;
-  ~PngImageGuard() { png_image_free(image); }
+/// Frees what libpng allocated for the image on every way out of the decoder; a copy would free twice.
+class PngImageGuard {
+ public:
+  explicit PngImageGuard(png_image* image) : image_(image) {}
+  ~PngImageGuard() { png_image_free(image_); }
+  PngImageGuard(const PngImageGuard&) = delete;
+  PngImageGuard& operator=(const PngImageGuard&) = delete;
+
+ private:
+  png_image* image_;
 };
 
 }  // namespace

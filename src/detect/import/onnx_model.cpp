@@ -103,8 +103,8 @@ OnnxModel OnnxModel::Parse(std::span<const std::uint8_t> bytes, std::size_t max_
     Bad("file larger than " + std::to_string(max_bytes) + " bytes");
   }
   OnnxModel model;
-  if (!model.proto_.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) Bad("not a protobuf ModelProto");
-  for (const auto& opset : model.proto_.opset_import()) {
+  if (!model.proto_->ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) Bad("not a protobuf ModelProto");
+  for (const auto& opset : model.proto_->opset_import()) {
     if (opset.domain().empty() || opset.domain() == "ai.onnx") model.opset_ = opset.version();
   }
   if (model.opset_ < 7 || model.opset_ > 18) Bad("unsupported opset " + std::to_string(model.opset_));

@@ -24,9 +24,9 @@ struct OnnxTensor {
 class OnnxModel {
  public:
   OnnxModel() = default;
-  /// The indexes point into the protobuf, so a move re-builds them rather than trusting that
-  /// protobuf's move keeps every sub-message in place.
-  OnnxModel(OnnxModel&& other) : proto_(std::move(other.proto_)), opset_(other.opset_) { Index(); }
+  ~OnnxModel() = default;
+  /// The indexes point into the protobuf, which lives on the heap so that a move keeps them valid.
+  OnnxModel(OnnxModel&&) noexcept = default;
   OnnxModel& operator=(OnnxModel&&) = delete;
   OnnxModel(const OnnxModel&) = delete;
   OnnxModel& operator=(const OnnxModel&) = delete;
@@ -36,8 +36,8 @@ class OnnxModel {
   static OnnxModel Parse(std::span<const std::uint8_t> bytes, std::size_t max_bytes = kMaxBytes);
   static OnnxModel Load(const std::string& path);
 
-  const onnx::ModelProto& proto() const { return proto_; }
-  const onnx::GraphProto& graph() const { return proto_.graph(); }
+  const onnx::ModelProto& proto() const { return *proto_; }
+  const onnx::GraphProto& graph() const { return proto_->graph(); }
   std::int64_t opset() const { return opset_; }
 
   /// The value `name` is a copy of, through any Identity nodes (itself when there are none).
@@ -56,7 +56,7 @@ class OnnxModel {
  private:
   void Index();
 
-  onnx::ModelProto proto_;
+  std::unique_ptr<onnx::ModelProto> proto_ = std::make_unique<onnx::ModelProto>();
   std::int64_t opset_ = 0;
   std::unordered_map<std::string, const onnx::TensorProto*> initializers_;
   std::unordered_map<std::string, const onnx::NodeProto*> producers_;

@@ -14,17 +14,21 @@ namespace {
 
 /// HWIO (TensorFlow) -> OHWI (nn::Graph); depthwise HWCM -> (C*M)HW1, output channel c*M+m.
 std::vector<float> ConvWeights(const TfjsTensor& w, bool depthwise) {
-  const int kh = w.shape[0], kw = w.shape[1], in = w.shape[2], mult = w.shape[3];
-  const int per_group = depthwise ? 1 : in;
+  // Offsets in std::size_t, so that a large kernel's cannot overflow int on the way.
+  const auto dim = [&w](std::size_t axis) {
+    if (w.shape[axis] < 0) Fail("negative dimension in convolution weights");
+    return static_cast<std::size_t>(w.shape[axis]);
+  };
+  const std::size_t kh = dim(0), kw = dim(1), in = dim(2), mult = dim(3);
+  const std::size_t per_group = depthwise ? 1 : in;
   std::vector<float> out(w.values.size());
-  for (int y = 0; y < kh; ++y) {
-    for (int x = 0; x < kw; ++x) {
-      for (int i = 0; i < in; ++i) {
-        for (int m = 0; m < mult; ++m) {
-          const int o = depthwise ? i * mult + m : m;
-          const int c = depthwise ? 0 : i;
-          out[static_cast<std::size_t>(((o * kh + y) * kw + x) * per_group + c)] =
-              w.values[static_cast<std::size_t>(((y * kw + x) * in + i) * mult + m)];
+  for (std::size_t y = 0; y < kh; ++y) {
+    for (std::size_t x = 0; x < kw; ++x) {
+      for (std::size_t i = 0; i < in; ++i) {
+        for (std::size_t m = 0; m < mult; ++m) {
+          const std::size_t o = depthwise ? i * mult + m : m;
+          const std::size_t c = depthwise ? 0 : i;
+          out[((o * kh + y) * kw + x) * per_group + c] = w.values[((y * kw + x) * in + i) * mult + m];
         }
       }
     }

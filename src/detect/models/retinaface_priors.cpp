@@ -10,7 +10,7 @@ namespace {
 
 constexpr float kCentreVariance = 0.1f;
 constexpr float kSizeVariance = 0.2f;
-constexpr int kLandmarks = 5;
+constexpr std::size_t kLandmarks = 5;
 
 int Cells(int pixels, int stride) { return (pixels + stride - 1) / stride; }
 
@@ -81,9 +81,9 @@ void DecodeRetinaFace(const std::vector<HeadRows>& levels, cv::Size input, bool 
       face.confidence = score;
       face.box = DecodeBox(priors[i], head.loc + 4 * i);
       const float* marks = head.landmarks + 2 * kLandmarks * i;
-      for (int k = 0; k < kLandmarks; ++k) {
+      for (std::size_t k = 0; k < kLandmarks; ++k) {
         const cv::Point2f p = DecodePoint(priors[i], marks[2 * k], marks[2 * k + 1]);
-        face.landmarks.push_back(Landmark{RetinaFaceLandmarkNames()[static_cast<std::size_t>(k)], p.x, p.y});
+        face.landmarks.push_back(Landmark{RetinaFaceLandmarkNames()[k], p.x, p.y});
       }
       out.push_back(std::move(face));
     }

@@ -75,7 +75,8 @@ class UpsampleStep final : public Step {
       const float* src = in_ + static_cast<std::ptrdiff_t>(y / factor_) * in_width_ * in_stride_;
       float* dst = out_ + static_cast<std::ptrdiff_t>(y) * out_shape_.width * out_stride_;
       for (int x = 0; x < out_shape_.width; ++x) {
-        std::memcpy(dst + static_cast<std::ptrdiff_t>(x) * out_stride_, src + (x / factor_) * in_stride_, bytes);
+        std::memcpy(dst + static_cast<std::ptrdiff_t>(x) * out_stride_,
+                    src + static_cast<std::ptrdiff_t>(x / factor_) * in_stride_, bytes);
       }
     }
   }

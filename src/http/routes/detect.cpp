@@ -35,7 +35,7 @@ std::span<const std::uint8_t> Bytes(std::string_view image) {
   return {reinterpret_cast<const std::uint8_t*>(image.data()), image.size()};
 }
 
-void Detect(const std::shared_ptr<const DetectRoutes>& routes, RequestPtr req, Reply reply) {
+void Detect(const std::shared_ptr<const DetectRoutes>& routes, const RequestPtr& req, Reply reply) {
   const DetectRoutes& s = *routes;
   const accounts::Principal who = s.auth.Authenticate(ParseCredentials(*req));  // 401, 429: no record
   const auto quota_headers = s.quotas.Charge(who);
@@ -57,7 +57,7 @@ class BatchAnswer {
       : results_(count), left_(count), reply_(std::move(reply)), headers_(std::move(headers)) {}
 
   Reply ItemReply(std::size_t index, std::string id, const std::shared_ptr<BatchAnswer>& self) {
-    return [self, index, id = std::move(id)](Response answer) { self->Set(index, id, answer); };
+    return [self, index, id = std::move(id)](const Response& answer) { self->Set(index, id, answer); };
   }
 
  private:
@@ -85,7 +85,7 @@ class BatchAnswer {
   std::vector<std::pair<std::string, std::string>> headers_;
 };
 
-void DetectBatch(const std::shared_ptr<const DetectRoutes>& routes, RequestPtr req, Reply reply) {
+void DetectBatch(const std::shared_ptr<const DetectRoutes>& routes, const RequestPtr& req, Reply reply) {
   const DetectRoutes& s = *routes;
   const accounts::Principal who = s.auth.Authenticate(ParseCredentials(*req));
   // Whole-batch problems (not multipart, too many images, bad parameters) fail the batch at once.
@@ -110,12 +110,12 @@ void DetectBatch(const std::shared_ptr<const DetectRoutes>& routes, RequestPtr r
 
 void RegisterDetectRoutes(Router& router, HttpMetrics& metrics, DetectRoutes routes) {
   auto shared = std::make_shared<const DetectRoutes>(std::move(routes));
-  router.Add("POST", "/v1/detect", GuardAsync(metrics, "POST /v1/detect", [shared](RequestPtr req, Reply reply) {
-               Detect(shared, std::move(req), std::move(reply));
+  router.Add("POST", "/v1/detect", GuardAsync(metrics, "POST /v1/detect", [shared](const RequestPtr& req, Reply reply) {
+               Detect(shared, req, std::move(reply));
              }));
   router.Add("POST", "/v1/detect/batch",
-             GuardAsync(metrics, "POST /v1/detect/batch", [shared](RequestPtr req, Reply reply) {
-               DetectBatch(shared, std::move(req), std::move(reply));
+             GuardAsync(metrics, "POST /v1/detect/batch", [shared](const RequestPtr& req, Reply reply) {
+               DetectBatch(shared, req, std::move(reply));
              }));
 }
 

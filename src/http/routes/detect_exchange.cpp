@@ -78,7 +78,7 @@ void SpoolFailure(const DetectRoutes& s, RequestRecord record, const Error& erro
   record.status = HttpStatus(error.code());
   record.error_type = std::string(TypeSlug(error.code()));
   try {
-    s.pipeline.AppendAsync(events::ToSpoolRecord(record), [](std::exception_ptr) {});
+    s.pipeline.AppendAsync(events::ToSpoolRecord(record), [](const std::exception_ptr& /*ignored*/) {});
   } catch (const Error&) {
     // The spool is full or failing: the 4xx stands; /metrics and /readyz show the spool's state.
   }
@@ -107,10 +107,10 @@ void Persist(const std::shared_ptr<DetectExchange>& x, const Outcome& outcome) {
   AddOutcome(x->record, outcome, key, x->image.size());
   WriteJson(x->answer, 200, AnswerJson(x->id, outcome));  // keeps the RateLimit headers
   const std::size_t faces = outcome.result.faces.size();
-  s.inputs.PutAsync(key, x->image, [x, key, faces](std::exception_ptr error) {
+  s.inputs.PutAsync(key, x->image, [x, key, faces](const std::exception_ptr& error) {
     if (error) return x->Fail(error);
     try {
-      x->routes->pipeline.AppendAsync(events::ToSpoolRecord(x->record), [x, key, faces](std::exception_ptr error) {
+      x->routes->pipeline.AppendAsync(events::ToSpoolRecord(x->record), [x, key, faces](const std::exception_ptr& error) {
         if (error) {
           x->routes->inputs.Delete(key);  // no record will ever point at it; the client gets 503 and retries
           return x->Fail(error);
@@ -127,7 +127,7 @@ void Persist(const std::shared_ptr<DetectExchange>& x, const Outcome& outcome) {
 
 }  // namespace
 
-void DetectExchange::Fail(std::exception_ptr error) {
+void DetectExchange::Fail(const std::exception_ptr& error) {
   try {
     std::rethrow_exception(error);
   } catch (const Error& e) {
@@ -152,7 +152,7 @@ void DetectExchange::Start(const std::shared_ptr<DetectExchange>& x) {
           outcome.model = detector.info();
           Persist(x, outcome);
         },
-        [x](std::exception_ptr error) { x->Fail(std::move(error)); });
+        [x](const std::exception_ptr& error) { x->Fail(error); });
   } catch (...) {
     x->Fail(std::current_exception());
   }

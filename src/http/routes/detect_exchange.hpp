@@ -28,9 +28,9 @@ struct DetectExchange {
   Response answer;  ///< headers set before the start (RateLimit) are kept
 
   /// Queues the detection; the reply comes later. Never throws: refusals are replied too.
-  static void Start(const std::shared_ptr<DetectExchange>& exchange);
+  static void Start(const std::shared_ptr<DetectExchange>& x);
   /// Replies with the problem for `error` (and records a 4xx, which is analytics too).
-  void Fail(std::exception_ptr error);
+  void Fail(const std::exception_ptr& error);
 };
 
 }  // namespace faceloop::http

@@ -52,6 +52,11 @@ class HttpServer::Impl {
     core.Shutdown();      // closes the reply gate, then the sockets, while the io_context still exists
   }
 
+  Impl(const Impl&) = delete;
+  Impl& operator=(const Impl&) = delete;
+  Impl(Impl&&) = delete;
+  Impl& operator=(Impl&&) = delete;
+
   int Bind(const std::string& host, int port);
   void Run();
   void Stop() {

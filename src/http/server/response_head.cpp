@@ -20,7 +20,7 @@ bool OwnedByEngine(std::string_view name) {
 }
 
 bool IsTokenChar(char c) {
-  if (std::isalnum(static_cast<unsigned char>(c))) return true;
+  if (std::isalnum(static_cast<unsigned char>(c)) != 0) return true;
   return std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
 }
 

@@ -62,7 +62,7 @@ std::string ServerCore::NewRequestId() {
   return std::to_string(request_counter_.fetch_add(1, std::memory_order_relaxed) + 1);
 }
 
-Response ServerCore::ErrorResponse(int status, std::string_view detail) {
+Response ServerCore::ErrorResponse(int status, std::string_view detail) const {
   try {
     Response response = options_.error_response(status, std::string(detail));
     response.status = status;  // the hook renders the body; the status is the engine's decision
@@ -72,7 +72,7 @@ Response ServerCore::ErrorResponse(int status, std::string_view detail) {
   }
 }
 
-void ServerCore::Complete(const Request& request, const Response& response, double seconds) {
+void ServerCore::Complete(const Request& request, const Response& response, double seconds) const {
   if (!options_.on_complete) return;
   try {
     options_.on_complete(request, response, seconds);

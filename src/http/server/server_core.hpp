@@ -50,9 +50,9 @@ class ServerCore {
 
   std::string NewRequestId();
   /// options().error_response(status, detail); a plain-text one should that hook throw.
-  Response ErrorResponse(int status, std::string_view detail);
+  Response ErrorResponse(int status, std::string_view detail) const;
   /// options().on_complete, shielded: a throwing access log must not take the connection down.
-  void Complete(const Request& request, const Response& response, double seconds);
+  void Complete(const Request& request, const Response& response, double seconds) const;
 
   void Register(const std::shared_ptr<Connection>& connection);
   /// Drops a closed connection; calls `on_drained` when the server is stopping and none is left.
