@@ -45,6 +45,7 @@ std::string Base64Url(const std::vector<std::uint8_t>& bytes) {
 }
 
 std::vector<std::uint8_t> FromBase64Url(std::string_view text) {
+  if (text.empty()) Malformed();  // libsodium's arguments are declared non-null (found by feedback_fuzzer)
   std::vector<std::uint8_t> bytes(text.size());
   std::size_t size = 0;
   const char* end = nullptr;
