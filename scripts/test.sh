@@ -128,15 +128,15 @@ run_fuzzer() {
 }
 
 test_fuzz() {
-  stage fuzz "decode_fuzzer for ${FUZZ_SECONDS}s, then the config, record, S3-list, bulk-response, request, multipart and ONNX fuzzers"
+  stage fuzz "decode_fuzzer for ${FUZZ_SECONDS}s, then the config, record, S3-list, bulk-response, request, multipart, feedback and ONNX fuzzers"
   command -v clang++ >/dev/null 2>&1 || die "clang++ not found (scripts/setup.sh installs clang)"
   cmake --preset fuzz
   cmake --build --preset fuzz -j "$JOBS" --target decode_fuzzer config_fuzzer record_fuzzer s3_list_fuzzer \
-    bulk_response_fuzzer request_fuzzer multipart_fuzzer onnx_fuzzer
+    bulk_response_fuzzer request_fuzzer multipart_fuzzer onnx_fuzzer feedback_fuzzer
   local dir="$ROOT/build/fuzz" seeds="$ROOT/build/fuzz/corpus/seeds"
   /usr/bin/python3 fuzz/make_seed_corpus.py "$dir/corpus/decode"
   run_fuzzer decode_fuzzer "$FUZZ_SECONDS" 65536 "$dir/corpus/decode"
-  mkdir -p "$seeds"/{config,record,s3,bulk,request,multipart}
+  mkdir -p "$seeds"/{config,record,s3,bulk,request,multipart,feedback}
   printf 'listen = "127.0.0.1:8080"\n[limits]\nspool_max_mb = 64\n[backends]\nsearch_url = "http://x:9200"\n' \
     >"$seeds/config/1"
   printf '{"kind":"request","request":{"request_id":"r1","received_at":"2026-11-28T10:00:00.000Z","user_id":"u",%s' \
@@ -154,6 +154,8 @@ test_fuzz() {
   printf 'multipart/form-data; boundary=XyZ\n--XyZ\r\nContent-Disposition: form-data; name="image"; %b%b' \
     'filename="a.jpg"\r\nContent-Type: image/jpeg\r\n\r\n\xff\xd8\xff\xd9\r\n--XyZ\r\n' \
     'Content-Disposition: form-data; name="model"\r\n\r\nretina\r\n--XyZ--\r\n' >"$seeds/multipart/1"
+  printf '{"verdict":"partly_correct","wrong_faces":[1],"missed_faces":[{"x":1,"y":2,"width":3,"height":4}],%s' \
+    '"rating":3,"comment":"ok","token":"flfb_AQ"}' >"$seeds/feedback/1"
   local short=$(((FUZZ_SECONDS + 2) / 3))
   run_fuzzer config_fuzzer "$short" 4096 "$seeds/config"
   run_fuzzer record_fuzzer "$short" 8192 "$seeds/record"
@@ -161,6 +163,7 @@ test_fuzz() {
   run_fuzzer bulk_response_fuzzer "$short" 8192 "$seeds/bulk"
   run_fuzzer request_fuzzer "$short" 8192 "$seeds/request"
   run_fuzzer multipart_fuzzer "$short" 8192 "$seeds/multipart"
+  run_fuzzer feedback_fuzzer "$short" 4096 "$seeds/feedback"
   /usr/bin/python3 fuzz/make_onnx_seed.py "$seeds/onnx"
   run_fuzzer onnx_fuzzer "$short" 8192 "$seeds/onnx"
   stage_done

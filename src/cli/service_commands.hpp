@@ -10,5 +10,8 @@ Action RegisterServe(CLI::App& app);
 Action RegisterUsers(CLI::App& app);
 /// `faceloop migrate [--data-dir DIR] [--config FILE]`: applies pending schema migrations.
 Action RegisterMigrate(CLI::App& app);
+/// `faceloop feedback-token --request ID [--ttl-seconds N]`: prints a one-time feedback token for
+/// the request's owner.
+Action RegisterFeedbackToken(CLI::App& app);
 
 }  // namespace faceloop::cli

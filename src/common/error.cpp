@@ -11,6 +11,7 @@ int HttpStatus(ErrorCode code) {
     case ErrorCode::kMethodNotAllowed: return 405;
     case ErrorCode::kRequestTimeout: return 408;
     case ErrorCode::kConflict: return 409;
+    case ErrorCode::kGone: return 410;
     case ErrorCode::kPayloadTooLarge: return 413;
     case ErrorCode::kUnsupportedMediaType: return 415;
     case ErrorCode::kUnprocessable: return 422;
@@ -31,6 +32,7 @@ std::string_view TypeSlug(ErrorCode code) {
     case ErrorCode::kMethodNotAllowed: return "method-not-allowed";
     case ErrorCode::kRequestTimeout: return "request-timeout";
     case ErrorCode::kConflict: return "conflict";
+    case ErrorCode::kGone: return "gone";
     case ErrorCode::kPayloadTooLarge: return "payload-too-large";
     case ErrorCode::kUnsupportedMediaType: return "unsupported-media-type";
     case ErrorCode::kUnprocessable: return "unprocessable";

@@ -16,6 +16,7 @@ enum class ErrorCode {
   kMethodNotAllowed,      // 405: the path exists, the method does not
   kRequestTimeout,        // 408: the request did not arrive within its deadline
   kConflict,              // 409
+  kGone,                  // 410: existed once, never again (an expired one-time link)
   kPayloadTooLarge,       // 413: bytes or pixels over a limit
   kUnsupportedMediaType,  // 415: not a JPEG, PNG or WebP
   kUnprocessable,         // 422: well-formed but unacceptable (dimensions, parameters)

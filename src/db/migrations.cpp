@@ -97,6 +97,34 @@ UPDATE requests SET faces_json = (output_json::json -> 'faces')::text WHERE outp
 ALTER TABLE requests DROP COLUMN output_json;
 )sql";
 
+// Feedback on predictions (src/feedback): one row per request and user, replaced in place; the
+// request's owner is kept too, so the feedback goes with either account. Used one-time tokens are
+// remembered until they expire. No foreign keys, as for requests: purged explicitly.
+constexpr const char* kV4Feedback = R"sql(
+CREATE TABLE feedback (
+  request_id TEXT NOT NULL,
+  user_id TEXT NOT NULL,
+  request_user_id TEXT NOT NULL,
+  request_received_at TEXT NOT NULL,
+  verdict TEXT NOT NULL CHECK (verdict IN ('correct', 'partly_correct', 'incorrect')),
+  wrong_faces_json TEXT NOT NULL,
+  missed_faces_json TEXT NOT NULL,
+  rating INTEGER CHECK (rating BETWEEN 1 AND 5),
+  comment TEXT,
+  channel TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  PRIMARY KEY (request_id, user_id)
+);
+CREATE INDEX feedback_user_id ON feedback (user_id);
+CREATE INDEX feedback_request_user_id ON feedback (request_user_id);
+CREATE TABLE feedback_tokens_used (
+  token_id TEXT PRIMARY KEY,
+  used_at TEXT NOT NULL,
+  expires_at TEXT NOT NULL
+);
+)sql";
+
 /// The schema is written in SQLite's type names; PostgreSQL has no BLOB, and its REAL is 4 bytes.
 std::string ForDialect(std::string sql, Dialect dialect) {
   if (dialect == Dialect::kSqlite) return sql;
@@ -119,6 +147,7 @@ std::vector<Migration> FaceloopMigrations(Dialect dialect) {
       Migration{2, "request outcome", ForDialect(kV2RequestOutcome, dialect)},
       Migration{3, "typed request record columns",
                 dialect == Dialect::kSqlite ? kV3RecordColumnsSqlite : kV3RecordColumnsPostgres},
+      Migration{4, "feedback", ForDialect(kV4Feedback, dialect)},
   };
 }
 

@@ -55,9 +55,9 @@ std::size_t DeliverToDatabase(db::IDatabase& database, const std::vector<std::st
         }
         requests::RequestStore::Insert(tx, *request);
         InsertEvent(tx, DetectEvent(*request));
-      } else {
-        InsertEvent(tx, std::get<Event>(record));
-      }
+      } else if (const auto* event = std::get_if<Event>(&record)) {
+        InsertEvent(tx, *event);
+      }  // a FeedbackChange: the feedback routes wrote it already; it is spooled for the search index
     }
   });
   if (on_dropped) {

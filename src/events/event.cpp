@@ -9,7 +9,7 @@ namespace faceloop::events {
 
 namespace {
 
-constexpr std::array<std::pair<EventType, std::string_view>, 7> kNames{{
+constexpr std::array<std::pair<EventType, std::string_view>, 8> kNames{{
     {EventType::kSignup, "signup"},
     {EventType::kLogin, "login"},
     {EventType::kLoginFailed, "login_failed"},
@@ -17,6 +17,7 @@ constexpr std::array<std::pair<EventType, std::string_view>, 7> kNames{{
     {EventType::kKeyRevoked, "key_revoked"},
     {EventType::kAccountDeleted, "account_deleted"},
     {EventType::kDetect, "detect"},
+    {EventType::kFeedbackGiven, "feedback_given"},
 }};
 
 [[noreturn]] void BadEvent(const std::string& why) { throw Error(ErrorCode::kBadRequest, "invalid event: " + why); }

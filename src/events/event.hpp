@@ -11,9 +11,19 @@
 
 namespace faceloop::events {
 
-enum class EventType { kSignup, kLogin, kLoginFailed, kKeyCreated, kKeyRevoked, kAccountDeleted, kDetect };
+enum class EventType {
+  kSignup,
+  kLogin,
+  kLoginFailed,
+  kKeyCreated,
+  kKeyRevoked,
+  kAccountDeleted,
+  kDetect,
+  kFeedbackGiven,
+};
 
-/// The wire name: "signup", "login", "login_failed", "key_created", "key_revoked", "account_deleted", "detect".
+/// The wire name: "signup", "login", "login_failed", "key_created", "key_revoked", "account_deleted", "detect",
+/// "feedback_given".
 std::string_view ToString(EventType type);
 /// The inverse of ToString; throws Error(kBadRequest) for an unknown name.
 EventType ParseEventType(std::string_view name);

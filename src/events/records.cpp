@@ -1,6 +1,7 @@
 #include "events/records.hpp"
 
 #include "common/error.hpp"
+#include "feedback/feedback_json.hpp"
 #include "requests/record_json.hpp"
 
 namespace faceloop::events {
@@ -11,6 +12,24 @@ std::string ToSpoolRecord(const RequestRecord& request) {
 
 std::string ToSpoolRecord(const Event& event) { return nlohmann::json{{"kind", "event"}, {"event", event}}.dump(); }
 
+std::string ToSpoolRecord(const FeedbackChange& change) {
+  return nlohmann::json{{"kind", "feedback"},
+                        {"op", change.op == FeedbackChange::Op::kPut ? "put" : "delete"},
+                        {"feedback", feedback::ToJson(change.feedback)}}
+      .dump();
+}
+
+namespace {
+
+FeedbackChange ParseFeedbackChange(const nlohmann::json& json) {
+  const std::string op = json.value("op", "");
+  if (op != "put" && op != "delete") throw Error(ErrorCode::kBadRequest, "feedback spool record without a valid op");
+  return FeedbackChange{op == "put" ? FeedbackChange::Op::kPut : FeedbackChange::Op::kDelete,
+                        feedback::FromJson(json["feedback"])};
+}
+
+}  // namespace
+
 Record ParseSpoolRecord(std::string_view record) {
   const auto json = nlohmann::json::parse(record, nullptr, false);
   if (!json.is_object() || !json.contains("kind") || !json["kind"].is_string()) {
@@ -20,6 +39,7 @@ Record ParseSpoolRecord(std::string_view record) {
   try {
     if (kind == "request" && json.contains("request")) return requests::FromJson(json["request"]);
     if (kind == "event" && json.contains("event")) return json["event"].get<Event>();
+    if (kind == "feedback" && json.contains("feedback")) return ParseFeedbackChange(json);
   } catch (const nlohmann::json::exception& e) {
     throw Error(ErrorCode::kBadRequest, std::string("malformed spool record: ") + e.what());
   }

@@ -1,23 +1,33 @@
 #pragma once
-// What the spool carries: one JSON object per record, {"kind": "request", "request": {...}} or
-// {"kind": "event", "event": {...}}. The request document is the typed request record
-// (src/requests/record.hpp) in its JSON form; every backend (database, search index, object store)
-// reads its part from the same record.
+// What the spool carries: one JSON object per record, {"kind": "request", "request": {...}},
+// {"kind": "event", "event": {...}} or {"kind": "feedback", "op": "put" | "delete", "feedback": {...}}. The request
+// document is the typed request record (src/requests/record.hpp) in its JSON form; every backend (database, search
+// index, object store) reads its part from the same record.
 #include <string>
 #include <string_view>
 #include <variant>
 #include <vector>
 
 #include "events/event.hpp"
+#include "feedback/feedback.hpp"
 #include "requests/record.hpp"
 
 namespace faceloop::events {
 
 using requests::RequestRecord;
-using Record = std::variant<RequestRecord, Event>;
+/// A feedback given or replaced (kPut) or withdrawn (kDelete), for the search index. The database
+/// already has it: the feedback routes write it before they answer.
+struct FeedbackChange {
+  enum class Op { kPut, kDelete };
+  Op op = Op::kPut;
+  feedback::Feedback feedback;  ///< for kDelete, the feedback as it was
+};
+
+using Record = std::variant<RequestRecord, Event, FeedbackChange>;
 
 std::string ToSpoolRecord(const RequestRecord& request);
 std::string ToSpoolRecord(const Event& event);
+std::string ToSpoolRecord(const FeedbackChange& change);
 /// Throws Error(kBadRequest) for a record this version cannot read.
 Record ParseSpoolRecord(std::string_view record);
 

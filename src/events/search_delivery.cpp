@@ -2,6 +2,7 @@
 
 #include "events/database_sink.hpp"
 #include "events/records.hpp"
+#include "feedback/feedback_json.hpp"
 #include "requests/record_json.hpp"
 #include "telemetry/log.hpp"
 
@@ -19,6 +20,22 @@ search::Document EventDocument(const Event& event) {
                            {"data", event.data}}};
 }
 
+/// One document per request and user (a replacement overwrites it), in the daily index of the
+/// request's day. A withdrawn feedback becomes a tombstone under the same _id: the bulk API's
+/// `delete` answers 404 for a document that was never indexed, and a tombstone keeps delivery a
+/// plain idempotent `index`. Tombstones carry no verdict and no comment.
+search::Document FeedbackDocument(const FeedbackChange& change) {
+  const feedback::Feedback& f = change.feedback;
+  nlohmann::json body = change.op == FeedbackChange::Op::kPut
+                            ? feedback::ToJson(f)
+                            : nlohmann::json{{"request_id", f.request_id},
+                                             {"user_id", f.user_id},
+                                             {"request_user_id", f.request_user_id},
+                                             {"request_received_at", FormatTimestamp(f.request_received_at)}};
+  body["deleted"] = change.op == FeedbackChange::Op::kDelete;
+  return search::Document{"feedback", f.request_id + ":" + f.user_id, f.request_received_at, std::move(body)};
+}
+
 }  // namespace
 
 std::size_t DeliverToSearch(search::ISearchSink& sink, const std::vector<std::string>& records) {
@@ -33,6 +50,8 @@ std::size_t DeliverToSearch(search::ISearchSink& sink, const std::vector<std::st
       documents.push_back(
           search::Document{"requests", request->request_id, request->received_at, requests::ToJson(*request)});
       documents.push_back(EventDocument(DetectEvent(*request)));
+    } else if (const auto* change = std::get_if<FeedbackChange>(&record)) {
+      documents.push_back(FeedbackDocument(*change));
     } else {
       const Event& event = std::get<Event>(record);
       documents.push_back(EventDocument(event));

@@ -12,6 +12,7 @@ ErrorCode CodeForStatus(int status) {
     case 405: return ErrorCode::kMethodNotAllowed;
     case 408: return ErrorCode::kRequestTimeout;
     case 409: return ErrorCode::kConflict;
+    case 410: return ErrorCode::kGone;
     case 413: return ErrorCode::kPayloadTooLarge;
     case 415: return ErrorCode::kUnsupportedMediaType;
     case 422: return ErrorCode::kUnprocessable;
@@ -31,6 +32,7 @@ const char* Title(int status) {
     case 405: return "Method Not Allowed";
     case 408: return "Request Timeout";
     case 409: return "Conflict";
+    case 410: return "Gone";
     case 413: return "Content Too Large";
     case 415: return "Unsupported Media Type";
     case 422: return "Unprocessable Content";

@@ -1,5 +1,6 @@
 #include "search/index_templates.hpp"
 
+#include "feedback/feedback_json.hpp"
 #include "requests/schema.hpp"
 
 namespace faceloop::search {
@@ -21,8 +22,18 @@ json EventsProperties() {
       {"user_id", Type("keyword")},
       {"occurred_at", Type("date")},
       // Event payloads differ per type; only the fields analysts join on are indexed.
-      {"data", ClosedObject({{"request_id", Type("keyword")}, {"faces", Type("integer")}})},
+      {"data", ClosedObject({{"request_id", Type("keyword")},
+                             {"faces", Type("integer")},
+                             {"verdict", Type("keyword")},
+                             {"rating", Type("integer")}})},
   };
+}
+
+// The feedback's own fields (src/feedback), and the tombstone flag of a withdrawn one.
+json FeedbackProperties() {
+  json properties = feedback::SearchProperties();
+  properties["deleted"] = Type("boolean");
+  return properties;
 }
 
 json Mappings(json properties) { return {{"dynamic", false}, {"properties", std::move(properties)}}; }
@@ -48,10 +59,12 @@ IndexTemplate MakeTemplate(const TemplateOptions& options, std::string_view fami
 
 nlohmann::json RequestsMappings() { return Mappings(requests::SearchProperties()); }
 nlohmann::json EventsMappings() { return Mappings(EventsProperties()); }
+nlohmann::json FeedbackMappings() { return Mappings(FeedbackProperties()); }
 
 std::vector<IndexTemplate> IndexTemplates(const TemplateOptions& options) {
   return {MakeTemplate(options, kRequestsFamily, RequestsMappings()),
-          MakeTemplate(options, kEventsFamily, EventsMappings())};
+          MakeTemplate(options, kEventsFamily, EventsMappings()),
+          MakeTemplate(options, kFeedbackFamily, FeedbackMappings())};
 }
 
 }  // namespace faceloop::search

@@ -10,15 +10,17 @@
 
 namespace faceloop::search {
 
-/// The document families and so the index families: <prefix>-requests-*, <prefix>-events-*.
+/// The document families and so the index families: <prefix>-requests-*, <prefix>-events-*,
+/// <prefix>-feedback-*.
 inline constexpr std::string_view kRequestsFamily = "requests";
 inline constexpr std::string_view kEventsFamily = "events";
+inline constexpr std::string_view kFeedbackFamily = "feedback";
 
 /// Above the priorities of the templates Elasticsearch and OpenSearch ship (100 and below), so ours
 /// win for our patterns; composable templates with equal priority and overlapping patterns are refused.
 inline constexpr int kTemplatePriority = 200;
 /// Bumped whenever a mapping changes; stored in the template's `version`.
-inline constexpr int kTemplateVersion = 3;  // 2: model_mode; 3: face fields indexed
+inline constexpr int kTemplateVersion = 4;  // 2: model_mode; 3: face fields indexed; 4: feedback
 
 struct TemplateOptions {
   std::string index_prefix = "faceloop";
@@ -30,11 +32,12 @@ struct IndexTemplate {
   nlohmann::json body;  ///< the PUT _index_template/<name> body
 };
 
-/// Mappings of the two families (the "mappings" object of each template).
+/// Mappings of the families (the "mappings" object of each template).
 nlohmann::json RequestsMappings();
 nlohmann::json EventsMappings();
+nlohmann::json FeedbackMappings();
 
-/// Both templates, requests first.
+/// Every template: requests, events, feedback.
 std::vector<IndexTemplate> IndexTemplates(const TemplateOptions& options);
 
 }  // namespace faceloop::search

@@ -67,7 +67,9 @@ std::string DescribeErrorBody(const std::string& body) {
 
 // Why a document cannot be sent at all, or "" when it can.
 std::string Unsendable(const Document& doc) {
-  if (doc.family != kRequestsFamily && doc.family != kEventsFamily) return "unknown family '" + doc.family + "'";
+  if (doc.family != kRequestsFamily && doc.family != kEventsFamily && doc.family != kFeedbackFamily) {
+    return "unknown family '" + doc.family + "'";
+  }
   if (doc.id.empty()) return "empty id";
   if (!doc.body.is_object()) return "body is not a JSON object";
   return "";
@@ -181,12 +183,13 @@ class OpenSearchHttpSink final : public ISearchSink {
   }
 
   void DeleteUserRequests(const std::string& user_id) override {
-    // conflicts=proceed: a document re-indexed concurrently is not a reason to fail the deletion.
-    const std::string path = "/" + config_.index_prefix + "-requests-*/_delete_by_query?conflicts=proceed&refresh=true";
-    const json query = {{"query", {{"term", {{"user_id", user_id}}}}}};
-    const net::HttpResponse response = Send("POST", path, DumpLine(query), kJson, "delete by query");
-    if (response.status == 404) return;  // no request index yet: nothing to delete
-    ThrowForStatus(response, "delete by query", endpoint_.base);
+    DeleteByQuery(kRequestsFamily, {{"term", {{"user_id", user_id}}}});
+    // Feedback the user gave, and feedback anyone gave on the user's requests.
+    DeleteByQuery(
+        kFeedbackFamily,
+        {{"bool",
+          {{"should", json::array({{{"term", {{"user_id", user_id}}}}, {{"term", {{"request_user_id", user_id}}}}})},
+           {"minimum_should_match", 1}}}});
   }
 
   std::string_view Name() const override { return "opensearch"; }
@@ -194,6 +197,15 @@ class OpenSearchHttpSink final : public ISearchSink {
  private:
   static constexpr std::string_view kJson = "application/json";
   static constexpr std::string_view kNdjson = "application/x-ndjson";
+
+  void DeleteByQuery(std::string_view family, const json& query) {
+    // conflicts=proceed: a document re-indexed concurrently is not a reason to fail the deletion.
+    const std::string path =
+        Concat({"/", config_.index_prefix, "-", family, "-*/_delete_by_query?conflicts=proceed&refresh=true"});
+    const net::HttpResponse response = Send("POST", path, DumpLine(json{{"query", query}}), kJson, "delete by query");
+    if (response.status == 404) return;  // no index of the family yet: nothing to delete
+    ThrowForStatus(response, "delete by query", endpoint_.base);
+  }
 
   // Every request of the sink may be sent twice: templates are PUT, bulk actions are `index` with an
   // _id (a second one replaces the first), and deleting what is already gone changes nothing.

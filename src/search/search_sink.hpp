@@ -13,7 +13,7 @@ namespace faceloop::search {
 
 /// One document to index.
 struct Document {
-  std::string family;  ///< "requests" or "events": picks the index (and so the mapping template)
+  std::string family;  ///< "requests", "events" or "feedback": picks the index (and so the mapping template)
   std::string id;      ///< the document _id; re-sending the same id replaces, never duplicates
   std::chrono::system_clock::time_point time;  ///< picks the daily index (UTC date)
   nlohmann::json body;                         ///< a JSON object: the document source
@@ -50,7 +50,8 @@ class ISearchSink {
   /// Error(kPayloadTooLarge) when the node refuses the request size (split the batch) and otherwise
   /// what net/http_status.hpp maps the status to (kInternal for most).
   virtual BulkResult Index(const std::vector<Document>& docs) = 0;
-  /// Deletes every request document of `user_id` (account deletion). Idempotent; throws
+  /// Deletes every request document of `user_id` and every feedback document by or about them
+  /// (account deletion). Idempotent; throws
   /// Error(kUnavailable) when it must be retried.
   virtual void DeleteUserRequests(const std::string& user_id) = 0;
   /// A short name for logs and metrics ("opensearch").

@@ -10,6 +10,7 @@
 #include "events/search_delivery.hpp"
 #include "http/routes/accounts.hpp"
 #include "http/routes/detect.hpp"
+#include "http/routes/feedback.hpp"
 #include "http/routes/requests.hpp"
 #include "ratelimit/redis_limiter.hpp"
 #include "service/backends.hpp"
@@ -83,6 +84,10 @@ Service::Service(Config config)
       accounts_(std::make_unique<accounts::AccountService>(*db_, *crypto_)),
       auth_(std::make_unique<accounts::AuthCache>(*accounts_, *crypto_, kAuthMaxStale)),
       requests_(std::make_unique<requests::RequestStore>(*db_)),
+      feedback_(std::make_unique<feedback::FeedbackStore>(*db_)),
+      // Read again rather than taken from crypto_, which keeps the pepper to itself; only the key
+      // derived from it stays in the signer.
+      feedback_tokens_(std::make_unique<feedback::TokenSigner>(accounts::LoadOrCreatePepper(PepperPath(config_)))),
       committer_(
           std::make_unique<storage::GroupCommitter>(storage::GroupCommitOptions{1024, config_.limits.sync_writes})),
       local_store_(std::make_unique<storage::LocalObjectStore>(std::filesystem::path(config_.data_dir) / "objects",
@@ -149,6 +154,7 @@ std::size_t Service::DeleteAccount(const std::string& user_id) {
   pipeline_->WaitFor("objects", kReadYourWritesWait);
   const std::vector<std::string> keys = requests_->ImageKeysOf(user_id);
   for (const std::string& key : keys) store_->Delete(key);
+  feedback_->PurgeUser(user_id);  // given by the user, and anyone's on the user's requests
   requests_->PurgeUser(user_id);
   return keys.size();
 }
@@ -197,9 +203,15 @@ void Service::RegisterRoutes(http::Router& router) {
       {*auth_, *quotas_, [this] { return NewRequestId(); }, *pool_, registry_->Names(),
        config_.default_model.empty() ? detect::DetectorRegistry::DefaultName() : config_.default_model, *local_store_,
        *pipeline_, config_.limits.max_image_bytes, config_.privacy.truncate_client_ip, faces_});
-  http::RegisterRequestRoutes(router, http_metrics_, {*auth_, *requests_, *store_, [this] {
-                                                        pipeline_->WaitFor("database", kReadYourWritesWait);
-                                                      }});
+  const auto read_your_writes = [this] { pipeline_->WaitFor("database", kReadYourWritesWait); };
+  http::RegisterRequestRoutes(router, http_metrics_,
+                              {*auth_, *requests_, *store_, read_your_writes,
+                               [this](const std::string& request_id, const accounts::Principal& who) {
+                                 return http::VisibleFeedback(*feedback_, request_id, who);
+                               }});
+  http::RegisterFeedbackRoutes(
+      router, http_metrics_,
+      {*auth_, *requests_, *feedback_, *feedback_tokens_, *pipeline_, *events_, read_your_writes});
   http::RegisterOpsRoutes(router, http_metrics_, {metrics_, [this] { return CheckReadiness(); }, *auth_});
 }
 

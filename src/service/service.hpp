@@ -14,6 +14,8 @@
 #include "detect/registry.hpp"
 #include "events/event_log.hpp"
 #include "events/pipeline.hpp"
+#include "feedback/store.hpp"
+#include "feedback/token.hpp"
 #include "http/client_ip.hpp"
 #include "http/http_metrics.hpp"
 #include "http/quotas.hpp"
@@ -59,6 +61,8 @@ class Service {
   std::unique_ptr<accounts::AccountService> accounts_;
   std::unique_ptr<accounts::AuthCache> auth_;
   std::unique_ptr<requests::RequestStore> requests_;
+  std::unique_ptr<feedback::FeedbackStore> feedback_;
+  std::unique_ptr<feedback::TokenSigner> feedback_tokens_;
   std::unique_ptr<storage::GroupCommitter> committer_;
   std::unique_ptr<storage::LocalObjectStore> local_store_;  ///< where inputs land first
   std::unique_ptr<storage::IObjectStore> remote_store_;     ///< S3; null without object_store_url

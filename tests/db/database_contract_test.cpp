@@ -120,10 +120,11 @@ TEST_P(DatabaseContractTest, MigrationsApplyOnceEvenFromSeveralConnectionsAtOnce
   }
   for (auto& thread : threads) thread.join();
   EXPECT_EQ(failures.load(), 0);
-  EXPECT_EQ(db_->SchemaVersion(), 3);
-  EXPECT_EQ(db_->QueryOne("SELECT COUNT(*) FROM schema_migrations")->Get<std::int64_t>(0), 3);
+  const std::int64_t latest = FaceloopMigrations(db_->dialect()).back().version;
+  EXPECT_EQ(db_->SchemaVersion(), latest);
+  EXPECT_EQ(db_->QueryOne("SELECT COUNT(*) FROM schema_migrations")->Get<std::int64_t>(0), latest);
   db_->ApplyMigrations(FaceloopMigrations(db_->dialect()));
-  EXPECT_EQ(db_->SchemaVersion(), 3);
+  EXPECT_EQ(db_->SchemaVersion(), latest);
 }
 
 TEST_P(DatabaseContractTest, Version3MovesFacesOutOfTheirEnvelope) {

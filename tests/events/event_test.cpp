@@ -34,7 +34,8 @@ TEST(EventTest, EveryTypeHasAStableName) {
                                                                 {EventType::kKeyCreated, "key_created"},
                                                                 {EventType::kKeyRevoked, "key_revoked"},
                                                                 {EventType::kAccountDeleted, "account_deleted"},
-                                                                {EventType::kDetect, "detect"}};
+                                                                {EventType::kDetect, "detect"},
+                                                                {EventType::kFeedbackGiven, "feedback_given"}};
   for (const auto& [type, name] : names) {
     EXPECT_EQ(ToString(type), name);
     EXPECT_EQ(ParseEventType(name), type);

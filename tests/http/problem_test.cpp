@@ -17,6 +17,15 @@ TEST(ProblemTest, RendersRfc9457Fields) {
   EXPECT_EQ(problem.size(), 4u);
 }
 
+TEST(ProblemTest, GoneHasItsOwnTypeAndTitle) {
+  // An expired feedback link: a client must tell it from a bad one (401) and a used one (409).
+  const nlohmann::json problem = ProblemJson(Error(ErrorCode::kGone, "this feedback link has expired"));
+  EXPECT_EQ(problem["type"], "https://faceloop.dev/problems/gone");
+  EXPECT_EQ(problem["status"], 410);
+  EXPECT_EQ(problem["title"], "Gone");
+  EXPECT_EQ(ProblemJsonForStatus(410, "x")["type"], "https://faceloop.dev/problems/gone");
+}
+
 TEST(ProblemTest, WriteProblemSetsStatusContentTypeAndRetryAfter) {
   Response res;
   WriteProblem(res, Error(ErrorCode::kUnavailable, "queue full"));

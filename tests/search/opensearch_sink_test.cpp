@@ -148,9 +148,9 @@ TEST(ReadBulkResponse, MalformedResponsesAreRetried) {
   EXPECT_EQ(CodeOf([&] { ReadBulkResponse(R"({"errors":true,"items":[]})", {"a"}, result); }), ErrorCode::kUnavailable);
 }
 
-TEST(IndexTemplates, AreClosedTypedAndCoverBothFamilies) {
+TEST(IndexTemplates, AreClosedTypedAndCoverEveryFamily) {
   const auto templates = IndexTemplates({"acme", 2});
-  ASSERT_EQ(templates.size(), 2U);
+  ASSERT_EQ(templates.size(), 3U);
   const json& requests = templates[0].body;
   EXPECT_EQ(templates[0].name, "acme-requests");
   EXPECT_EQ(requests["index_patterns"], json::array({"acme-requests-*"}));
@@ -167,6 +167,15 @@ TEST(IndexTemplates, AreClosedTypedAndCoverBothFamilies) {
   EXPECT_EQ(events["index_patterns"], json::array({"acme-events-*"}));
   EXPECT_EQ(events["template"]["mappings"]["properties"]["data"]["dynamic"], false);
   EXPECT_EQ(events["template"]["mappings"]["properties"]["data"]["properties"]["faces"]["type"], "integer");
+  EXPECT_EQ(events["template"]["mappings"]["properties"]["data"]["properties"]["verdict"]["type"], "keyword");
+  const json& feedback = templates[2].body;
+  EXPECT_EQ(feedback["index_patterns"], json::array({"acme-feedback-*"}));
+  const json& fields = feedback["template"]["mappings"]["properties"];
+  EXPECT_EQ(fields["verdict"]["type"], "keyword");
+  EXPECT_EQ(fields["comment"]["type"], "text");
+  EXPECT_EQ(fields["request_received_at"]["type"], "date");
+  EXPECT_EQ(fields["missed_faces"]["properties"]["width"]["type"], "float");
+  EXPECT_EQ(fields["deleted"]["type"], "boolean");
 }
 
 TEST(MakeOpenSearchSink, RejectsBadConfigNamingTheField) {

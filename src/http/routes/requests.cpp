@@ -121,7 +121,9 @@ RequestRecord FindVisible(const RequestRoutes& s, const accounts::Principal& who
 
 void Get(const RequestRoutes& s, const Request& req, Response& res) {
   const accounts::Principal who = s.auth.Authenticate(ParseCredentials(req));
-  WriteJson(res, 200, RecordJson(FindVisible(s, who, req.path_params.at(0)), true));
+  nlohmann::json json = RecordJson(FindVisible(s, who, req.path_params.at(0)), true);
+  if (s.feedback_of) json["feedback"] = s.feedback_of(req.path_params.at(0), who);
+  WriteJson(res, 200, json);
 }
 
 void Image(const RequestRoutes& s, const Request& req, Response& res) {

@@ -3,6 +3,9 @@
 // their own records; analysts and admins everyone's (?user_id narrows). Records of others are 404,
 // never 403, so ids cannot be probed.
 #include <functional>
+#include <string>
+
+#include <nlohmann/json.hpp>
 
 #include "accounts/auth_cache.hpp"
 #include "http/http_metrics.hpp"
@@ -19,6 +22,9 @@ struct RequestRoutes {
   /// Waits (bounded) until the database holds every record this process spooled: a client reads
   /// its own detects at once.
   std::function<void()> read_your_writes;
+  /// The feedback on a request that the principal may see (GET /v1/requests/{id}'s "feedback");
+  /// null: the answer has none.
+  std::function<nlohmann::json(const std::string& request_id, const accounts::Principal& who)> feedback_of;
 };
 
 void RegisterRequestRoutes(Router& router, HttpMetrics& metrics, RequestRoutes routes);
