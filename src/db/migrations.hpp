@@ -14,7 +14,8 @@ namespace faceloop::db {
 /// caller purges explicitly when a user is deleted, and they must not block or slow that delete.
 /// Timestamps are TEXT in the fixed-width format of db/timestamp.hpp; secrets are stored only as
 /// BLOB hashes.
-/// Version 2 adds requests.tiling and requests.error_type. The SQL is adapted to `dialect`.
+/// Version 2 adds requests.tiling and requests.error_type; version 5 the hourly rollups (src/insights). The SQL is
+/// adapted to `dialect`.
 std::vector<Migration> FaceloopMigrations(Dialect dialect = Dialect::kSqlite);
 
 }  // namespace faceloop::db

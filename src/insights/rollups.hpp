@@ -1,0 +1,18 @@
+#pragma once
+// Maintenance of the hourly rollups (rollup_rows.hpp): the database shipper folds every record it
+// inserted into them, in the same transaction, so the rollups count exactly the stored records.
+#include <vector>
+
+#include "db/database.hpp"
+#include "requests/record.hpp"
+
+namespace faceloop::insights {
+
+/// Adds `records` to the rollups on `tx`: aggregated in memory first, then one upserted row per
+/// (hour, model version), per error type and per (feature, hour, model version, bin), in
+/// multi-row statements. Pass each record
+/// exactly once: the shipper passes only those its `ON CONFLICT DO NOTHING` insert added, which is
+/// what makes a re-delivered batch count nothing twice.
+void AddToRollups(db::IDatabase& tx, const std::vector<const requests::RequestRecord*>& records);
+
+}  // namespace faceloop::insights
