@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
   const faceloop::cli::Action serve = faceloop::cli::RegisterServe(app);
   const faceloop::cli::Action users = faceloop::cli::RegisterUsers(app);
   const faceloop::cli::Action migrate = faceloop::cli::RegisterMigrate(app);
+  const faceloop::cli::Action insights = faceloop::cli::RegisterInsights(app);
   CLI11_PARSE(app, argc, argv);
   try {
     const std::string name = app.get_subcommands().front()->get_name();
@@ -23,6 +24,7 @@ int main(int argc, char** argv) {
     if (name == "serve") return serve();
     if (name == "users") return users();
     if (name == "migrate") return migrate();
+    if (name == "insights") return insights();
   } catch (const faceloop::Error& e) {
     std::cerr << "faceloop: " << e.what() << "\n";
     return 1;

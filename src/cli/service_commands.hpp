@@ -10,5 +10,8 @@ Action RegisterServe(CLI::App& app);
 Action RegisterUsers(CLI::App& app);
 /// `faceloop migrate [--data-dir DIR] [--config FILE]`: applies pending schema migrations.
 Action RegisterMigrate(CLI::App& app);
+/// `faceloop insights summary [--from T] [--to T] [--bucket B] [--format json|table]`: the insights
+/// summary, read from the configured database.
+Action RegisterInsights(CLI::App& app);
 
 }  // namespace faceloop::cli

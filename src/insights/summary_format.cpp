@@ -67,16 +67,16 @@ std::optional<double> Percent(std::int64_t part, std::int64_t whole) {
   return 100.0 * static_cast<double>(part) / static_cast<double>(whole);
 }
 
+/// The numbers, then the label: model versions are long and of any length.
 std::string Line(const std::string& label, const Slice& s, const std::string& users) {
-  char line[256];
+  char numbers[160];
   (void)std::snprintf(
-      line, sizeof line, "%-28s %9lld %17s %9lld %7s %7s %9s %9s %9s %6s %6s\n", label.c_str(),
-      static_cast<long long>(s.requests), users.c_str(), static_cast<long long>(s.faces),
-      Number(Percent(s.no_face, s.requests - s.errors), "%.1f").c_str(),
+      numbers, sizeof numbers, "%9lld %15s %9lld %7s %7s %9s %9s %9s %6s %6s  ", static_cast<long long>(s.requests),
+      users.c_str(), static_cast<long long>(s.faces), Number(Percent(s.no_face, s.requests - s.errors), "%.1f").c_str(),
       Number(Percent(s.errors, s.requests), "%.1f").c_str(), Number(s.latency.Percentile(50), "%.1f").c_str(),
       Number(s.latency.Percentile(95), "%.1f").c_str(), Number(s.latency.Percentile(99), "%.1f").c_str(),
       Number(s.confidence.Percentile(50), "%.3f").c_str(), Number(s.confidence.moments().Mean(), "%.3f").c_str());
-  return line;
+  return numbers + label + "\n";
 }
 
 std::string UsersText(const UserCounts& u) {
@@ -86,7 +86,7 @@ std::string UsersText(const UserCounts& u) {
 std::string BucketLines(const std::string& label, const BucketSummary& b) {
   std::string text = Line(label, b.all, UsersText(b.users));
   for (const auto& [model, slice] : b.models) {
-    text += Line("  " + model.first + (model.second.empty() ? "" : "@" + model.second), slice, "");
+    text += Line("  " + model.first + " " + (model.second.empty() ? "(no version: failed)" : model.second), slice, "");
   }
   return text;
 }
@@ -104,10 +104,10 @@ nlohmann::json ToJson(const Summary& summary) {
 }
 
 std::string ToTable(const Summary& summary) {
-  char header[256];
-  (void)std::snprintf(header, sizeof header, "%-28s %9s %17s %9s %7s %7s %9s %9s %9s %6s %6s\n", "bucket / model",
-                      "requests", "users/ret./new", "faces", "noface%", "error%", "lat_p50", "lat_p95", "lat_p99",
-                      "conf50", "confmu");
+  char header[160];
+  (void)std::snprintf(header, sizeof header, "%9s %15s %9s %7s %7s %9s %9s %9s %6s %6s  %s\n", "requests",
+                      "users/ret./new", "faces", "noface%", "error%", "lat_p50", "lat_p95", "lat_p99", "conf50",
+                      "confmu", "bucket start / model version");
   std::string text = header;
   for (const BucketSummary& bucket : summary.buckets) text += BucketLines(FormatTimestamp(bucket.start), bucket);
   return text + BucketLines("total", summary.total);

@@ -10,6 +10,7 @@
 #include "events/search_delivery.hpp"
 #include "http/routes/accounts.hpp"
 #include "http/routes/detect.hpp"
+#include "http/routes/insights.hpp"
 #include "http/routes/requests.hpp"
 #include "ratelimit/redis_limiter.hpp"
 #include "service/backends.hpp"
@@ -200,6 +201,9 @@ void Service::RegisterRoutes(http::Router& router) {
   http::RegisterRequestRoutes(router, http_metrics_, {*auth_, *requests_, *store_, [this] {
                                                         pipeline_->WaitFor("database", kReadYourWritesWait);
                                                       }});
+  http::RegisterInsightsRoutes(router, http_metrics_, {*auth_, *db_, config_.limits.insights_max_days, [this] {
+                                                         pipeline_->WaitFor("database", kReadYourWritesWait);
+                                                       }});
   http::RegisterOpsRoutes(router, http_metrics_, {metrics_, [this] { return CheckReadiness(); }, *auth_});
 }
 
