@@ -43,6 +43,9 @@ class BatchRollup {
     Merge(hours_, std::move(hour));
   }
 
+  /// Tables in a fixed order and rows in key order (std::map): two processes shipping into one
+  /// PostgreSQL lock shared rows in the same order, so their upserts wait for each other instead of
+  /// deadlocking.
   void Write(db::IDatabase& tx) const {
     WriteAll(tx, hours_);
     WriteAll(tx, errors_);
