@@ -11,7 +11,7 @@ Action RegisterUsers(CLI::App& app);
 /// `faceloop migrate [--data-dir DIR] [--config FILE]`: applies pending schema migrations.
 Action RegisterMigrate(CLI::App& app);
 /// `faceloop insights summary [--from T] [--to T] [--bucket B] [--format json|table]`: the insights
-/// summary, read from the configured database.
+/// summary, read from the configured database; `faceloop insights rebuild`: the rollups recomputed.
 Action RegisterInsights(CLI::App& app);
 
 }  // namespace faceloop::cli

@@ -7,6 +7,7 @@
 #include "insights/bucket.hpp"
 #include "insights/features.hpp"
 #include "insights/rollup_sql.hpp"
+#include "requests/store.hpp"
 
 namespace faceloop::insights {
 namespace {
@@ -90,6 +91,33 @@ void AddToRollups(db::IDatabase& tx, const std::vector<const RequestRecord*>& re
   BatchRollup batch;
   for (const RequestRecord* record : records) batch.Add(*record);
   batch.Write(tx);
+}
+
+std::int64_t RebuildRollups(db::IDatabase& database) {
+  constexpr int kPage = 1000;
+  std::int64_t counted = 0;
+  database.Transaction([&](db::IDatabase& tx) {
+    counted = 0;
+    // SQLite's write transaction already excludes the shipper; PostgreSQL needs the table lock, or a
+    // record shipped meanwhile could be counted by both.
+    if (tx.dialect() == db::Dialect::kPostgres) tx.Execute("LOCK TABLE requests IN SHARE MODE");
+    for (const std::string_view table : {HourRow::kTable, ErrorRow::kTable, BinRow::kTable}) {
+      tx.Execute("DELETE FROM " + std::string(table));
+    }
+    requests::RequestStore store(tx);
+    requests::ListQuery page;
+    page.limit = kPage;
+    for (;;) {
+      const std::vector<RequestRecord> records = store.List(page);
+      std::vector<const RequestRecord*> pointers;
+      for (const RequestRecord& record : records) pointers.push_back(&record);
+      AddToRollups(tx, pointers);
+      counted += static_cast<std::int64_t>(records.size());
+      if (records.size() < static_cast<std::size_t>(kPage)) break;
+      page.before_id = records.back().request_id;
+    }
+  });
+  return counted;
 }
 
 }  // namespace faceloop::insights

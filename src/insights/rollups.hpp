@@ -15,4 +15,10 @@ namespace faceloop::insights {
 /// what makes a re-delivered batch count nothing twice.
 void AddToRollups(db::IDatabase& tx, const std::vector<const requests::RequestRecord*>& records);
 
+/// Recomputes every rollup from the stored records, in one transaction that keeps the shippers
+/// out while it runs: for records stored before the rollups existed (migration 5), or to repair.
+/// Unlike the queries, it reads the records, page by page. Returns how many it counted. Records
+/// of deleted accounts are gone, so their share of the old rollups is lost.
+std::int64_t RebuildRollups(db::IDatabase& database);
+
 }  // namespace faceloop::insights
