@@ -13,5 +13,8 @@ Action RegisterMigrate(CLI::App& app);
 /// `faceloop feedback-token --request ID [--ttl-seconds N]`: prints a one-time feedback token for
 /// the request's owner.
 Action RegisterFeedbackToken(CLI::App& app);
+/// `faceloop insights summary [--from T] [--to T] [--bucket B] [--format json|table]`: the insights
+/// summary, read from the configured database; `faceloop insights rebuild`: the rollups recomputed.
+Action RegisterInsights(CLI::App& app);
 
 }  // namespace faceloop::cli

@@ -125,6 +125,44 @@ CREATE TABLE feedback_tokens_used (
 );
 )sql";
 
+// Hourly rollups of the request records (src/insights, docs/insights.md), maintained by the database
+// shipper in the transaction that inserts the records. Columns as in src/insights/rollup_rows.hpp;
+// `hour` is the hour's start in the timestamp format. No user ids: they outlive account deletion.
+// rollup_bins is keyed by feature first: drift reads one feature over many hours.
+constexpr const char* kV5Rollups = R"sql(
+CREATE TABLE rollup_hours (
+  hour TEXT NOT NULL,
+  model_name TEXT NOT NULL,
+  model_version TEXT NOT NULL,
+  requests INTEGER NOT NULL,
+  errors INTEGER NOT NULL,
+  faces INTEGER NOT NULL,
+  no_face INTEGER NOT NULL,
+  PRIMARY KEY (hour, model_name, model_version)
+);
+CREATE TABLE rollup_errors (
+  hour TEXT NOT NULL,
+  model_name TEXT NOT NULL,
+  model_version TEXT NOT NULL,
+  error_type TEXT NOT NULL,
+  count INTEGER NOT NULL,
+  PRIMARY KEY (hour, model_name, model_version, error_type)
+);
+CREATE TABLE rollup_bins (
+  feature TEXT NOT NULL,
+  hour TEXT NOT NULL,
+  model_name TEXT NOT NULL,
+  model_version TEXT NOT NULL,
+  bin INTEGER NOT NULL,
+  count INTEGER NOT NULL,
+  sum_x REAL NOT NULL,
+  sum_x2 REAL NOT NULL,
+  PRIMARY KEY (feature, hour, model_name, model_version, bin)
+);
+-- New users per bucket (insights summary).
+CREATE INDEX users_created_at ON users (created_at);
+)sql";
+
 /// The schema is written in SQLite's type names; PostgreSQL has no BLOB, and its REAL is 4 bytes.
 std::string ForDialect(std::string sql, Dialect dialect) {
   if (dialect == Dialect::kSqlite) return sql;
@@ -148,6 +186,7 @@ std::vector<Migration> FaceloopMigrations(Dialect dialect) {
       Migration{3, "typed request record columns",
                 dialect == Dialect::kSqlite ? kV3RecordColumnsSqlite : kV3RecordColumnsPostgres},
       Migration{4, "feedback", ForDialect(kV4Feedback, dialect)},
+      Migration{5, "hourly rollups", ForDialect(kV5Rollups, dialect)},
   };
 }
 

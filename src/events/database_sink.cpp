@@ -4,6 +4,7 @@
 
 #include "common/time.hpp"
 #include "events/records.hpp"
+#include "insights/rollups.hpp"
 #include "requests/store.hpp"
 #include "telemetry/log.hpp"
 
@@ -46,6 +47,7 @@ std::size_t DeliverToDatabase(db::IDatabase& database, const std::vector<std::st
   database.Transaction([&](db::IDatabase& tx) {
     LiveUsers users(tx);
     dropped_images.clear();
+    std::vector<const RequestRecord*> inserted;  // new to the table: the rollups count only these
     for (const Record& record : batch.records) {
       if (const auto* request = std::get_if<RequestRecord>(&record)) {
         // A record of an account deleted while it waited must not come back to life.
@@ -53,12 +55,13 @@ std::size_t DeliverToDatabase(db::IDatabase& database, const std::vector<std::st
           if (request->image_key) dropped_images.push_back(*request->image_key);
           continue;
         }
-        requests::RequestStore::Insert(tx, *request);
+        if (requests::RequestStore::Insert(tx, *request)) inserted.push_back(request);
         InsertEvent(tx, DetectEvent(*request));
       } else if (const auto* event = std::get_if<Event>(&record)) {
         InsertEvent(tx, *event);
       }  // a FeedbackChange: the feedback routes wrote it already; it is spooled for the search index
     }
+    insights::AddToRollups(tx, inserted);
   });
   if (on_dropped) {
     for (const std::string& key : dropped_images) on_dropped(key);

@@ -1,7 +1,8 @@
 #pragma once
 // Ships spooled records into the analytics tables of the database (SQLite or PostgreSQL): one
 // transaction per batch, `ON CONFLICT DO NOTHING` on the record ids, so a batch retried after a
-// crash or a failed commit inserts nothing twice.
+// crash or a failed commit inserts nothing twice. The hourly rollups (src/insights) are updated in
+// the same transaction with the request records that were new, so they count each one once.
 #include <cstddef>
 #include <functional>
 #include <string>

@@ -106,7 +106,9 @@ std::string Where(const ListQuery& query, db::Params& params) {
 
 }  // namespace
 
-void RequestStore::Insert(db::IDatabase& tx, const RequestRecord& record) { tx.Execute(InsertSql(), ToParams(record)); }
+bool RequestStore::Insert(db::IDatabase& tx, const RequestRecord& record) {
+  return tx.Execute(InsertSql(), ToParams(record)) > 0;
+}
 
 std::optional<RequestRecord> RequestStore::Find(const std::string& request_id) {
   const auto row = database_.QueryOne(SelectSql() + " WHERE id = ? LIMIT 1", {request_id});
@@ -136,6 +138,20 @@ std::vector<std::string> RequestStore::ImageKeysOf(const std::string& user_id) {
 
 std::int64_t RequestStore::PurgeUser(const std::string& user_id) {
   return database_.Execute("DELETE FROM requests WHERE user_id = ?", {user_id});
+}
+
+std::vector<UserActivity> RequestStore::CountUsers(Time from, Time to, const std::string& bucket_sql) {
+  // Per bucket and user first (its requests and active days), then per bucket.
+  const std::string sql =
+      "SELECT bucket, COUNT(*), SUM(CASE WHEN n > 1 AND active_days > 1 THEN 1 ELSE 0 END) FROM (SELECT " + bucket_sql +
+      " AS bucket, user_id, COUNT(*) AS n, COUNT(DISTINCT substr(received_at, 1, 10)) AS active_days FROM requests "
+      "WHERE received_at >= ? AND received_at < ? GROUP BY " +
+      bucket_sql + ", user_id) AS per_user GROUP BY bucket";
+  std::vector<UserActivity> counts;
+  for (const db::Row& row : database_.Query(sql, {FormatTimestamp(from), FormatTimestamp(to)})) {
+    counts.push_back({row.Get<std::string>(0), row.Get<std::int64_t>(1), row.Get<std::int64_t>(2)});
+  }
+  return counts;
 }
 
 }  // namespace faceloop::requests

@@ -1,7 +1,8 @@
 #pragma once
 // The `requests` table. Nothing else in the product runs SQL on it: the database shipper inserts
 // through Insert, the history routes read through Find and List, account deletion purges through
-// ImageKeysOf and PurgeUser. Columns come from the record's field list (record.hpp).
+// ImageKeysOf and PurgeUser, the insights count users through CountUsers. Columns come from the
+// record's field list (record.hpp).
 #include <optional>
 #include <string>
 #include <vector>
@@ -22,13 +23,20 @@ struct ListQuery {
   int limit = 20;
 };
 
+/// Users active in one time bucket (CountUsers).
+struct UserActivity {
+  std::string bucket;  ///< the bucket's key
+  std::int64_t unique = 0;
+  std::int64_t returning = 0;  ///< more than one request, on more than one UTC day, in the bucket
+};
+
 class RequestStore {
  public:
   explicit RequestStore(db::IDatabase& database) : database_(database) {}
 
   /// Inserts `record` unless a record with its id exists (re-delivery is harmless). Runs on `tx`, the
-  /// caller's transaction.
-  static void Insert(db::IDatabase& tx, const RequestRecord& record);
+  /// caller's transaction. Returns whether the record was new.
+  static bool Insert(db::IDatabase& tx, const RequestRecord& record);
 
   std::optional<RequestRecord> Find(const std::string& request_id);
   std::vector<RequestRecord> List(const ListQuery& query);
@@ -36,6 +44,9 @@ class RequestStore {
   std::vector<std::string> ImageKeysOf(const std::string& user_id);
   /// Deletes every record of `user_id`; returns how many.
   std::int64_t PurgeUser(const std::string& user_id);
+  /// Users with records received in [from, to), per bucket: `bucket_sql` is the SQL expression of
+  /// a record's bucket key over its column received_at. Counted in the database.
+  std::vector<UserActivity> CountUsers(Time from, Time to, const std::string& bucket_sql);
 
  private:
   db::IDatabase& database_;

@@ -59,7 +59,7 @@ void ApplyLimits(Limits& limits, const toml::table& table, std::vector<std::stri
              {"max_image_bytes", "read_timeout_s", "request_timeout_s", "write_timeout_s", "keep_alive_timeout_s",
               "keep_alive_max_count", "http_threads", "io_threads", "max_header_bytes", "max_connections",
               "max_connections_per_ip", "detect_workers", "detect_queue", "detect_max_wait_ms", "signups_per_minute",
-              "spool_max_mb", "sync_writes"},
+              "spool_max_mb", "sync_writes", "insights_max_days"},
              "limits.", unknown);
   Read(table, "max_image_bytes", "limits.max_image_bytes", limits.max_image_bytes);
   Read(table, "read_timeout_s", "limits.read_timeout_s", limits.read_timeout_s);
@@ -78,6 +78,7 @@ void ApplyLimits(Limits& limits, const toml::table& table, std::vector<std::stri
   Read(table, "signups_per_minute", "limits.signups_per_minute", limits.signups_per_minute);
   Read(table, "spool_max_mb", "limits.spool_max_mb", limits.spool_max_mb);
   Read(table, "sync_writes", "limits.sync_writes", limits.sync_writes);
+  Read(table, "insights_max_days", "limits.insights_max_days", limits.insights_max_days);
 }
 
 void ApplyBackends(Backends& backends, const toml::table& table, std::vector<std::string>& unknown) {
@@ -144,6 +145,9 @@ void Validate(const Config& config) {
   if (tls != "none" && tls != "try" && tls != "required") Fail("config: smtp.starttls must be none, try or required");
   if (config.limits.spool_max_mb == 0) Fail("config: limits.spool_max_mb must be > 0");
   if (config.limits.detect_max_wait_ms < 1) Fail("config: limits.detect_max_wait_ms must be > 0");
+  // Above about 80 years a window's nanoseconds no longer fit system_clock's 64 bits.
+  if (config.limits.insights_max_days < 1 || config.limits.insights_max_days > 36600)
+    Fail("config: limits.insights_max_days must be within 1..36600");
   const Limits& l = config.limits;
   for (const int positive : {l.read_timeout_s, l.request_timeout_s, l.write_timeout_s, l.keep_alive_timeout_s,
                              l.keep_alive_max_count, l.io_threads, l.max_connections, l.max_connections_per_ip}) {

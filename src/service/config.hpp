@@ -28,6 +28,7 @@ struct Limits {
   double signups_per_minute = 10;            ///< per client IP (token bucket, burst of the same size)
   std::size_t spool_max_mb = 1024;           ///< bound on records waiting to be shipped; full → 503
   bool sync_writes = true;                   ///< false: no fsync (benchmarks of the durability cost only)
+  int insights_max_days = 366;               ///< the longest window an insights query may cover
 };
 
 /// Where data goes beyond the embedded defaults. Empty = the default.

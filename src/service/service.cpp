@@ -11,6 +11,7 @@
 #include "http/routes/accounts.hpp"
 #include "http/routes/detect.hpp"
 #include "http/routes/feedback.hpp"
+#include "http/routes/insights.hpp"
 #include "http/routes/requests.hpp"
 #include "ratelimit/redis_limiter.hpp"
 #include "service/backends.hpp"
@@ -212,6 +213,8 @@ void Service::RegisterRoutes(http::Router& router) {
   http::RegisterFeedbackRoutes(
       router, http_metrics_,
       {*auth_, *requests_, *feedback_, *feedback_tokens_, *pipeline_, *events_, read_your_writes});
+  http::RegisterInsightsRoutes(router, http_metrics_,
+                               {*auth_, *db_, config_.limits.insights_max_days, read_your_writes});
   http::RegisterOpsRoutes(router, http_metrics_, {metrics_, [this] { return CheckReadiness(); }, *auth_});
 }
 

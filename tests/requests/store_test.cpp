@@ -76,10 +76,12 @@ TEST_P(RequestStoreTest, FindReadsBackWhatWasInserted) {
 
 TEST_P(RequestStoreTest, InsertingTwiceKeepsOneRecord) {
   db_->Transaction([](db::IDatabase& tx) {
-    RequestStore::Insert(tx, Record("r1", "alice", "2026-11-01T10:00:00.000Z", 0.1));  // a re-delivery
+    // A re-delivery: refused, and said so (the rollups count only new records).
+    EXPECT_FALSE(RequestStore::Insert(tx, Record("r1", "alice", "2026-11-01T10:00:00.000Z", 0.1)));
+    EXPECT_TRUE(RequestStore::Insert(tx, Record("r4", "alice", "2026-11-04T10:00:00.000Z", 0.1)));
   });
   EXPECT_EQ(store_->Find("r1")->confidence_max, 0.9);
-  EXPECT_EQ(store_->List({}).size(), 3u);
+  EXPECT_EQ(store_->List({}).size(), 4u);
 }
 
 TEST_P(RequestStoreTest, ListFiltersAndPagesNewestFirst) {

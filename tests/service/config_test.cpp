@@ -72,6 +72,16 @@ TEST(ConfigTest, WrongTypesAndBadSyntaxAreErrors) {
   EXPECT_THROW(ResolveConfig(ConfigFlags{.config_file = "/nonexistent/faceloop.toml"}, FakeEnv({})), Error);
 }
 
+TEST(ConfigTest, InsightsWindowLimit) {
+  EXPECT_EQ(ResolveConfig({}, FakeEnv({})).limits.insights_max_days, 366);
+  const std::string file = WriteToml("[limits]\ninsights_max_days = 31\n");
+  EXPECT_EQ(ResolveConfig(ConfigFlags{.config_file = file}, FakeEnv({})).limits.insights_max_days, 31);
+  std::filesystem::remove(file);
+  const std::string zero = WriteToml("[limits]\ninsights_max_days = 0\n");
+  EXPECT_THROW(ResolveConfig(ConfigFlags{.config_file = zero}, FakeEnv({})), Error);
+  std::filesystem::remove(zero);
+}
+
 TEST(ConfigTest, ParseListen) {
   std::string host;
   int port = -1;

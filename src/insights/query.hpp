@@ -1,0 +1,34 @@
+#pragma once
+// The parameters of an insights query, parsed and checked once for the HTTP route and the CLI:
+// every refusal is Error(kUnprocessable) naming the parameter.
+#include <optional>
+#include <string>
+
+#include "insights/bucket.hpp"
+
+namespace faceloop::insights {
+
+/// Answers are at most this many buckets (hour buckets over six weeks are 1008).
+inline constexpr int kMaxBuckets = 1000;
+/// The window when none is given: the 7 days up to the next whole hour.
+inline constexpr int kDefaultWindowDays = 7;
+
+/// A checked window [from, to) on whole hours (the rollups are hourly) and its bucket.
+struct SummaryQuery {
+  Time from;
+  Time to;
+  Bucket bucket = Bucket::kDay;
+};
+
+/// The parameters as given (query string or flags); unset ones take their defaults.
+struct SummaryParams {
+  std::optional<std::string> from;    ///< RFC 3339 UTC, a whole hour; default: `to` - 7 days
+  std::optional<std::string> to;      ///< RFC 3339 UTC, a whole hour; default: the next whole hour
+  std::optional<std::string> bucket;  ///< hour | day | week | month; default: day
+};
+
+/// Checks `params`: timestamps that parse and fall on whole hours, from before to, a window of at
+/// most `max_days` days and at most kMaxBuckets buckets.
+SummaryQuery ParseSummaryQuery(const SummaryParams& params, int max_days, Time now);
+
+}  // namespace faceloop::insights

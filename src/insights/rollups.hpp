@@ -1,0 +1,24 @@
+#pragma once
+// Maintenance of the hourly rollups (rollup_rows.hpp): the database shipper folds every record it
+// inserted into them, in the same transaction, so the rollups count exactly the stored records.
+#include <vector>
+
+#include "db/database.hpp"
+#include "requests/record.hpp"
+
+namespace faceloop::insights {
+
+/// Adds `records` to the rollups on `tx`: aggregated in memory first, then one upserted row per
+/// (hour, model version), per error type and per (feature, hour, model version, bin), in
+/// multi-row statements. Pass each record
+/// exactly once: the shipper passes only those its `ON CONFLICT DO NOTHING` insert added, which is
+/// what makes a re-delivered batch count nothing twice.
+void AddToRollups(db::IDatabase& tx, const std::vector<const requests::RequestRecord*>& records);
+
+/// Recomputes every rollup from the stored records, in one transaction that keeps the shippers
+/// out while it runs: for records stored before the rollups existed (migration 5), or to repair.
+/// Unlike the queries, it reads the records, page by page. Returns how many it counted. Records
+/// of deleted accounts are gone, so their share of the old rollups is lost.
+std::int64_t RebuildRollups(db::IDatabase& database);
+
+}  // namespace faceloop::insights
