@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 
+#include "cli/insights_analyses.hpp"
 #include "cli/service_commands.hpp"
 #include "common/error.hpp"
 #include "db/open.hpp"
@@ -86,7 +87,9 @@ Action RegisterInsights(CLI::App& app) {
   auto rebuild_flags = std::make_shared<InsightsFlags>();
   rebuild->add_option("--data-dir", rebuild_flags->data_dir, "data folder of the service (default ./data)");
   rebuild->add_option("--config", rebuild_flags->config_file, "TOML configuration file");
-  return [insights, rebuild, flags, rebuild_flags] {
+  auto analyses = RegisterInsightsAnalyses(*insights);
+  return [insights, rebuild, flags, rebuild_flags, analyses] {
+    if (const auto code = analyses()) return *code;
     return insights->got_subcommand(rebuild) ? Rebuild(*rebuild_flags) : Summary(*flags);
   };
 }

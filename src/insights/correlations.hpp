@@ -1,0 +1,63 @@
+#pragma once
+// GET /v1/insights/correlations and `faceloop insights correlations`: how the image's confidence
+// (its best face's score, and the mean score of its faces) and its face count go with each field
+// of the image metadata, over the successful requests of a window. Per pair: Pearson's r and
+// Spearman's rho, each with n, a 95 % interval and a p-value, and the decile curve (deciles of the
+// field -> mean of the target and count), so a chart can show where confidence drops.
+//
+// Computed in the database (docs/insights.md): one aggregate query per pair ranks the pairs with
+// RANK() OVER, cuts the deciles with NTILE(10) OVER and returns ten rows of sums, from which r,
+// rho and the curve follow. No record is loaded.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "db/database.hpp"
+#include "insights/query.hpp"
+#include "insights/stats.hpp"
+
+namespace faceloop::insights {
+
+/// One decile of the field: its range, and the target's mean over it.
+struct Decile {
+  int decile = 0;  ///< 1..10
+  std::int64_t count = 0;
+  double x_min = 0;
+  double x_max = 0;
+  double mean = 0;  ///< of the target
+};
+
+/// A metadata field against a target.
+struct FieldCorrelation {
+  std::string field;   ///< "image.brightness", ...
+  std::string target;  ///< CorrelationTargets()
+  std::int64_t n = 0;  ///< requests with both values
+  std::optional<Correlation> pearson;
+  std::optional<Correlation> spearman;  ///< with average ranks for ties
+  std::vector<Decile> deciles;          ///< fewer than 10 with fewer than 10 requests
+};
+
+struct Correlations {
+  Time from;
+  Time to;
+  std::vector<FieldCorrelation> pairs;  ///< field by field, each against every target
+};
+
+/// The targets: confidence_max (the image's confidence), confidence_mean (its faces' mean score;
+/// both absent without faces) and face_count.
+const std::vector<std::string>& CorrelationTargets();
+/// The fields: every numeric field of the image metadata (the features named image.*).
+std::vector<std::string> CorrelationFields();
+
+/// Runs the queries over the requests received in [query.from, query.to) (the bucket is unused).
+Correlations Correlate(db::IDatabase& database, const SummaryQuery& query);
+
+/// The API's JSON form (docs/api.md).
+nlohmann::json ToJson(const Correlations& correlations);
+/// One line per pair: n, r and rho with their intervals and p-values, the decile means.
+std::string ToTable(const Correlations& correlations);
+
+}  // namespace faceloop::insights
