@@ -110,8 +110,14 @@ Scoring MakeScoring(const Reference& reference, double threshold, db::Dialect di
     s.columns += ", " + requests::NumericSql(f.feature, dialect) + " AS " + v;
     s.names += ", " + v;
     const std::string median = Param(s, f.center.median);
-    s.terms +=
-        ", COALESCE(ABS(" + v + " - " + median + ") / " + Param(s, kMadScale * f.center.mad * threshold) + ", 0)";
+    const std::string scale = Param(s, kMadScale * f.center.mad * threshold);
+    s.terms.append(", COALESCE(ABS(")
+        .append(v)
+        .append(" - ")
+        .append(median)
+        .append(") / ")
+        .append(scale)
+        .append(", 0)");
   }
   s.columns += ", " + requests::NumericSql(kLatency, dialect) + " AS latency, " +
                requests::NumericSql(kConfidence, dialect) + " AS confidence, " + requests::NumericSql(kFaces, dialect) +

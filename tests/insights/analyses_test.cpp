@@ -191,6 +191,10 @@ TEST_P(AnalysesTest, BrightnessGoesWithConfidenceAsComputedDirectly) {
   EXPECT_EQ(counted, pair->n);
   EXPECT_LT(pair->deciles.front().x_max, pair->deciles.back().x_min);
   EXPECT_LT(pair->deciles.front().mean, pair->deciles.back().mean);  // confidence rises with brightness
+  const nlohmann::json json = ToJson(result);
+  EXPECT_EQ(json["correlations"].size(), result.pairs.size());
+  EXPECT_EQ(json["correlations"][0]["deciles"].size(), 10u);
+  EXPECT_NE(ToTable(result).find("image.brightness"), std::string::npos);
   // Width never varies: no correlation, not a division by zero.
   for (const FieldCorrelation& p : result.pairs) {
     if (p.field == "image.width") {
@@ -238,6 +242,9 @@ TEST_P(AnalysesTest, PlantedOutliersAreFoundWithTheirReasons) {
   EXPECT_LE(counting.rows, 1 + result.reference.metadata.size() * 50 + 2 * 200 + 2 * result.outliers.size());
   const nlohmann::json json = ToJson(result);
   EXPECT_EQ(json["outliers"][0]["image_url"], "/v1/requests/" + traffic_.too_slow + "/image");
+  const std::string table = ToTable(result);
+  EXPECT_NE(table.find(traffic_.no_face), std::string::npos) << table;
+  EXPECT_NE(table.find("image.brightness=0.97 (z "), std::string::npos) << table;
 
   query.limit = 2;
   EXPECT_EQ(FindOutliers(*db_, query).outliers.size(), 2u);

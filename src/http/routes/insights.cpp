@@ -3,6 +3,7 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "common/error.hpp"
 #include "http/credentials.hpp"
@@ -54,15 +55,16 @@ void GetCorrelations(const InsightsRoutes& s, const Request& req, Response& res)
 }  // namespace
 
 void RegisterInsightsRoutes(Router& router, HttpMetrics& metrics, InsightsRoutes routes) {
-  router.Add("GET", "/v1/insights/summary",
-             Guard(metrics, "GET /v1/insights/summary",
-                   [routes](const Request& req, Response& res) { GetSummary(routes, req, res); }));
-  router.Add("GET", "/v1/insights/outliers",
-             Guard(metrics, "GET /v1/insights/outliers",
-                   [routes](const Request& req, Response& res) { GetOutliers(routes, req, res); }));
-  router.Add("GET", "/v1/insights/correlations",
-             Guard(metrics, "GET /v1/insights/correlations",
-                   [routes](const Request& req, Response& res) { GetCorrelations(routes, req, res); }));
+  // As RegisterRequestRoutes: one helper captures the routes once, each handler copies them.
+  auto add = [&router, &metrics, routes = std::move(routes)](
+                 const char* pattern, void (*fn)(const InsightsRoutes&, const Request&, Response&)) {
+    router.Add("GET", pattern,
+               Guard(metrics, std::string("GET ") + pattern,
+                     [routes, fn](const Request& req, Response& res) { fn(routes, req, res); }));
+  };
+  add("/v1/insights/summary", GetSummary);
+  add("/v1/insights/outliers", GetOutliers);
+  add("/v1/insights/correlations", GetCorrelations);
 }
 
 }  // namespace faceloop::http
