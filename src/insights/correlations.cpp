@@ -9,17 +9,22 @@
 namespace faceloop::insights {
 namespace {
 
-/// Per decile of x: its count, range and the sums of the values and of their average ranks (ties
-/// share the mean of their ranks: RANK() is the first, COUNT(*) over the default RANGE frame the
-/// last). Spearman's rho is Pearson's r of the ranks.
+/// Per decile of x: its count, range and the sums of the values and of their average ranks.
+/// Innermost the pairs; then twice each average rank (ties share the mean of their ranks: RANK() is
+/// a tie group's first, COUNT(*) over the default RANGE frame its last), an integer; then the
+/// decile from x's rank, so tied values stay in one decile (NTILE would split them in whatever
+/// order the sort left them); then ten rows of sums. Spearman's rho is Pearson's r of the ranks.
 std::string PairSql(const std::string& x, const std::string& y) {
-  const std::string rank_x = "CAST(RANK() OVER (ORDER BY x) + COUNT(*) OVER (ORDER BY x) AS DOUBLE PRECISION) / 2";
-  const std::string rank_y = "CAST(RANK() OVER (ORDER BY y) + COUNT(*) OVER (ORDER BY y) AS DOUBLE PRECISION) / 2";
   return "SELECT tile, COUNT(*), MIN(x), MAX(x), SUM(x), SUM(y), SUM(x * x), SUM(y * y), SUM(x * y), SUM(rx), "
-         "SUM(ry), SUM(rx * rx), SUM(ry * ry), SUM(rx * ry) FROM (SELECT x, y, NTILE(10) OVER (ORDER BY x) AS tile, " +
-         rank_x + " AS rx, " + rank_y + " AS ry FROM (SELECT " + x + " AS x, " + y +
+         "SUM(ry), SUM(rx * rx), SUM(ry * ry), SUM(rx * ry) "
+         "FROM (SELECT (rx2 - 1) * 10 / (2 * n) + 1 AS tile, x, y, CAST(rx2 AS DOUBLE PRECISION) / 2 AS rx, "
+         "CAST(ry2 AS DOUBLE PRECISION) / 2 AS ry "
+         "FROM (SELECT x, y, RANK() OVER (ORDER BY x) + COUNT(*) OVER (ORDER BY x) AS rx2, "
+         "RANK() OVER (ORDER BY y) + COUNT(*) OVER (ORDER BY y) AS ry2, COUNT(*) OVER () AS n "
+         "FROM (SELECT " +
+         x + " AS x, " + y +
          " AS y FROM requests WHERE received_at >= ? AND received_at < ? AND status = 200) AS pairs "
-         "WHERE x IS NOT NULL AND y IS NOT NULL) AS ranked GROUP BY tile ORDER BY tile";
+         "WHERE x IS NOT NULL AND y IS NOT NULL) AS ranked) AS tiled GROUP BY tile ORDER BY tile";
 }
 
 PairSums SumsAt(const db::Row& row, std::size_t first) {

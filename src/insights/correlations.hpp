@@ -6,7 +6,7 @@
 // field -> mean of the target and count), so a chart can show where confidence drops.
 //
 // Computed in the database (docs/insights.md): one aggregate query per pair ranks the pairs with
-// RANK() OVER, cuts the deciles with NTILE(10) OVER and returns ten rows of sums, from which r,
+// RANK() OVER, cuts the deciles from x's ranks and returns ten rows of sums, from which r,
 // rho and the curve follow. No record is loaded.
 #include <cstdint>
 #include <optional>
@@ -21,7 +21,8 @@
 
 namespace faceloop::insights {
 
-/// One decile of the field: its range, and the target's mean over it.
+/// One decile of the field (by its average rank: tied values share a decile, so a field with few
+/// distinct values has fewer, unequal deciles): its range, and the target's mean over it.
 struct Decile {
   int decile = 0;  ///< 1..10
   std::int64_t count = 0;
@@ -37,7 +38,7 @@ struct FieldCorrelation {
   std::int64_t n = 0;  ///< requests with both values
   std::optional<Correlation> pearson;
   std::optional<Correlation> spearman;  ///< with average ranks for ties
-  std::vector<Decile> deciles;          ///< fewer than 10 with fewer than 10 requests
+  std::vector<Decile> deciles;          ///< fewer than 10 with ties or fewer than 10 requests
 };
 
 struct Correlations {
