@@ -4,46 +4,22 @@
 
 #include "common/time.hpp"
 #include "insights/features.hpp"
-#include "requests/metrics.hpp"
+#include "requests/aggregates.hpp"
 
 namespace faceloop::insights {
 namespace {
 
-/// Per decile of x: its count, range and the sums of the values and of their average ranks.
-/// Innermost the pairs; then twice each average rank (ties share the mean of their ranks: RANK() is
-/// a tie group's first, COUNT(*) over the default RANGE frame its last), an integer; then the
-/// decile from x's rank, so tied values stay in one decile (NTILE would split them in whatever
-/// order the sort left them); then ten rows of sums. Spearman's rho is Pearson's r of the ranks.
-std::string PairSql(const std::string& x, const std::string& y) {
-  return "SELECT tile, COUNT(*), MIN(x), MAX(x), SUM(x), SUM(y), SUM(x * x), SUM(y * y), SUM(x * y), SUM(rx), "
-         "SUM(ry), SUM(rx * rx), SUM(ry * ry), SUM(rx * ry) "
-         "FROM (SELECT (rx2 - 1) * 10 / (2 * n) + 1 AS tile, x, y, CAST(rx2 AS DOUBLE PRECISION) / 2 AS rx, "
-         "CAST(ry2 AS DOUBLE PRECISION) / 2 AS ry "
-         "FROM (SELECT x, y, RANK() OVER (ORDER BY x) + COUNT(*) OVER (ORDER BY x) AS rx2, "
-         "RANK() OVER (ORDER BY y) + COUNT(*) OVER (ORDER BY y) AS ry2, COUNT(*) OVER () AS n "
-         "FROM (SELECT " +
-         x + " AS x, " + y +
-         " AS y FROM requests WHERE received_at >= ? AND received_at < ? AND status = 200) AS pairs "
-         "WHERE x IS NOT NULL AND y IS NOT NULL) AS ranked) AS tiled GROUP BY tile ORDER BY tile";
-}
-
-PairSums SumsAt(const db::Row& row, std::size_t first) {
-  return {row.Get<std::int64_t>(1),   row.Get<double>(first),     row.Get<double>(first + 1),
-          row.Get<double>(first + 2), row.Get<double>(first + 3), row.Get<double>(first + 4)};
-}
+PairSums ToPairSums(std::int64_t n, const requests::Sums& s) { return {n, s.x, s.y, s.xx, s.yy, s.xy}; }
 
 FieldCorrelation CorrelatePair(db::IDatabase& database, const SummaryQuery& query, const std::string& field,
                                const std::string& target) {
-  const std::string sql =
-      PairSql(requests::NumericSql(field, database.dialect()), requests::NumericSql(target, database.dialect()));
   FieldCorrelation result{field, target, 0, std::nullopt, std::nullopt, {}};
   PairSums values, ranks;
-  for (const db::Row& row : database.Query(sql, {FormatTimestamp(query.from), FormatTimestamp(query.to)})) {
-    const PairSums tile = SumsAt(row, 4);
-    values.Add(tile);
-    ranks.Add(SumsAt(row, 9));
-    result.deciles.push_back({static_cast<int>(row.Get<std::int64_t>(0)), tile.n, row.Get<double>(2),
-                              row.Get<double>(3), tile.sy / static_cast<double>(tile.n)});
+  for (const requests::PairTile& tile : requests::RankedPairs(database, query.from, query.to, field, target)) {
+    values.Add(ToPairSums(tile.count, tile.values));
+    ranks.Add(ToPairSums(tile.count, tile.ranks));
+    result.deciles.push_back({static_cast<int>(tile.tile), tile.count, tile.x_min, tile.x_max,
+                              tile.values.y / static_cast<double>(tile.count)});
   }
   result.n = values.n;
   result.pearson = Correlate(values, CorrelationKind::kPearson);

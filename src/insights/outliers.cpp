@@ -9,7 +9,7 @@
 #include "common/error.hpp"
 #include "common/time.hpp"
 #include "insights/features.hpp"
-#include "requests/metrics.hpp"
+#include "requests/aggregates.hpp"
 #include "requests/store.hpp"
 
 namespace faceloop::insights {
@@ -87,77 +87,50 @@ void ReadFaceShare(db::IDatabase& database, Time from, Time to, Reference& refer
   reference.no_face_unusual = *reference.face_share >= kFaceShareForNoFace;
 }
 
-/// SQL and parameters of the query over the window: each criterion a term that reaches 1 where it
-/// flags the request; the score is the largest term.
-struct Scoring {
-  std::string columns;  ///< the values the reasons need, from `requests`: ", expr AS name, ..."
-  std::string names;    ///< ", name, ..." of those values
-  std::string terms;    ///< over those values
-  db::Params params;    ///< of the terms, in order
+using Kind = requests::ScoreTerm::Kind;
+
+/// The criteria with a reference, as score terms (each reaching 1 where it flags a request), and
+/// the reason each gives.
+struct Criteria {
+  std::vector<requests::ScoreTerm> terms;
+  std::vector<std::string> kinds;  ///< per term: metadata | slow | low_confidence | no_face
 };
 
-std::string Param(Scoring& s, double value) {
-  s.params.emplace_back(value);
-  return "CAST(? AS DOUBLE PRECISION)";
-}
-
-Scoring MakeScoring(const Reference& reference, double threshold, db::Dialect dialect) {
-  Scoring s;
-  for (std::size_t i = 0; i < reference.metadata.size(); ++i) {
-    const FeatureReference& f = reference.metadata[i];
-    std::string v = "v";  // not "v" + to_string(i): GCC 12 warns falsely (-Wrestrict) on that
-    v += std::to_string(i);
-    s.columns += ", " + requests::NumericSql(f.feature, dialect) + " AS " + v;
-    s.names += ", " + v;
-    const std::string median = Param(s, f.center.median);
-    const std::string scale = Param(s, kMadScale * f.center.mad * threshold);
-    s.terms.append(", COALESCE(ABS(")
-        .append(v)
-        .append(" - ")
-        .append(median)
-        .append(") / ")
-        .append(scale)
-        .append(", 0)");
+Criteria MakeCriteria(const Reference& reference, double threshold) {
+  Criteria c;
+  auto add = [&c](const char* kind, requests::ScoreTerm term) {
+    c.terms.push_back(std::move(term));
+    c.kinds.emplace_back(kind);
+  };
+  for (const FeatureReference& f : reference.metadata) {
+    // |x - median| / (1.4826 MAD threshold) >= 1 exactly where the robust z is >= threshold.
+    add("metadata", {f.feature, Kind::kDistance, f.center.median, kMadScale * f.center.mad * threshold});
   }
-  s.columns += ", " + requests::NumericSql(kLatency, dialect) + " AS latency, " +
-               requests::NumericSql(kConfidence, dialect) + " AS confidence, " + requests::NumericSql(kFaces, dialect) +
-               " AS faces";
-  s.names += ", latency, confidence, faces";
   if (reference.latency_p99 && *reference.latency_p99 > 0) {
-    s.terms += ", COALESCE(latency / " + Param(s, *reference.latency_p99) + ", 0)";
+    add("slow", {std::string(kLatency), Kind::kRatio, 0, *reference.latency_p99});
   }
   if (reference.low_confidence && *reference.low_confidence > 0) {
-    // 1 + (low - confidence) / low: from 1 just below the cut to 2 at confidence 0.
-    const std::string low = Param(s, *reference.low_confidence);
-    s.terms += ", CASE WHEN confidence < " + low + " THEN 2 - confidence / " + Param(s, *reference.low_confidence) +
-               " ELSE 0 END";
+    add("low_confidence", {std::string(kConfidence), Kind::kBelow, 0, *reference.low_confidence});
   }
-  if (reference.no_face_unusual) s.terms += ", CASE WHEN faces = 0 THEN 1 ELSE 0 END";
-  return s;
+  if (reference.no_face_unusual) add("no_face", {std::string(kFaces), Kind::kZero, 0, 1});
+  return c;
 }
 
-/// Reasons recomputed from the values the query returns (first column 2), with the same limits.
-std::vector<OutlierReason> Reasons(const db::Row& row, const Reference& reference, double threshold) {
+/// The terms that flag the request (value >= 1), as reasons, from the values the query returned.
+std::vector<OutlierReason> Reasons(const requests::ScoredRequest& scored, const Criteria& criteria, double threshold) {
   std::vector<OutlierReason> reasons;
-  std::size_t at = 2;
-  for (const FeatureReference& f : reference.metadata) {
-    const auto value = row.Get<std::optional<double>>(at++);
-    if (!value) continue;
-    const auto z = RobustZ(*value, f.center);
-    if (z && *z >= threshold) reasons.push_back({"metadata", f.feature, *value, z, threshold});
-  }
-  const auto latency = row.Get<std::optional<double>>(at++);
-  const auto confidence = row.Get<std::optional<double>>(at++);
-  const auto faces = row.Get<std::optional<double>>(at++);
-  if (latency && reference.latency_p99 && *latency >= *reference.latency_p99) {
-    reasons.push_back({"slow", std::string(kLatency), *latency, std::nullopt, *reference.latency_p99});
-  }
-  if (confidence && reference.low_confidence && *confidence < *reference.low_confidence) {
-    reasons.push_back(
-        {"low_confidence", std::string(kConfidence), *confidence, std::nullopt, *reference.low_confidence});
-  }
-  if (faces && *faces == 0 && reference.no_face_unusual) {
-    reasons.push_back({"no_face", std::string(kFaces), 0, std::nullopt, kFaceShareForNoFace});
+  for (std::size_t i = 0; i < criteria.terms.size(); ++i) {
+    const requests::ScoreTerm& term = criteria.terms[i];
+    const auto& value = scored.values[i];
+    if (!value || requests::TermValue(term, *value) < 1) continue;
+    OutlierReason reason{criteria.kinds[i], term.field, *value, std::nullopt, term.scale};
+    if (term.kind == Kind::kDistance) {
+      reason.z = requests::TermValue(term, *value) * threshold;  // the term is z / threshold
+      reason.threshold = threshold;
+    } else if (term.kind == Kind::kZero) {
+      reason.threshold = kFaceShareForNoFace;
+    }
+    reasons.push_back(std::move(reason));
   }
   return reasons;
 }
@@ -203,24 +176,13 @@ Reference ReadReference(db::IDatabase& database, Time from, Time to, const std::
 
 Outliers FindOutliers(db::IDatabase& database, const OutlierQuery& query) {
   Outliers result{query, ReadReference(database, query.reference_from, query.from, RobustFeatures()), {}};
-  Scoring s = MakeScoring(result.reference, query.threshold, database.dialect());
-  if (s.terms.empty()) return result;  // no criterion has a reference: nothing is unusual yet
-  // Values first (innermost), then their score, then the filter: each expression is written once.
-  const std::string greatest = database.dialect() == db::Dialect::kSqlite ? "MAX" : "GREATEST";
-  const std::string sql = "SELECT id, score" + s.names + " FROM (SELECT vals.*, " + greatest + "(0.0" + s.terms +
-                          ") AS score FROM (SELECT id" + s.columns +
-                          " FROM requests WHERE received_at >= ? AND received_at < ? AND status = 200) AS vals) AS "
-                          "scored WHERE score >= 1 ORDER BY score DESC, id LIMIT ?";
-  db::Params params = std::move(s.params);
-  params.emplace_back(FormatTimestamp(query.from));
-  params.emplace_back(FormatTimestamp(query.to));
-  params.emplace_back(static_cast<std::int64_t>(query.limit));
+  const Criteria criteria = MakeCriteria(result.reference, query.threshold);
   requests::RequestStore store(database);
-  for (const db::Row& row : database.Query(sql, params)) {
-    auto record = store.Find(row.Get<std::string>(0));
+  for (const requests::ScoredRequest& scored :
+       requests::TopScored(database, query.from, query.to, criteria.terms, query.limit)) {
+    auto record = store.Find(scored.id);
     if (!record) continue;  // purged since (an account deleted meanwhile)
-    result.outliers.push_back(
-        {row.Get<double>(1), Reasons(row, result.reference, query.threshold), std::move(*record)});
+    result.outliers.push_back({scored.score, Reasons(scored, criteria, query.threshold), std::move(*record)});
   }
   return result;
 }

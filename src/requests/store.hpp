@@ -1,8 +1,8 @@
 #pragma once
 // The `requests` table. Nothing else in the product runs SQL on it: the database shipper inserts
 // through Insert, the history routes read through Find and List, account deletion purges through
-// ImageKeysOf and PurgeUser, the insights count users through CountUsers. Columns come from the
-// record's field list (record.hpp).
+// ImageKeysOf and PurgeUser, the insights count users through CountUsers (and rank, score and
+// group through aggregates.hpp). Columns come from the record's field list (record.hpp).
 #include <optional>
 #include <string>
 #include <vector>
