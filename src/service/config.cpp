@@ -15,7 +15,7 @@
 namespace faceloop::service {
 namespace {
 
-[[noreturn]] void Fail(std::string message) { throw Error(ErrorCode::kBadRequest, std::move(message)); }
+[[noreturn]] void Fail(const std::string& message) { throw Error(ErrorCode::kBadRequest, message); }
 
 template <typename T>
 void Read(const toml::table& table, std::string_view key, std::string_view path, T& out) {
@@ -146,15 +146,17 @@ void Validate(const Config& config) {
   if (config.limits.spool_max_mb == 0) Fail("config: limits.spool_max_mb must be > 0");
   if (config.limits.detect_max_wait_ms < 1) Fail("config: limits.detect_max_wait_ms must be > 0");
   // Above about 80 years a window's nanoseconds no longer fit system_clock's 64 bits.
-  if (config.limits.insights_max_days < 1 || config.limits.insights_max_days > 36600)
+  if (config.limits.insights_max_days < 1 || config.limits.insights_max_days > 36600) {
     Fail("config: limits.insights_max_days must be within 1..36600");
+  }
   const Limits& l = config.limits;
   for (const int positive : {l.read_timeout_s, l.request_timeout_s, l.write_timeout_s, l.keep_alive_timeout_s,
                              l.keep_alive_max_count, l.io_threads, l.max_connections, l.max_connections_per_ip}) {
     if (positive < 1) Fail("config: limits timeouts, counts and connection limits must be > 0");
   }
-  if (l.http_threads < 0 || l.max_header_bytes < 1024)
+  if (l.http_threads < 0 || l.max_header_bytes < 1024) {
     Fail("config: limits.http_threads >= 0, max_header_bytes >= 1024");
+  }
   for (const double per_minute : {config.quotas.user_per_minute, config.quotas.analyst_per_minute,
                                   config.quotas.admin_per_minute, config.limits.signups_per_minute}) {
     if (!(per_minute >= 0) || per_minute > 1e9) Fail("config: quotas and signups_per_minute must be within 0..1e9");
@@ -258,8 +260,9 @@ void ApplyEnvironment(Config& config, const EnvLookup& env) {
   }
   if (const auto value = env("FACELOOP_TRUSTED_PROXIES")) config.network.trusted_proxies = SplitList(*value);
   if (const auto value = env("FACELOOP_TRUNCATE_CLIENT_IP")) {
-    if (*value != "true" && *value != "false" && *value != "1" && *value != "0")
+    if (*value != "true" && *value != "false" && *value != "1" && *value != "0") {
       Fail("FACELOOP_TRUNCATE_CLIENT_IP must be true or false");
+    }
     config.privacy.truncate_client_ip = *value == "true" || *value == "1";
   }
 }
