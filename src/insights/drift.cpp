@@ -46,7 +46,7 @@ BinRow ReadWindowRow(const db::Row& stored) {
 
 /// Each queried feature's histogram over `window`.
 std::map<std::string_view, Histogram> ReadWindow(db::IDatabase& database, const DriftQuery& query,
-                                                 const Window& window) {
+                                                 const HourWindow& window) {
   std::map<std::string_view, Histogram> histograms;
   db::Params params;
   for (const Feature* feature : query.features) {

@@ -9,7 +9,7 @@ namespace {
 
 nlohmann::json OrNull(const std::optional<double>& value) { return value ? nlohmann::json(*value) : nlohmann::json(); }
 
-nlohmann::json WindowJson(const Window& window) {
+nlohmann::json WindowJson(const HourWindow& window) {
   return {{"from", FormatTimestamp(window.from)}, {"to", FormatTimestamp(window.to)}};
 }
 

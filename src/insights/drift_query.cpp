@@ -14,12 +14,12 @@ namespace {
 }
 
 /// "FROM..TO" as a checked window.
-Window WindowParam(const std::string& name, const std::string& text, int max_days) {
+HourWindow WindowParam(const std::string& name, const std::string& text, int max_days) {
   const std::size_t dots = text.find("..");
   if (dots == std::string::npos) {
     Refuse(name, "must be FROM..TO, like 2026-11-01T00:00:00Z..2026-11-08T00:00:00Z");
   }
-  const Window window{HourParam(name, text.substr(0, dots)), HourParam(name, text.substr(dots + 2))};
+  const HourWindow window{HourParam(name, text.substr(0, dots)), HourParam(name, text.substr(dots + 2))};
   if (window.from >= window.to) Refuse(name, "must start before it ends");
   if (window.to - window.from > std::chrono::days(max_days)) {
     Refuse(name, "is longer than " + std::to_string(max_days) + " days (the longest window, limits.insights_max_days)");
@@ -60,9 +60,9 @@ DriftQuery ParseDriftQuery(const DriftParams& params, int max_days, Time now) {
   query.features = FeatureParams(params.features);
   const Time next_hour = FloorHour(now) + hours(1);
   query.current = params.current ? WindowParam("current", *params.current, max_days)
-                                 : Window{next_hour - hours(kDefaultCurrentHours), next_hour};
+                                 : HourWindow{next_hour - hours(kDefaultCurrentHours), next_hour};
   query.reference = params.reference ? WindowParam("reference", *params.reference, max_days)
-                                     : Window{query.current.from - days(kDefaultReferenceDays), query.current.from};
+                                     : HourWindow{query.current.from - days(kDefaultReferenceDays), query.current.from};
   if (params.model_version) {
     if (params.model_version->empty()) Refuse("model_version", "must not be empty");
     query.model_version = params.model_version;

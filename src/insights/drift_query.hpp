@@ -16,15 +16,15 @@ inline constexpr int kDefaultCurrentHours = 24;
 inline constexpr int kDefaultReferenceDays = 7;
 
 /// [from, to) on whole hours.
-struct Window {
+struct HourWindow {
   Time from;
   Time to;
 };
 
 struct DriftQuery {
   std::vector<const Feature*> features;  ///< in the order of Features(), no repeats
-  Window reference;
-  Window current;
+  HourWindow reference;
+  HourWindow current;
   std::optional<std::string> model_version;  ///< only this model version; else all together
 };
 

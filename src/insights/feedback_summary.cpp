@@ -48,7 +48,8 @@ std::string Line(const std::string& label, const FeedbackSlice& s) {
   const auto percent = [&s](std::size_t i) {
     if (s.Total() == 0) return std::string("-");
     char text[16];
-    (void)std::snprintf(text, sizeof text, "%.1f", 100.0 * static_cast<double>(s.verdicts[i]) / s.Total());
+    (void)std::snprintf(text, sizeof text, "%.1f",
+                        100.0 * static_cast<double>(s.verdicts[i]) / static_cast<double>(s.Total()));
     return std::string(text);
   };
   char rating[16] = "-";
@@ -65,6 +66,12 @@ std::string BucketLines(const std::string& label, const FeedbackBucket& b) {
     text += Line("  " + model.first + " " + (model.second.empty() ? "(unknown version)" : model.second), slice);
   }
   return text;
+}
+
+void AddTally(FeedbackSlice& slice, const feedback::VerdictTally& tally) {
+  slice.verdicts[IndexOf(tally.verdict)] += tally.count;
+  slice.ratings += tally.ratings;
+  slice.rating_sum += tally.rating_sum;
 }
 
 }  // namespace
@@ -88,7 +95,7 @@ void FeedbackSlice::Merge(const FeedbackSlice& other) {
 
 FeedbackSummary SummarizeFeedback(db::IDatabase& database, const SummaryQuery& query) {
   FeedbackSummary summary{query, {}, {query.from, query.to, {}, {}}};
-  std::map<std::string, std::size_t> index;  // bucket key -> position
+  std::map<std::string, std::size_t> index;  // bucket key -> position in summary.buckets
   for (Time start = BucketStart(query.bucket, query.from); start < query.to; start = NextBucket(query.bucket, start)) {
     index[BucketKey(query.bucket, start)] = summary.buckets.size();
     summary.buckets.push_back(
@@ -97,13 +104,10 @@ FeedbackSummary SummarizeFeedback(db::IDatabase& database, const SummaryQuery& q
   const std::string bucket_sql = BucketSql(query.bucket, database.dialect(), "feedback.request_received_at");
   for (const feedback::VerdictTally& tally : feedback::CountVerdicts(database, query.from, query.to, bucket_sql)) {
     const auto it = index.find(tally.bucket);
-    // The SQL bucket expressions and BucketKey disagree: a bug, not bad input.
-    if (it == index.end())
+    if (it == index.end()) {  // the SQL bucket expressions and BucketKey disagree: a bug, not bad input
       throw Error(ErrorCode::kInternal, "insights: bucket key " + tally.bucket + " outside the window");
-    FeedbackSlice& slice = summary.buckets[it->second].models[{tally.model_name, tally.model_version}];
-    slice.verdicts[IndexOf(tally.verdict)] += tally.count;
-    slice.ratings += tally.ratings;
-    slice.rating_sum += tally.rating_sum;
+    }
+    AddTally(summary.buckets[it->second].models[{tally.model_name, tally.model_version}], tally);
   }
   for (FeedbackBucket& bucket : summary.buckets) {
     for (const auto& [model, slice] : bucket.models) {

@@ -25,8 +25,8 @@ using std::chrono::hours;
 using std::chrono::minutes;
 
 const Time kCurrentStart = ParseTimestamp("2026-11-20T00:00:00Z");
-const Window kReference{kCurrentStart - std::chrono::days(7), kCurrentStart};
-const Window kCurrent{kCurrentStart, kCurrentStart + hours(24)};
+const HourWindow kReference{kCurrentStart - std::chrono::days(7), kCurrentStart};
+const HourWindow kCurrent{kCurrentStart, kCurrentStart + hours(24)};
 
 /// The i-th record of a window: four repeating values per feature, so both windows hold exactly
 /// the same shares except for image.brightness, moved up by 0.2 in the current window (`shifted`).
@@ -83,7 +83,7 @@ class DriftTest : public ::testing::TestWithParam<std::string> {
   }
 
   DriftReport Drift(std::vector<std::string> features, std::optional<std::string> model_version = std::nullopt) {
-    const auto range = [](const Window& w) { return FormatTimestamp(w.from) + ".." + FormatTimestamp(w.to); };
+    const auto range = [](const HourWindow& w) { return FormatTimestamp(w.from) + ".." + FormatTimestamp(w.to); };
     const DriftQuery query =
         ParseDriftQuery({std::move(features), range(kReference), range(kCurrent), std::move(model_version)}, 366,
                         std::chrono::system_clock::now());
