@@ -1,5 +1,6 @@
 #include "service/config.hpp"
 
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
@@ -134,6 +135,24 @@ void ApplyInsights(insights::DriftThresholds& thresholds, const toml::table& tab
   CheckKnown(table, known, "insights.", unknown);
   insights::DriftThresholds::ForEachThreshold(thresholds, [&table](std::string_view name, auto& value) {
     Read(table, name, "insights." + std::string(name), value);
+  });
+}
+
+/// FACELOOP_INSIGHTS_<NAME> for each threshold (e.g. FACELOOP_INSIGHTS_PSI_ALERT): a whole number
+/// for min_sample, a number for the others; the ranges are Validate's.
+void ApplyInsightsEnvironment(insights::DriftThresholds& thresholds, const EnvLookup& env) {
+  insights::DriftThresholds::ForEachThreshold(thresholds, [&env](std::string_view name, auto& value) {
+    std::string variable = "FACELOOP_INSIGHTS_";
+    for (const char c : name) variable += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    const auto text = env(variable.c_str());
+    if (!text) return;
+    using T = std::decay_t<decltype(value)>;
+    T parsed{};
+    const auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), parsed);
+    if (ec != std::errc() || end != text->data() + text->size()) {
+      Fail(variable + (std::is_integral_v<T> ? " must be a whole number" : " must be a number"));
+    }
+    value = parsed;
   });
 }
 
@@ -282,6 +301,7 @@ void ApplyEnvironment(Config& config, const EnvLookup& env) {
   for (const auto& [name, field] : strings) {
     if (const auto value = env(name)) *field = *value;
   }
+  ApplyInsightsEnvironment(config.insights, env);
   if (const auto value = env("FACELOOP_TRUSTED_PROXIES")) config.network.trusted_proxies = SplitList(*value);
   if (const auto value = env("FACELOOP_TRUNCATE_CLIENT_IP")) {
     if (*value != "true" && *value != "false" && *value != "1" && *value != "0")
