@@ -178,6 +178,12 @@ TEST_P(DriftTest, FeedbackSharesPerModelVersion) {
   EXPECT_EQ(json["total"]["rating"]["mean"], 3.0);
   EXPECT_EQ(json["buckets"][1]["count"], 0);
   EXPECT_TRUE(json["buckets"][1]["correct"]["share"].is_null());
+  // Feedback outliving its request counts under an unknown model.
+  db_->Execute("DELETE FROM requests WHERE id = ?", {records_[400].request_id});
+  const FeedbackSummary orphaned = SummarizeFeedback(*db_, {kCurrent.from, kCurrent.to, Bucket::kDay});
+  EXPECT_EQ(orphaned.total.all.Total(), 4);
+  EXPECT_EQ(orphaned.total.models.at({"", ""}).verdicts[0], 1);
+  EXPECT_EQ(orphaned.total.models.at({"retinaface", "v1"}).Total(), 1);
   // Outside the window: nothing.
   EXPECT_EQ(SummarizeFeedback(*db_, {kReference.from, kReference.to, Bucket::kDay}).total.all.Total(), 0);
 }
