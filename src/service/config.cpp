@@ -1,6 +1,8 @@
 #include "service/config.hpp"
 
+#include <cctype>
 #include <charconv>
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -126,6 +128,45 @@ void ApplyNetwork(Network& network, const toml::table& table, std::vector<std::s
   Read(table, "trusted_proxies", "network.trusted_proxies", network.trusted_proxies);
 }
 
+void ApplyInsights(insights::DriftThresholds& thresholds, const toml::table& table, std::vector<std::string>& unknown) {
+  std::vector<std::string_view> known;
+  insights::DriftThresholds::ForEachThreshold(thresholds,
+                                              [&known](std::string_view name, auto&) { known.push_back(name); });
+  CheckKnown(table, known, "insights.", unknown);
+  insights::DriftThresholds::ForEachThreshold(thresholds, [&table](std::string_view name, auto& value) {
+    Read(table, name, "insights." + std::string(name), value);
+  });
+}
+
+/// FACELOOP_INSIGHTS_<NAME> for each threshold (e.g. FACELOOP_INSIGHTS_PSI_ALERT): a whole number
+/// for min_sample, a number for the others; the ranges are Validate's.
+void ApplyInsightsEnvironment(insights::DriftThresholds& thresholds, const EnvLookup& env) {
+  insights::DriftThresholds::ForEachThreshold(thresholds, [&env](std::string_view name, auto& value) {
+    std::string variable = "FACELOOP_INSIGHTS_";
+    for (const char c : name) variable += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    const auto text = env(variable.c_str());
+    if (!text) return;
+    using T = std::decay_t<decltype(value)>;
+    T parsed{};
+    const auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), parsed);
+    if (ec != std::errc() || end != text->data() + text->size()) {
+      Fail(variable + (std::is_integral_v<T> ? " must be a whole number" : " must be a number"));
+    }
+    value = parsed;
+  });
+}
+
+/// Finite, non-negative, warn below alert, a sample of at least one: else every verdict misleads.
+void ValidateInsights(const insights::DriftThresholds& t) {
+  bool valid = t.min_sample >= 1 && t.psi_warn <= t.psi_alert;
+  insights::DriftThresholds::ForEachThreshold(t, [&valid](std::string_view, const auto& value) {
+    valid = valid && std::isfinite(static_cast<double>(value)) && value >= 0;
+  });
+  if (!valid) {
+    Fail("config: insights thresholds must be finite and >= 0, psi_warn <= psi_alert, and min_sample >= 1");
+  }
+}
+
 std::vector<std::string> SplitList(const std::string& text) {
   std::vector<std::string> items;
   std::stringstream stream(text);
@@ -161,6 +202,7 @@ void Validate(const Config& config) {
                                   config.quotas.admin_per_minute, config.limits.signups_per_minute}) {
     if (!(per_minute >= 0) || per_minute > 1e9) Fail("config: quotas and signups_per_minute must be within 0..1e9");
   }
+  ValidateInsights(config.insights);
   (void)telemetry::ParseLogLevel(config.log.level);  // throws kBadRequest naming the value
   (void)telemetry::ParseLogFormat(config.log.format);
 }
@@ -208,7 +250,7 @@ void ApplyToml(Config& config, std::string_view toml_text, std::string_view sour
   std::vector<std::string> unknown;
   CheckKnown(table,
              {"listen", "data_dir", "models_dir", "pepper_file", "model", "limits", "backends", "smtp", "privacy",
-              "log", "quotas", "network"},
+              "log", "quotas", "network", "insights"},
              "", unknown);
   if (const toml::node* node = table.get("limits")) ApplyLimits(config.limits, SubTable(*node, "limits"), unknown);
   if (const toml::node* node = table.get("backends")) {
@@ -219,6 +261,9 @@ void ApplyToml(Config& config, std::string_view toml_text, std::string_view sour
   if (const toml::node* node = table.get("log")) ApplyLogging(config.log, SubTable(*node, "log"), unknown);
   if (const toml::node* node = table.get("quotas")) ApplyQuotas(config.quotas, SubTable(*node, "quotas"), unknown);
   if (const toml::node* node = table.get("network")) ApplyNetwork(config.network, SubTable(*node, "network"), unknown);
+  if (const toml::node* node = table.get("insights")) {
+    ApplyInsights(config.insights, SubTable(*node, "insights"), unknown);
+  }
   if (!unknown.empty()) {
     std::string names;
     for (const std::string& name : unknown) names += (names.empty() ? "" : ", ") + name;
@@ -258,6 +303,7 @@ void ApplyEnvironment(Config& config, const EnvLookup& env) {
   for (const auto& [name, field] : strings) {
     if (const auto value = env(name)) *field = *value;
   }
+  ApplyInsightsEnvironment(config.insights, env);
   if (const auto value = env("FACELOOP_TRUSTED_PROXIES")) config.network.trusted_proxies = SplitList(*value);
   if (const auto value = env("FACELOOP_TRUNCATE_CLIENT_IP")) {
     if (*value != "true" && *value != "false" && *value != "1" && *value != "0") {
