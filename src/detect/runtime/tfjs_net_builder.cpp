@@ -1,5 +1,7 @@
 #include "detect/runtime/tfjs_net_builder.hpp"
 
+#include <algorithm>
+
 #include "common/error.hpp"
 #include "detect/import/tfjs_attrs.hpp"
 
@@ -164,8 +166,9 @@ void TfjsNetBuilder::AddConvolution(const TfjsNode& node, bool depthwise) {
   if (weights.shape.size() != 4) Fail(node.name + ": weights must be 4-D");
   const HeightWidth stride = SpatialPair(node, "strides");
   const bool same = StringAttr(node, "padding") == "SAME";
-  if (same && ((pad.top != 0) || (pad.bottom != 0) || (pad.left != 0) || (pad.right != 0)))
+  if (same && ((pad.top != 0) || (pad.bottom != 0) || (pad.left != 0) || (pad.right != 0))) {
     Fail(node.name + ": SAME conv after Pad");
+  }
 
   cv::dnn::LayerParams params;
   params.set("kernel_h", weights.shape[0]);
@@ -189,7 +192,11 @@ void TfjsNetBuilder::AddConvolution(const TfjsNode& node, bool depthwise) {
   params.set("bias_term", has_bias);
   if (has_bias) {
     const TfjsTensor& bias = Constant(node.inputs.at(2));
-    params.blobs.push_back(cv::Mat(1, out_channels, CV_32F, const_cast<float*>(bias.values.data())).clone());
+    if (bias.values.size() != static_cast<std::size_t>(out_channels))
+      Fail(node.name + ": bias size differs from outputs");
+    cv::Mat bias_row(1, out_channels, CV_32F);
+    std::copy(bias.values.begin(), bias.values.end(), bias_row.ptr<float>());
+    params.blobs.push_back(bias_row);
   }
   const int id = AddLayer(node.name, "Convolution", params, {source});
   const cv::Size nominal(
@@ -249,8 +256,8 @@ void TfjsNetBuilder::AddResizeBilinear(const TfjsNode& node) {
   const cv::Size target(static_cast<int>(size.values[1]), static_cast<int>(size.values[0]));
   cv::dnn::LayerParams params;
   params.set("interpolation", "bilinear");
-  params.set("zoom_factor_x", static_cast<float>(target.width) / source.nominal.width);
-  params.set("zoom_factor_y", static_cast<float>(target.height) / source.nominal.height);
+  params.set("zoom_factor_x", static_cast<float>(target.width) / static_cast<float>(source.nominal.width));
+  params.set("zoom_factor_y", static_cast<float>(target.height) / static_cast<float>(source.nominal.height));
   params.set("align_corners", BoolAttr(node, "align_corners"));
   params.set("half_pixel_centers", BoolAttr(node, "half_pixel_centers"));
   ports_[node.name] = Port{AddLayer(node.name, "Resize", params, {source}), target};

@@ -58,7 +58,7 @@ void GetFeedback(const InsightsRoutes& s, const Request& req, Response& res) {
 
 }  // namespace
 
-void RegisterInsightsRoutes(Router& router, HttpMetrics& metrics, InsightsRoutes routes) {
+void RegisterInsightsRoutes(Router& router, HttpMetrics& metrics, const InsightsRoutes& routes) {
   router.Add("GET", "/v1/insights/summary",
              Guard(metrics, "GET /v1/insights/summary",
                    [routes](const Request& req, Response& res) { GetSummary(routes, req, res); }));

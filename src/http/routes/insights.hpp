@@ -22,6 +22,6 @@ struct InsightsRoutes {
   insights::DriftThresholds drift_thresholds;  ///< [insights] of the configuration
 };
 
-void RegisterInsightsRoutes(Router& router, HttpMetrics& metrics, InsightsRoutes routes);
+void RegisterInsightsRoutes(Router& router, HttpMetrics& metrics, const InsightsRoutes& routes);
 
 }  // namespace faceloop::http
