@@ -1,10 +1,12 @@
 // `faceloop insights summary`: the insights of GET /v1/insights/summary, read from the configured
 // database directly (SQLite in the data folder or PostgreSQL), for operators and scripts.
-// `faceloop insights rebuild`: recomputes the rollups from the stored records.
+// `faceloop insights rebuild`: recomputes the rollups from the stored records. Drift and feedback:
+// insights_analyses.cpp.
 #include <chrono>
 #include <iostream>
 #include <memory>
 #include <optional>
+#include <utility>
 
 #include "cli/insights_analyses.hpp"
 #include "cli/service_commands.hpp"
@@ -32,15 +34,8 @@ std::optional<std::string> IfGiven(const CLI::Option* option, const std::string&
   return value;
 }
 
-service::Config ResolveFor(const std::string& data_dir, const std::string& config_file) {
-  service::ConfigFlags config_flags;
-  if (!data_dir.empty()) config_flags.data_dir = data_dir;
-  if (!config_file.empty()) config_flags.config_file = config_file;
-  return service::ResolveConfig(config_flags);
-}
-
 int Rebuild(const InsightsFlags& flags) {
-  const service::Config config = ResolveFor(flags.data_dir, flags.config_file);
+  const service::Config config = ResolveInsightsConfig(flags.data_dir, flags.config_file);
   const auto database = db::Open(config.backends.database_url, config.data_dir);
   std::cout << "rollups rebuilt from " << insights::RebuildRollups(*database) << " records\n";
   return 0;
@@ -50,7 +45,7 @@ int Summary(const InsightsFlags& flags) {
   if (flags.format != "json" && flags.format != "table") {
     throw Error(ErrorCode::kUnprocessable, "parameter format must be json or table");
   }
-  const service::Config config = ResolveFor(flags.data_dir, flags.config_file);
+  const service::Config config = ResolveInsightsConfig(flags.data_dir, flags.config_file);
   // Checked before the database opens: a typo fails fast and touches nothing.
   const insights::SummaryQuery query =
       insights::ParseSummaryQuery({IfGiven(flags.from_option, flags.from), IfGiven(flags.to_option, flags.to),
@@ -67,6 +62,13 @@ int Summary(const InsightsFlags& flags) {
 }
 
 }  // namespace
+
+service::Config ResolveInsightsConfig(const std::string& data_dir, const std::string& config_file) {
+  service::ConfigFlags config_flags;
+  if (!data_dir.empty()) config_flags.data_dir = data_dir;
+  if (!config_file.empty()) config_flags.config_file = config_file;
+  return service::ResolveConfig(config_flags);
+}
 
 Action RegisterInsights(CLI::App& app) {
   CLI::App* insights = app.add_subcommand("insights", "analytics over the recorded traffic");
@@ -87,9 +89,12 @@ Action RegisterInsights(CLI::App& app) {
   auto rebuild_flags = std::make_shared<InsightsFlags>();
   rebuild->add_option("--data-dir", rebuild_flags->data_dir, "data folder of the service (default ./data)");
   rebuild->add_option("--config", rebuild_flags->config_file, "TOML configuration file");
-  auto analyses = RegisterInsightsAnalyses(*insights);
+  std::vector<InsightsSubcommand> analyses = RegisterInsightsAnalyses(*insights);
+  for (InsightsSubcommand& analysis : RegisterOutlierAnalyses(*insights)) analyses.push_back(std::move(analysis));
   return [insights, rebuild, flags, rebuild_flags, analyses] {
-    if (const auto code = analyses()) return *code;
+    for (const InsightsSubcommand& analysis : analyses) {
+      if (insights->got_subcommand(analysis.app)) return analysis.action();
+    }
     return insights->got_subcommand(rebuild) ? Rebuild(*rebuild_flags) : Summary(*flags);
   };
 }

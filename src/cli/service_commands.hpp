@@ -14,7 +14,8 @@ Action RegisterMigrate(CLI::App& app);
 /// the request's owner.
 Action RegisterFeedbackToken(CLI::App& app);
 /// `faceloop insights summary [--from T] [--to T] [--bucket B] [--format json|table]`: the insights
-/// summary, read from the configured database; `faceloop insights rebuild`: the rollups recomputed.
+/// summary, read from the configured database; `faceloop insights rebuild`: the rollups recomputed;
+/// `faceloop insights drift|feedback` (insights_analyses.hpp).
 Action RegisterInsights(CLI::App& app);
 
 }  // namespace faceloop::cli

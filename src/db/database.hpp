@@ -17,6 +17,8 @@
 #include <variant>
 #include <vector>
 
+#include "common/is_optional.hpp"
+
 namespace faceloop::db {
 
 /// Raw bytes (SQLite BLOB, PostgreSQL bytea). A separate type from text so that hashes are stored
@@ -31,10 +33,6 @@ using Params = std::vector<Value>;
 std::string_view TypeName(const Value& value);
 
 namespace detail {
-template <typename T>
-struct IsOptional : std::false_type {};
-template <typename T>
-struct IsOptional<std::optional<T>> : std::true_type {};
 [[noreturn]] void ThrowColumnType(std::size_t column, std::string_view expected, const Value& found);
 }  // namespace detail
 
@@ -113,7 +111,7 @@ class IDatabase {
 template <typename T>
 T Row::Get(std::size_t column) const {
   const Value& value = At(column);
-  if constexpr (detail::IsOptional<T>::value) {
+  if constexpr (IsOptional<T>::value) {
     if (std::holds_alternative<std::nullptr_t>(value)) return std::nullopt;
     return Get<typename T::value_type>(column);
   } else if constexpr (std::is_same_v<T, double>) {

@@ -206,9 +206,9 @@ void SqliteDatabase::Fail(std::string_view what) {
   const int code = sqlite3_extended_errcode(db_.get());
   std::string message = "database " + std::string(what) + " failed: " + sqlite3_errmsg(db_.get());
   if (code == SQLITE_CONSTRAINT_UNIQUE || code == SQLITE_CONSTRAINT_PRIMARYKEY) {
-    throw Error(ErrorCode::kConflict, std::move(message));
+    throw Error(ErrorCode::kConflict, message);
   }
-  throw Error(ErrorCode::kInternal, std::move(message));
+  throw Error(ErrorCode::kInternal, message);
 }
 
 }  // namespace faceloop::db

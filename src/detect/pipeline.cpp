@@ -82,9 +82,10 @@ void to_json(nlohmann::json& out, const Face& face) {
   if (face.quality) {
     out["quality"] = {{"sharpness", Round3(face.quality->sharpness)}, {"brightness", Round3(face.quality->brightness)}};
   }
-  if (face.pose)
+  if (face.pose) {
     out["pose"] = {
         {"roll", Round2(face.pose->roll)}, {"yaw", Round2(face.pose->yaw)}, {"pitch", Round2(face.pose->pitch)}};
+  }
   if (face.size) out["size"] = FaceSizeName(*face.size);
 }
 

@@ -38,7 +38,7 @@ std::string DetectorRegistry::DefaultName() { return kRetinaFaceName; }
 std::vector<std::string> DetectorRegistry::Names() const {
   std::vector<std::string> names{kRetinaFaceName, kAutoName};
   for (const auto& [name, spec] : blaze_specs_) names.push_back(name);
-  names.push_back(kHaarName);
+  names.emplace_back(kHaarName);
   return names;
 }
 

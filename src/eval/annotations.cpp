@@ -62,7 +62,7 @@ std::optional<Difficulty> ParseDifficulty(const json& value, const std::string& 
     if (name == "medium") return Difficulty::kMedium;
     if (name == "hard") return Difficulty::kHard;
   }
-  Fail(where, "expected \"easy\", \"medium\", \"hard\" or null, got " + value.dump());
+  Fail(where, R"(expected "easy", "medium", "hard" or null, got )" + value.dump());
 }
 
 int ParseDimension(const json& image, const char* key, const std::string& where) {

@@ -41,8 +41,9 @@ std::size_t DeliverToDatabase(db::IDatabase& database, const std::vector<std::st
                               const std::function<void(const std::string& image_key)>& on_dropped) {
   // Parsed before the transaction: it holds the database (SQLite: the connection) while it runs.
   const ParsedBatch batch = ParseSpoolBatch(records);
-  for (const std::string& why : batch.refused)
+  for (const std::string& why : batch.refused) {
     telemetry::Logger("shipper").Error("dropping unreadable spool record", {{"backend", "database"}, {"error", why}});
+  }
   std::vector<std::string> dropped_images;
   database.Transaction([&](db::IDatabase& tx) {
     LiveUsers users(tx);

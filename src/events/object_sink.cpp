@@ -52,7 +52,7 @@ std::size_t DeliverImages(storage::IObjectStore& local, storage::IObjectStore& r
   if (failure) std::rethrow_exception(failure);
   // Only after the whole batch is remote: a failure above leaves every local copy for the retry.
   for (std::size_t i = 0; i < keys.size(); ++i) {
-    if (shipped[i]) local.Delete(keys[i]);
+    if (shipped[i] != 0) local.Delete(keys[i]);
   }
   return 0;
 }

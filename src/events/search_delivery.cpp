@@ -40,8 +40,9 @@ search::Document FeedbackDocument(const FeedbackChange& change) {
 
 std::size_t DeliverToSearch(search::ISearchSink& sink, const std::vector<std::string>& records) {
   const ParsedBatch batch = ParseSpoolBatch(records);
-  for (const std::string& why : batch.refused)
+  for (const std::string& why : batch.refused) {
     telemetry::Logger("shipper").Error("dropping unreadable spool record", {{"backend", "search"}, {"error", why}});
+  }
   const std::size_t unreadable = batch.refused.size();
   std::vector<search::Document> documents;
   std::vector<std::string> deleted_users;

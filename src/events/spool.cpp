@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <utility>
 
 #include "common/error.hpp"
 #include "events/spool_format.hpp"
@@ -41,7 +42,7 @@ std::uint64_t NowUnixMs() {
 }  // namespace
 
 Spool::Spool(const fs::path& data_dir, storage::GroupCommitter& committer, SpoolOptions options)
-    : dir_(data_dir / "spool"), committer_(committer), options_(options) {
+    : dir_(data_dir / "spool"), committer_(committer), options_(std::move(options)) {
   for (const auto& parent : storage::CreateDirectories(dir_)) storage::SyncDir(parent);
   Recover();
 }
@@ -212,8 +213,9 @@ SpoolCursor Spool::Normalize(SpoolCursor cursor) const {
 
 SpoolCursor& Spool::ConsumerCursor(std::string_view consumer) {
   const auto it = consumer_cursors_.find(consumer);
-  if (it == consumer_cursors_.end())
+  if (it == consumer_cursors_.end()) {
     throw Error(ErrorCode::kInternal, "spool has no consumer '" + std::string(consumer) + "'");
+  }
   return it->second;
 }
 
@@ -255,9 +257,10 @@ SpoolBatch Spool::ReadBatch(const SpoolCursor& from, std::size_t max_records, st
       fd_segment = cursor.segment;
     }
     auto frame = spool_format::ReadFrame(fd.get(), path, cursor.offset, it->second.durable);
-    if (!frame)
+    if (!frame) {
       throw Error(ErrorCode::kInternal,
                   "spool segment " + path.string() + " is corrupt at offset " + std::to_string(cursor.offset));
+    }
     bytes += frame->payload.size();
     batch.records.push_back(std::move(frame->payload));
     cursor.offset = frame->next_offset;

@@ -11,6 +11,8 @@
 #include <string_view>
 #include <vector>
 
+#include "common/field_list.hpp"
+
 namespace faceloop::feedback {
 
 using Time = std::chrono::system_clock::time_point;
@@ -58,12 +60,9 @@ inline constexpr std::size_t kMaxMissedFaces = 1000;
 /// How the search index maps a field.
 enum class SearchType { kKeyword, kDate, kInteger, kText, kBoxes };
 
-struct FieldSpec {
-  std::string_view name;    ///< JSON, spool and search-index name
-  std::string_view column;  ///< column of table `feedback`
-  SearchType search;
-  std::string_view doc;  ///< one line for docs/records.md
-};
+/// A field: its JSON, spool and search-index name, its column of table `feedback`, its search type
+/// and its line of docs/records.md.
+using FieldSpec = fields::FieldSpec<SearchType>;
 
 /// The field list: `visit(const FieldSpec&, member&)` once per field, in order.
 template <typename Record, typename Visit>

@@ -1,69 +1,53 @@
 #include "feedback/feedback_json.hpp"
 
-#include <type_traits>
 #include <utility>
 
 #include "common/error.hpp"
-#include "common/time.hpp"
+#include "common/field_json.hpp"
 
 namespace faceloop::feedback {
 namespace {
 
-template <typename T>
-struct IsOptional : std::false_type {};
-template <typename T>
-struct IsOptional<std::optional<T>> : std::true_type {};
+/// The feedback's own encodings on top of the shared ones: the enums by name, the face lists as
+/// arrays. Every member but the optional ones is required.
+struct FeedbackCodec : fields::JsonCodec {
+  using JsonCodec::Decode;
+  using JsonCodec::Encode;
 
-[[noreturn]] void WrongType(std::string_view field, std::string_view expected) {
-  throw Error(ErrorCode::kBadRequest, "feedback field " + std::string(field) + " must be " + std::string(expected));
-}
+  static constexpr std::string_view kRecord = "feedback";
 
-nlohmann::json Encode(const std::string& value) { return value; }
-nlohmann::json Encode(std::int64_t value) { return value; }
-nlohmann::json Encode(const Time& value) { return FormatTimestamp(value); }
-nlohmann::json Encode(Verdict value) { return ToString(value); }
-nlohmann::json Encode(Channel value) { return ToString(value); }
-nlohmann::json Encode(const std::vector<std::int64_t>& value) { return value; }
-nlohmann::json Encode(const std::vector<Box>& value) { return value; }
-
-void Decode(std::string_view field, const nlohmann::json& json, std::string& out) {
-  if (!json.is_string()) WrongType(field, "a string");
-  out = json.get<std::string>();
-}
-void Decode(std::string_view field, const nlohmann::json& json, std::int64_t& out) {
-  if (!json.is_number_integer()) WrongType(field, "an integer");
-  out = json.get<std::int64_t>();
-}
-void Decode(std::string_view field, const nlohmann::json& json, Time& out) {
-  if (!json.is_string()) WrongType(field, "an RFC 3339 time");
-  out = ParseTimestamp(json.get_ref<const std::string&>());
-}
-void Decode(std::string_view field, const nlohmann::json& json, Verdict& out) {
-  const auto verdict = json.is_string() ? ParseVerdict(json.get_ref<const std::string&>()) : std::nullopt;
-  if (!verdict) WrongType(field, "a verdict");
-  out = *verdict;
-}
-void Decode(std::string_view field, const nlohmann::json& json, Channel& out) {
-  const auto channel = json.is_string() ? ParseChannel(json.get_ref<const std::string&>()) : std::nullopt;
-  if (!channel) WrongType(field, "a channel");
-  out = *channel;
-}
-void Decode(std::string_view field, const nlohmann::json& json, std::vector<std::int64_t>& out) {
-  if (!json.is_array()) WrongType(field, "an array");
-  out.clear();
-  for (const auto& item : json) {
-    if (!item.is_number_integer()) WrongType(field, "an array of integers");
-    out.push_back(item.get<std::int64_t>());
+  static bool Required(std::string_view field) {
+    return field != "rating" && field != "comment";  // the only optional members
   }
-}
-void Decode(std::string_view field, const nlohmann::json& json, std::vector<Box>& out) {
-  if (!json.is_array()) WrongType(field, "an array");
-  out = json.get<std::vector<Box>>();
-}
 
-bool Required(std::string_view field) {
-  return field != "rating" && field != "comment";  // the only optional members
-}
+  static nlohmann::json Encode(Verdict value) { return ToString(value); }
+  static nlohmann::json Encode(Channel value) { return ToString(value); }
+  static nlohmann::json Encode(const std::vector<std::int64_t>& value) { return value; }
+  static nlohmann::json Encode(const std::vector<Box>& value) { return value; }
+
+  static void Decode(const fields::JsonField& field, const nlohmann::json& json, Verdict& out) {
+    const auto verdict = json.is_string() ? ParseVerdict(json.get_ref<const std::string&>()) : std::nullopt;
+    if (!verdict) fields::WrongType(field, "a verdict");
+    out = *verdict;
+  }
+  static void Decode(const fields::JsonField& field, const nlohmann::json& json, Channel& out) {
+    const auto channel = json.is_string() ? ParseChannel(json.get_ref<const std::string&>()) : std::nullopt;
+    if (!channel) fields::WrongType(field, "a channel");
+    out = *channel;
+  }
+  static void Decode(const fields::JsonField& field, const nlohmann::json& json, std::vector<std::int64_t>& out) {
+    if (!json.is_array()) fields::WrongType(field, "an array");
+    out.clear();
+    for (const auto& item : json) {
+      if (!item.is_number_integer()) fields::WrongType(field, "an array of integers");
+      out.push_back(item.get<std::int64_t>());
+    }
+  }
+  static void Decode(const fields::JsonField& field, const nlohmann::json& json, std::vector<Box>& out) {
+    if (!json.is_array()) fields::WrongType(field, "an array");
+    out = json.get<std::vector<Box>>();
+  }
+};
 
 std::string_view TypeName(SearchType type) {
   switch (type) {
@@ -104,55 +88,12 @@ void from_json(const nlohmann::json& json, Box& box) {
   }
 }
 
-nlohmann::json ToJson(const Feedback& feedback) {
-  nlohmann::json json = nlohmann::json::object();
-  ForEachField(feedback, [&json](const FieldSpec& field, const auto& value) {
-    using T = std::decay_t<decltype(value)>;
-    if constexpr (IsOptional<T>::value) {
-      if (value) json[std::string(field.name)] = Encode(*value);
-    } else {
-      json[std::string(field.name)] = Encode(value);
-    }
-  });
-  return json;
-}
+nlohmann::json ToJson(const Feedback& feedback) { return fields::ToJson<FeedbackCodec>(feedback); }
 
-Feedback FromJson(const nlohmann::json& json) {
-  if (!json.is_object()) throw Error(ErrorCode::kBadRequest, "a feedback must be a JSON object");
-  Feedback feedback;
-  ForEachField(feedback, [&json](const FieldSpec& field, auto& value) {
-    const auto it = json.find(field.name);
-    if (it == json.end() || it->is_null()) {
-      if (Required(field.name)) throw Error(ErrorCode::kBadRequest, "feedback without " + std::string(field.name));
-      return;
-    }
-    using T = std::decay_t<decltype(value)>;
-    if constexpr (IsOptional<T>::value) {
-      typename T::value_type decoded{};
-      Decode(field.name, *it, decoded);
-      value = std::move(decoded);
-    } else {
-      Decode(field.name, *it, value);
-    }
-  });
-  return feedback;
-}
+Feedback FromJson(const nlohmann::json& json) { return fields::FromJson<FeedbackCodec, Feedback>(json); }
 
-nlohmann::json SearchProperties() {
-  nlohmann::json properties = nlohmann::json::object();
-  ForEachField(kShape, [&properties](const FieldSpec& field, const auto&) {
-    properties[std::string(field.name)] = Mapping(field.search);
-  });
-  return properties;
-}
+nlohmann::json SearchProperties() { return fields::SearchProperties(kShape, Mapping); }
 
-std::string FieldsMarkdown() {
-  std::string table = "| field | type | database column | meaning |\n|---|---|---|---|\n";
-  ForEachField(kShape, [&table](const FieldSpec& field, const auto&) {
-    table += "| `" + std::string(field.name) + "` | " + std::string(TypeName(field.search)) + " | `" +
-             std::string(field.column) + "` | " + std::string(field.doc) + " |\n";
-  });
-  return table;
-}
+std::string FieldsMarkdown() { return fields::FieldsMarkdown(kShape, TypeName); }
 
 }  // namespace faceloop::feedback

@@ -1,28 +1,14 @@
 #include "feedback/store.hpp"
 
-#include <type_traits>
-
 #include <nlohmann/json.hpp>
 
 #include "common/error.hpp"
 #include "common/time.hpp"
+#include "db/typed_row.hpp"
 #include "feedback/feedback_json.hpp"
 
 namespace faceloop::feedback {
 namespace {
-
-template <typename T>
-struct IsOptional : std::false_type {};
-template <typename T>
-struct IsOptional<std::optional<T>> : std::true_type {};
-
-db::Value ToValue(const std::string& value) { return value; }
-db::Value ToValue(std::int64_t value) { return value; }
-db::Value ToValue(const Time& value) { return FormatTimestamp(value); }
-db::Value ToValue(Verdict value) { return std::string(ToString(value)); }
-db::Value ToValue(Channel value) { return std::string(ToString(value)); }
-db::Value ToValue(const std::vector<std::int64_t>& value) { return nlohmann::json(value).dump(); }
-db::Value ToValue(const std::vector<Box>& value) { return nlohmann::json(value).dump(); }
 
 [[noreturn]] void BadColumn(std::string_view column) {
   throw Error(ErrorCode::kInternal, "feedback: column " + std::string(column) + " holds an unreadable value");
@@ -34,39 +20,43 @@ nlohmann::json JsonColumn(const db::Row& row, std::size_t at, std::string_view c
   return json;
 }
 
-void FromValue(const db::Row& row, std::size_t at, std::string_view, std::string& out) {
-  out = row.Get<std::string>(at);
-}
-void FromValue(const db::Row& row, std::size_t at, std::string_view, std::int64_t& out) {
-  out = row.Get<std::int64_t>(at);
-}
-void FromValue(const db::Row& row, std::size_t at, std::string_view, Time& out) {
-  out = ParseTimestamp(row.Get<std::string>(at));
-}
-void FromValue(const db::Row& row, std::size_t at, std::string_view column, Verdict& out) {
-  const auto verdict = ParseVerdict(row.Get<std::string>(at));
-  if (!verdict) BadColumn(column);
-  out = *verdict;
-}
-void FromValue(const db::Row& row, std::size_t at, std::string_view column, Channel& out) {
-  const auto channel = ParseChannel(row.Get<std::string>(at));
-  if (!channel) BadColumn(column);
-  out = *channel;
-}
-void FromValue(const db::Row& row, std::size_t at, std::string_view column, std::vector<std::int64_t>& out) {
-  out.clear();
-  for (const auto& item : JsonColumn(row, at, column)) {
-    if (!item.is_number_integer()) BadColumn(column);
-    out.push_back(item.get<std::int64_t>());
+/// The feedback's own column encodings on top of the shared ones: the enums by name, the face
+/// lists as JSON text. Every non-optional column must hold a readable value.
+struct FeedbackRowCodec : db::RowCodec {
+  using RowCodec::FromValue;
+  using RowCodec::ToValue;
+
+  static db::Value ToValue(Verdict value) { return std::string(ToString(value)); }
+  static db::Value ToValue(Channel value) { return std::string(ToString(value)); }
+  static db::Value ToValue(const std::vector<std::int64_t>& value) { return nlohmann::json(value).dump(); }
+  static db::Value ToValue(const std::vector<Box>& value) { return nlohmann::json(value).dump(); }
+
+  static void FromValue(const db::Row& row, std::size_t at, std::string_view column, Verdict& out) {
+    const auto verdict = ParseVerdict(row.Get<std::string>(at));
+    if (!verdict) BadColumn(column);
+    out = *verdict;
   }
-}
-void FromValue(const db::Row& row, std::size_t at, std::string_view column, std::vector<Box>& out) {
-  try {
-    out = JsonColumn(row, at, column).get<std::vector<Box>>();
-  } catch (const Error&) {
-    BadColumn(column);
+  static void FromValue(const db::Row& row, std::size_t at, std::string_view column, Channel& out) {
+    const auto channel = ParseChannel(row.Get<std::string>(at));
+    if (!channel) BadColumn(column);
+    out = *channel;
   }
-}
+  static void FromValue(const db::Row& row, std::size_t at, std::string_view column, std::vector<std::int64_t>& out) {
+    out.clear();
+    for (const auto& item : JsonColumn(row, at, column)) {
+      if (!item.is_number_integer()) BadColumn(column);
+      out.push_back(item.get<std::int64_t>());
+    }
+  }
+  static void FromValue(const db::Row& row, std::size_t at, std::string_view column, std::vector<Box>& out) {
+    try {
+      out = JsonColumn(row, at, column).get<std::vector<Box>>();
+    } catch (const Error&) {
+      BadColumn(column);
+    }
+  }
+  static void NullInRequired(std::string_view column) { BadColumn(column); }
+};
 
 const Feedback kShape{};  // only its field list is used
 
@@ -76,27 +66,19 @@ bool KeptOnReplace(std::string_view column) {
 }
 
 const std::string& ColumnList() {
-  static const std::string columns = [] {
-    std::string list;
-    ForEachField(kShape, [&list](const FieldSpec& field, const auto&) {
-      list += (list.empty() ? "" : ", ") + std::string(field.column);
-    });
-    return list;
-  }();
+  static const std::string columns = db::ColumnList(kShape);
   return columns;
 }
 
 const std::string& UpsertSql() {
   static const std::string sql = [] {
-    std::string marks;
     std::string updates;
-    ForEachField(kShape, [&](const FieldSpec& field, const auto&) {
-      marks += marks.empty() ? "?" : ", ?";
+    ForEachField(kShape, [&updates](const FieldSpec& field, const auto&) {
       if (KeptOnReplace(field.column)) return;
       const std::string column(field.column);
       updates += (updates.empty() ? "" : ", ") + column + " = excluded." + column;
     });
-    return "INSERT INTO feedback (" + ColumnList() + ") VALUES (" + marks +
+    return "INSERT INTO feedback (" + ColumnList() + ") VALUES (" + db::Placeholders(kShape) +
            ") ON CONFLICT (request_id, user_id) DO UPDATE SET " + updates;
   }();
   return sql;
@@ -107,43 +89,13 @@ const std::string& SelectSql() {
   return sql;
 }
 
-db::Params ToParams(const Feedback& feedback) {
-  db::Params params;
-  ForEachField(feedback, [&params](const FieldSpec&, const auto& value) {
-    using T = std::decay_t<decltype(value)>;
-    if constexpr (IsOptional<T>::value) {
-      params.push_back(value ? ToValue(*value) : db::Value(nullptr));
-    } else {
-      params.push_back(ToValue(value));
-    }
-  });
-  return params;
-}
-
-Feedback FromRow(const db::Row& row) {
-  Feedback feedback;
-  std::size_t column = 0;
-  ForEachField(feedback, [&row, &column](const FieldSpec& field, auto& value) {
-    using T = std::decay_t<decltype(value)>;
-    const std::size_t at = column++;
-    if (row.IsNull(at)) {
-      if constexpr (!IsOptional<T>::value) BadColumn(field.column);
-      return;
-    }
-    if constexpr (IsOptional<T>::value) {
-      typename T::value_type read{};
-      FromValue(row, at, field.column, read);
-      value = std::move(read);
-    } else {
-      FromValue(row, at, field.column, value);
-    }
-  });
-  return feedback;
-}
+Feedback FromRow(const db::Row& row) { return db::FromRow<FeedbackRowCodec, Feedback>(row); }
 
 }  // namespace
 
-void FeedbackStore::Upsert(db::IDatabase& tx, const Feedback& feedback) { tx.Execute(UpsertSql(), ToParams(feedback)); }
+void FeedbackStore::Upsert(db::IDatabase& tx, const Feedback& feedback) {
+  tx.Execute(UpsertSql(), db::ToParams<FeedbackRowCodec>(feedback));
+}
 
 std::optional<Feedback> FeedbackStore::FindIn(db::IDatabase& database, const std::string& request_id,
                                               const std::string& user_id) {

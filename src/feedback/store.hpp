@@ -1,6 +1,6 @@
 #pragma once
-// The `feedback` and `feedback_tokens_used` tables. Nothing else runs SQL on them. Columns come
-// from the feedback's field list (feedback.hpp).
+// The `feedback` and `feedback_tokens_used` tables. Nothing else writes them (tally.hpp counts
+// feedback for the insights). Columns come from the feedback's field list (feedback.hpp).
 #include <cstdint>
 #include <optional>
 #include <string>

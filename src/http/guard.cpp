@@ -3,6 +3,7 @@
 #include <atomic>
 #include <chrono>
 #include <memory>
+#include <utility>
 
 #include "common/error.hpp"
 #include "http/problem.hpp"
@@ -29,7 +30,7 @@ Reply MeteredReply(HttpMetrics& metrics, const std::string& route, Reply reply) 
 Response ErrorResponse(std::exception_ptr error, const Request& request) {
   Response response;
   try {
-    std::rethrow_exception(error);
+    std::rethrow_exception(std::move(error));
   } catch (const ErrorWithHeaders& e) {
     WriteProblem(response, e, request.request_id);
     AddHeaders(response, e.headers());
@@ -53,7 +54,7 @@ AsyncHandler Guard(HttpMetrics& metrics, std::string route, SyncHandler handler)
 }
 
 AsyncHandler GuardAsync(HttpMetrics& metrics, std::string route, AsyncHandler handler) {
-  return [&metrics, route = std::move(route), handler = std::move(handler)](RequestPtr request, Reply reply) {
+  return [&metrics, route = std::move(route), handler = std::move(handler)](const RequestPtr& request, Reply reply) {
     const telemetry::ScopedRequestId log_id(request->request_id);
     // Shared so that an exception thrown after the handler already replied is not answered twice.
     auto answered = std::make_shared<std::atomic<bool>>(false);

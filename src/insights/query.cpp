@@ -12,6 +12,16 @@ namespace {
   throw Error(ErrorCode::kUnprocessable, "parameter " + parameter + " " + why);
 }
 
+int CountBuckets(Bucket bucket, Time from, Time to) {
+  int count = 0;
+  for (Time start = BucketStart(bucket, from); start < to && count <= kMaxBuckets; start = NextBucket(bucket, start)) {
+    ++count;
+  }
+  return count;
+}
+
+}  // namespace
+
 Time HourParam(const std::string& name, const std::string& text) {
   Time time;
   try {
@@ -22,16 +32,6 @@ Time HourParam(const std::string& name, const std::string& text) {
   if (!IsWholeHour(time)) Refuse(name, "must be a whole hour (the rollups are hourly), like 2026-11-01T13:00:00Z");
   return time;
 }
-
-int CountBuckets(Bucket bucket, Time from, Time to) {
-  int count = 0;
-  for (Time start = BucketStart(bucket, from); start < to && count <= kMaxBuckets; start = NextBucket(bucket, start)) {
-    ++count;
-  }
-  return count;
-}
-
-}  // namespace
 
 SummaryQuery ParseSummaryQuery(const SummaryParams& params, int max_days, Time now) {
   using std::chrono::days;

@@ -27,6 +27,9 @@ struct SummaryParams {
   std::optional<std::string> bucket;  ///< hour | day | week | month; default: day
 };
 
+/// `text` as a timestamp on a whole hour; else Error(kUnprocessable) naming the parameter `name`.
+Time HourParam(const std::string& name, const std::string& text);
+
 /// Checks `params`: timestamps that parse and fall on whole hours, from before to, a window of at
 /// most `max_days` days and at most kMaxBuckets buckets.
 SummaryQuery ParseSummaryQuery(const SummaryParams& params, int max_days, Time now);

@@ -19,6 +19,6 @@ bool IsRetryableStatus(long status) {
   return status == 408 || status == 429 || status == 500 || status == 502 || status == 503 || status == 504;
 }
 
-Error StatusError(long status, std::string message) { return Error(ErrorCodeForStatus(status), std::move(message)); }
+Error StatusError(long status, const std::string& message) { return Error(ErrorCodeForStatus(status), message); }
 
 }  // namespace faceloop::net

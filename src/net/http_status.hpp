@@ -18,6 +18,6 @@ ErrorCode ErrorCodeForStatus(long status);
 bool IsRetryableStatus(long status);
 
 /// Error(ErrorCodeForStatus(status), message).
-Error StatusError(long status, std::string message);
+Error StatusError(long status, const std::string& message);
 
 }  // namespace faceloop::net

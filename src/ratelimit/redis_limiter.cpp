@@ -128,7 +128,7 @@ class RedisLimiter final : public IRateLimiter {
     if (now < retry_at_) return false;  // do not pay a connect timeout on every request while it is down
     const timeval timeout{0, 200'000};
     Context context(redisConnectWithTimeout(endpoint_.host.c_str(), endpoint_.port, timeout));
-    if (!context || context->err) {
+    if (!context || (context->err != 0)) {
       Disconnect(context ? context->errstr : "cannot allocate a connection");
       return false;
     }

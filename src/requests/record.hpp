@@ -13,6 +13,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/field_list.hpp"
+
 namespace faceloop::requests {
 
 using Time = std::chrono::system_clock::time_point;
@@ -58,12 +60,9 @@ enum class SearchType {
   kFaceObjects,  ///< the faces: their listed fields indexed (FaceFields); boxes and landmarks only stored
 };
 
-struct FieldSpec {
-  std::string_view name;    ///< JSON, spool and search-index name
-  std::string_view column;  ///< database column of table `requests`
-  SearchType search;
-  std::string_view doc;  ///< one line for docs/records.md
-};
+/// A field: its JSON, spool and search-index name, its column of table `requests`, its search
+/// type and its line of docs/records.md.
+using FieldSpec = fields::FieldSpec<SearchType>;
 
 /// The field list. `visit(const FieldSpec&, member&)` is called once per field, in order;
 /// `Record` is RequestRecord or const RequestRecord.

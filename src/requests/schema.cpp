@@ -1,7 +1,6 @@
 #include "requests/schema.hpp"
 
-#include <type_traits>
-
+#include "common/field_json.hpp"
 #include "requests/record.hpp"
 
 namespace faceloop::requests {
@@ -93,20 +92,10 @@ const std::vector<SubFieldSpec>& FaceFields() {
   return fields;
 }
 
-nlohmann::json SearchProperties() {
-  nlohmann::json properties = nlohmann::json::object();
-  ForEachField(kShape, [&properties](const FieldSpec& field, const auto&) {
-    properties[std::string(field.name)] = Mapping(field.search);
-  });
-  return properties;
-}
+nlohmann::json SearchProperties() { return fields::SearchProperties(kShape, Mapping); }
 
 std::string FieldsMarkdown() {
-  std::string table = "| field | type | database column | meaning |\n|---|---|---|---|\n";
-  ForEachField(kShape, [&table](const FieldSpec& field, const auto&) {
-    table += "| `" + std::string(field.name) + "` | " + std::string(TypeName(field.search)) + " | `" +
-             std::string(field.column) + "` | " + std::string(field.doc) + " |\n";
-  });
+  std::string table = fields::FieldsMarkdown(kShape, TypeName);
   for (const auto& [object, fields] : {std::pair{"image", &ImageFields()}, std::pair{"faces[]", &FaceFields()}}) {
     table += "\n| `" + std::string(object) + ".` field | type | meaning |\n|---|---|---|\n";
     for (const SubFieldSpec& field : *fields) {

@@ -1,91 +1,42 @@
 #include "requests/store.hpp"
 
-#include <type_traits>
+#include <nlohmann/json.hpp>
 
 #include "common/error.hpp"
 #include "common/time.hpp"
+#include "db/typed_row.hpp"
 
 namespace faceloop::requests {
 namespace {
 
-template <typename T>
-struct IsOptional : std::false_type {};
-template <typename T>
-struct IsOptional<std::optional<T>> : std::true_type {};
+/// The request record's own column encoding on top of the shared ones: the image metadata and the
+/// faces are JSON text. A NULL leaves a member at its default (older rows, failed requests).
+struct RecordRowCodec : db::RowCodec {
+  using RowCodec::FromValue;
+  using RowCodec::ToValue;
 
-db::Value ToValue(const std::string& value) { return value; }
-db::Value ToValue(std::int64_t value) { return value; }
-db::Value ToValue(double value) { return value; }
-db::Value ToValue(bool value) { return static_cast<std::int64_t>(value ? 1 : 0); }
-db::Value ToValue(const Time& value) { return FormatTimestamp(value); }
-db::Value ToValue(const nlohmann::json& value) { return value.dump(); }
-
-void FromValue(const db::Row& row, std::size_t column, std::string& out) { out = row.Get<std::string>(column); }
-void FromValue(const db::Row& row, std::size_t column, std::int64_t& out) { out = row.Get<std::int64_t>(column); }
-void FromValue(const db::Row& row, std::size_t column, double& out) { out = row.Get<double>(column); }
-void FromValue(const db::Row& row, std::size_t column, bool& out) { out = row.Get<std::int64_t>(column) != 0; }
-void FromValue(const db::Row& row, std::size_t column, Time& out) {
-  out = ParseTimestamp(row.Get<std::string>(column));
-}
-void FromValue(const db::Row& row, std::size_t column, nlohmann::json& out) {
-  out = nlohmann::json::parse(row.Get<std::string>(column), nullptr, /*allow_exceptions=*/false);
-  if (out.is_discarded()) throw Error(ErrorCode::kInternal, "requests: a JSON column does not hold JSON");
-}
+  static db::Value ToValue(const nlohmann::json& value) { return value.dump(); }
+  static void FromValue(const db::Row& row, std::size_t at, std::string_view, nlohmann::json& out) {
+    out = nlohmann::json::parse(row.Get<std::string>(at), nullptr, /*allow_exceptions=*/false);
+    if (out.is_discarded()) throw Error(ErrorCode::kInternal, "requests: a JSON column does not hold JSON");
+  }
+  static void NullInRequired(std::string_view) {}
+};
 
 const RequestRecord kShape{};  // only its field list is used
 
-std::string ColumnList() {
-  std::string columns;
-  ForEachField(kShape, [&columns](const FieldSpec& field, const auto&) {
-    columns += (columns.empty() ? "" : ", ") + std::string(field.column);
-  });
-  return columns;
-}
-
 const std::string& InsertSql() {
-  static const std::string sql = [] {
-    std::string marks;
-    ForEachField(kShape, [&marks](const FieldSpec&, const auto&) { marks += marks.empty() ? "?" : ", ?"; });
-    return "INSERT INTO requests (" + ColumnList() + ") VALUES (" + marks + ") ON CONFLICT (id) DO NOTHING";
-  }();
+  static const std::string sql = "INSERT INTO requests (" + db::ColumnList(kShape) + ") VALUES (" +
+                                 db::Placeholders(kShape) + ") ON CONFLICT (id) DO NOTHING";
   return sql;
 }
 
 const std::string& SelectSql() {
-  static const std::string sql = "SELECT " + ColumnList() + " FROM requests";
+  static const std::string sql = "SELECT " + db::ColumnList(kShape) + " FROM requests";
   return sql;
 }
 
-db::Params ToParams(const RequestRecord& record) {
-  db::Params params;
-  ForEachField(record, [&params](const FieldSpec&, const auto& value) {
-    using T = std::decay_t<decltype(value)>;
-    if constexpr (IsOptional<T>::value) {
-      params.push_back(value ? ToValue(*value) : db::Value(nullptr));
-    } else {
-      params.push_back(ToValue(value));
-    }
-  });
-  return params;
-}
-
-RequestRecord FromRow(const db::Row& row) {
-  RequestRecord record;
-  std::size_t column = 0;
-  ForEachField(record, [&row, &column](const FieldSpec&, auto& value) {
-    using T = std::decay_t<decltype(value)>;
-    const std::size_t at = column++;
-    if (row.IsNull(at)) return;  // absent: the member keeps its default
-    if constexpr (IsOptional<T>::value) {
-      typename T::value_type read{};
-      FromValue(row, at, read);
-      value = std::move(read);
-    } else {
-      FromValue(row, at, value);
-    }
-  });
-  return record;
-}
+RequestRecord FromRow(const db::Row& row) { return db::FromRow<RecordRowCodec, RequestRecord>(row); }
 
 /// The WHERE clause of a listing, and its parameters.
 std::string Where(const ListQuery& query, db::Params& params) {
@@ -107,7 +58,7 @@ std::string Where(const ListQuery& query, db::Params& params) {
 }  // namespace
 
 bool RequestStore::Insert(db::IDatabase& tx, const RequestRecord& record) {
-  return tx.Execute(InsertSql(), ToParams(record)) > 0;
+  return tx.Execute(InsertSql(), db::ToParams<RecordRowCodec>(record)) > 0;
 }
 
 std::optional<RequestRecord> RequestStore::Find(const std::string& request_id) {

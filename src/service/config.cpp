@@ -1,6 +1,8 @@
 #include "service/config.hpp"
 
+#include <cctype>
 #include <charconv>
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -15,7 +17,7 @@
 namespace faceloop::service {
 namespace {
 
-[[noreturn]] void Fail(std::string message) { throw Error(ErrorCode::kBadRequest, std::move(message)); }
+[[noreturn]] void Fail(const std::string& message) { throw Error(ErrorCode::kBadRequest, message); }
 
 template <typename T>
 void Read(const toml::table& table, std::string_view key, std::string_view path, T& out) {
@@ -126,6 +128,45 @@ void ApplyNetwork(Network& network, const toml::table& table, std::vector<std::s
   Read(table, "trusted_proxies", "network.trusted_proxies", network.trusted_proxies);
 }
 
+void ApplyInsights(insights::DriftThresholds& thresholds, const toml::table& table, std::vector<std::string>& unknown) {
+  std::vector<std::string_view> known;
+  insights::DriftThresholds::ForEachThreshold(thresholds,
+                                              [&known](std::string_view name, auto&) { known.push_back(name); });
+  CheckKnown(table, known, "insights.", unknown);
+  insights::DriftThresholds::ForEachThreshold(thresholds, [&table](std::string_view name, auto& value) {
+    Read(table, name, "insights." + std::string(name), value);
+  });
+}
+
+/// FACELOOP_INSIGHTS_<NAME> for each threshold (e.g. FACELOOP_INSIGHTS_PSI_ALERT): a whole number
+/// for min_sample, a number for the others; the ranges are Validate's.
+void ApplyInsightsEnvironment(insights::DriftThresholds& thresholds, const EnvLookup& env) {
+  insights::DriftThresholds::ForEachThreshold(thresholds, [&env](std::string_view name, auto& value) {
+    std::string variable = "FACELOOP_INSIGHTS_";
+    for (const char c : name) variable += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    const auto text = env(variable.c_str());
+    if (!text) return;
+    using T = std::decay_t<decltype(value)>;
+    T parsed{};
+    const auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), parsed);
+    if (ec != std::errc() || end != text->data() + text->size()) {
+      Fail(variable + (std::is_integral_v<T> ? " must be a whole number" : " must be a number"));
+    }
+    value = parsed;
+  });
+}
+
+/// Finite, non-negative, warn below alert, a sample of at least one: else every verdict misleads.
+void ValidateInsights(const insights::DriftThresholds& t) {
+  bool valid = t.min_sample >= 1 && t.psi_warn <= t.psi_alert;
+  insights::DriftThresholds::ForEachThreshold(t, [&valid](std::string_view, const auto& value) {
+    valid = valid && std::isfinite(static_cast<double>(value)) && value >= 0;
+  });
+  if (!valid) {
+    Fail("config: insights thresholds must be finite and >= 0, psi_warn <= psi_alert, and min_sample >= 1");
+  }
+}
+
 std::vector<std::string> SplitList(const std::string& text) {
   std::vector<std::string> items;
   std::stringstream stream(text);
@@ -146,19 +187,22 @@ void Validate(const Config& config) {
   if (config.limits.spool_max_mb == 0) Fail("config: limits.spool_max_mb must be > 0");
   if (config.limits.detect_max_wait_ms < 1) Fail("config: limits.detect_max_wait_ms must be > 0");
   // Above about 80 years a window's nanoseconds no longer fit system_clock's 64 bits.
-  if (config.limits.insights_max_days < 1 || config.limits.insights_max_days > 36600)
+  if (config.limits.insights_max_days < 1 || config.limits.insights_max_days > 36600) {
     Fail("config: limits.insights_max_days must be within 1..36600");
+  }
   const Limits& l = config.limits;
   for (const int positive : {l.read_timeout_s, l.request_timeout_s, l.write_timeout_s, l.keep_alive_timeout_s,
                              l.keep_alive_max_count, l.io_threads, l.max_connections, l.max_connections_per_ip}) {
     if (positive < 1) Fail("config: limits timeouts, counts and connection limits must be > 0");
   }
-  if (l.http_threads < 0 || l.max_header_bytes < 1024)
+  if (l.http_threads < 0 || l.max_header_bytes < 1024) {
     Fail("config: limits.http_threads >= 0, max_header_bytes >= 1024");
+  }
   for (const double per_minute : {config.quotas.user_per_minute, config.quotas.analyst_per_minute,
                                   config.quotas.admin_per_minute, config.limits.signups_per_minute}) {
     if (!(per_minute >= 0) || per_minute > 1e9) Fail("config: quotas and signups_per_minute must be within 0..1e9");
   }
+  ValidateInsights(config.insights);
   (void)telemetry::ParseLogLevel(config.log.level);  // throws kBadRequest naming the value
   (void)telemetry::ParseLogFormat(config.log.format);
 }
@@ -206,7 +250,7 @@ void ApplyToml(Config& config, std::string_view toml_text, std::string_view sour
   std::vector<std::string> unknown;
   CheckKnown(table,
              {"listen", "data_dir", "models_dir", "pepper_file", "model", "limits", "backends", "smtp", "privacy",
-              "log", "quotas", "network"},
+              "log", "quotas", "network", "insights"},
              "", unknown);
   if (const toml::node* node = table.get("limits")) ApplyLimits(config.limits, SubTable(*node, "limits"), unknown);
   if (const toml::node* node = table.get("backends")) {
@@ -217,6 +261,9 @@ void ApplyToml(Config& config, std::string_view toml_text, std::string_view sour
   if (const toml::node* node = table.get("log")) ApplyLogging(config.log, SubTable(*node, "log"), unknown);
   if (const toml::node* node = table.get("quotas")) ApplyQuotas(config.quotas, SubTable(*node, "quotas"), unknown);
   if (const toml::node* node = table.get("network")) ApplyNetwork(config.network, SubTable(*node, "network"), unknown);
+  if (const toml::node* node = table.get("insights")) {
+    ApplyInsights(config.insights, SubTable(*node, "insights"), unknown);
+  }
   if (!unknown.empty()) {
     std::string names;
     for (const std::string& name : unknown) names += (names.empty() ? "" : ", ") + name;
@@ -256,10 +303,12 @@ void ApplyEnvironment(Config& config, const EnvLookup& env) {
   for (const auto& [name, field] : strings) {
     if (const auto value = env(name)) *field = *value;
   }
+  ApplyInsightsEnvironment(config.insights, env);
   if (const auto value = env("FACELOOP_TRUSTED_PROXIES")) config.network.trusted_proxies = SplitList(*value);
   if (const auto value = env("FACELOOP_TRUNCATE_CLIENT_IP")) {
-    if (*value != "true" && *value != "false" && *value != "1" && *value != "0")
+    if (*value != "true" && *value != "false" && *value != "1" && *value != "0") {
       Fail("FACELOOP_TRUNCATE_CLIENT_IP must be true or false");
+    }
     config.privacy.truncate_client_ip = *value == "true" || *value == "1";
   }
 }

@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "insights/thresholds.hpp"
+
 namespace faceloop::service {
 
 struct Limits {
@@ -87,6 +89,7 @@ struct Config {
   Logging log;
   Quotas quotas;
   Network network;
+  insights::DriftThresholds insights;  ///< [insights]: the drift verdict's thresholds
 };
 
 /// What was given on the command line; unset fields fall through to the lower layers.
@@ -109,8 +112,8 @@ std::string PepperPath(const Config& config);
 void ParseListen(std::string_view listen, std::string& host, int& port);
 
 /// Applies a TOML document to `config`. Keys: listen, data_dir, models_dir, pepper_file, model and
-/// tables [limits], [backends], [smtp], [privacy], [log], [quotas], [network] with the fields of those structs. Unknown
-/// keys and wrong types throw Error(kBadRequest) naming them; `source` names the file in messages.
+/// tables [limits], [backends], [smtp], [privacy], [log], [quotas], [network], [insights] with the fields of those
+/// structs. Unknown keys and wrong types throw Error(kBadRequest) naming them; `source` names the file in messages.
 void ApplyToml(Config& config, std::string_view toml, std::string_view source);
 
 /// Applies the FACELOOP_* environment variables.

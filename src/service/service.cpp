@@ -214,7 +214,7 @@ void Service::RegisterRoutes(http::Router& router) {
       router, http_metrics_,
       {*auth_, *requests_, *feedback_, *feedback_tokens_, *pipeline_, *events_, read_your_writes});
   http::RegisterInsightsRoutes(router, http_metrics_,
-                               {*auth_, *db_, config_.limits.insights_max_days, read_your_writes});
+                               {*auth_, *db_, config_.limits.insights_max_days, read_your_writes, config_.insights});
   http::RegisterOpsRoutes(router, http_metrics_, {metrics_, [this] { return CheckReadiness(); }, *auth_});
 }
 

@@ -43,8 +43,9 @@ fs::path TempPathFor(const fs::path& target) {
 }  // namespace
 
 void ValidateKey(std::string_view key) {
-  if (key.empty() || key.size() > kMaxKeyLength)
+  if (key.empty() || key.size() > kMaxKeyLength) {
     throw Error(ErrorCode::kBadRequest, "object key length must be 1..1024");
+  }
   CheckChars(key, "object key");
   if (key.front() == '/' || key.back() == '/' || key.find("//") != std::string_view::npos) {
     throw Error(ErrorCode::kBadRequest, "object key must be a relative path without empty segments");
@@ -69,8 +70,9 @@ std::string InputKey(std::string_view request_id, std::chrono::system_clock::tim
   std::tm utc{};
   ::gmtime_r(&seconds, &utc);
   char date[16];
-  if (std::strftime(date, sizeof(date), "%Y/%m/%d", &utc) == 0)
+  if (std::strftime(date, sizeof(date), "%Y/%m/%d", &utc) == 0) {
     throw Error(ErrorCode::kBadRequest, "time out of range");
+  }
   return "inputs/" + std::string(date) + "/" + std::string(request_id) + "." + std::string(ext);
 }
 

@@ -82,6 +82,40 @@ TEST(ConfigTest, InsightsWindowLimit) {
   std::filesystem::remove(zero);
 }
 
+TEST(ConfigTest, InsightsDriftThresholds) {
+  EXPECT_EQ(ResolveConfig({}, FakeEnv({})).insights.psi_alert, 0.25);
+  const std::string file = WriteToml("[insights]\npsi_warn = 0.2\nmin_sample = 500\n");
+  const Config config = ResolveConfig(ConfigFlags{.config_file = file}, FakeEnv({}));
+  EXPECT_EQ(config.insights.psi_warn, 0.2);
+  EXPECT_EQ(config.insights.min_sample, 500);
+  EXPECT_EQ(config.insights.ks_alert, 0.1);  // not given: the default
+  std::filesystem::remove(file);
+  for (const char* bad :
+       {"[insights]\npsi_warn = 0.3\n", "[insights]\nks_alert = nan\n", "[insights]\nmean_shift_alert = inf\n",
+        "[insights]\nmin_sample = 0\n", "[insights]\nks_alert = -1\n", "[insights]\npsi = 1\n"}) {
+    const std::string wrong = WriteToml(bad);
+    EXPECT_THROW(ResolveConfig(ConfigFlags{.config_file = wrong}, FakeEnv({})), Error) << bad;
+    std::filesystem::remove(wrong);
+  }
+}
+
+TEST(ConfigTest, InsightsDriftThresholdsFromTheEnvironment) {
+  const std::string file = WriteToml("[insights]\npsi_alert = 0.3\nmin_sample = 50\n");
+  const Config config =
+      ResolveConfig(ConfigFlags{.config_file = file},
+                    FakeEnv({{"FACELOOP_INSIGHTS_PSI_ALERT", "0.4"}, {"FACELOOP_INSIGHTS_KS_ALERT", "0.2"}}));
+  EXPECT_EQ(config.insights.psi_alert, 0.4);  // the environment beats the file
+  EXPECT_EQ(config.insights.ks_alert, 0.2);
+  EXPECT_EQ(config.insights.min_sample, 50);
+  std::filesystem::remove(file);
+  for (const auto& [name, value] : std::map<std::string, std::string>{{"FACELOOP_INSIGHTS_MIN_SAMPLE", "1.5"},
+                                                                      {"FACELOOP_INSIGHTS_PSI_WARN", "0.1x"},
+                                                                      {"FACELOOP_INSIGHTS_KS_ALERT", "inf"},
+                                                                      {"FACELOOP_INSIGHTS_MEAN_SHIFT_ALERT", "nan"}}) {
+    EXPECT_THROW(ResolveConfig({}, FakeEnv({{name, value}})), Error) << name;
+  }
+}
+
 TEST(ConfigTest, ParseListen) {
   std::string host;
   int port = -1;

@@ -76,7 +76,7 @@ ImageHeader ReadHeader(std::span<const std::uint8_t> bytes, ImageFormat format) 
 
 namespace internal {
 
-void ThrowCorrupt(std::string message) { throw Error(ErrorCode::kBadRequest, std::move(message)); }
+void ThrowCorrupt(const std::string& message) { throw Error(ErrorCode::kBadRequest, message); }
 
 }  // namespace internal
 

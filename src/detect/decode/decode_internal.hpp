@@ -12,7 +12,7 @@
 namespace faceloop::detect::internal {
 
 /// Throws the 400 faceloop::Error for bytes a decoder could not make sense of.
-[[noreturn]] void ThrowCorrupt(std::string message);
+[[noreturn]] void ThrowCorrupt(const std::string& message);
 
 /// Size, channels and EXIF orientation from a JPEG's markers (TurboJPEG). Throws 400.
 ImageHeader ReadJpegHeader(std::span<const std::uint8_t> bytes);

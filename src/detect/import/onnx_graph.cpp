@@ -158,8 +158,8 @@ class OnnxImporter {
     const nn::Op& op = result_.graph.nodes[static_cast<std::size_t>(id)].op;
     const auto* conv = std::get_if<nn::Conv2D>(&op);
     const auto* add = std::get_if<nn::Add>(&op);
-    return OnlyReader(id) &&
-           ((conv && conv->activation == nn::Activation::kNone) || (add && add->activation == nn::Activation::kNone));
+    return OnlyReader(id) && (((conv != nullptr) && conv->activation == nn::Activation::kNone) ||
+                              ((add != nullptr) && add->activation == nn::Activation::kNone));
   }
 
   void SetActivation(nn::ValueId id, nn::Activation activation, float alpha) {

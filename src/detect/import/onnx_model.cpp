@@ -149,7 +149,7 @@ bool OnnxModel::IsConstant(const std::string& name) const {
   const std::string source = SkipIdentities(name);
   if (initializers_.contains(source)) return true;
   const onnx::NodeProto* node = Producer(source);
-  return node && node->op_type() == "Constant";
+  return (node != nullptr) && node->op_type() == "Constant";
 }
 
 OnnxTensor OnnxModel::Constant(const std::string& name) const {

@@ -57,8 +57,9 @@ void DropDeadNodes(onnx::GraphProto& graph) {
   std::vector<bool> keep(static_cast<std::size_t>(graph.node_size()), false);
   for (int i = graph.node_size() - 1; i >= 0; --i) {  // nodes are topologically sorted
     const auto& node = graph.node(i);
-    for (const auto& output : node.output())
+    for (const auto& output : node.output()) {
       keep[static_cast<std::size_t>(i)] = keep[static_cast<std::size_t>(i)] || live.contains(output);
+    }
     if (!keep[static_cast<std::size_t>(i)]) continue;
     for (const auto& input : node.input()) live.insert(input);
   }

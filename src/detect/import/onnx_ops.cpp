@@ -19,11 +19,15 @@ std::vector<float> OihwToOhwi(const OnnxTensor& w, int per_group) {
   const auto kh = static_cast<std::size_t>(w.dims[2]), kw = static_cast<std::size_t>(w.dims[3]);
   const auto in = static_cast<std::size_t>(per_group);
   std::vector<float> ohwi(w.floats.size());
-  for (std::size_t o = 0; o < out; ++o)
-    for (std::size_t i = 0; i < in; ++i)
-      for (std::size_t y = 0; y < kh; ++y)
-        for (std::size_t x = 0; x < kw; ++x)
+  for (std::size_t o = 0; o < out; ++o) {
+    for (std::size_t i = 0; i < in; ++i) {
+      for (std::size_t y = 0; y < kh; ++y) {
+        for (std::size_t x = 0; x < kw; ++x) {
           ohwi[((o * kh + y) * kw + x) * in + i] = w.floats[((o * in + i) * kh + y) * kw + x];
+        }
+      }
+    }
+  }
   return ohwi;
 }
 

@@ -56,7 +56,7 @@ class Converter {
 
   nn::Graph Run(const std::vector<std::string>& outputs) {
     for (const std::string& name : outputs) {
-      if (!by_name_.count(name)) Fail("no node named " + name);
+      if (!by_name_.contains(name)) Fail("no node named " + name);
       Visit(name);
       graph_.outputs.push_back(Value(name));
     }
@@ -71,11 +71,11 @@ class Converter {
   };
 
   void Visit(const std::string& name) {
-    if (values_.count(name) || pending_pads_.count(name) || tfjs_.constants.count(name)) return;
+    if (values_.contains(name) || pending_pads_.contains(name) || tfjs_.constants.contains(name)) return;
     if (!visiting_.insert(name).second) Fail("cycle at " + name);
     const TfjsNode& node = *by_name_.at(name);
     for (const std::string& input : node.inputs) {
-      if (!by_name_.count(input) && !tfjs_.constants.count(input)) Fail(node.name + ": unknown input " + input);
+      if (!by_name_.contains(input) && !tfjs_.constants.contains(input)) Fail(node.name + ": unknown input " + input);
       Visit(input);
     }
     Translate(node);
@@ -150,7 +150,8 @@ class Converter {
     const TfjsTensor& weights = Constant(node, 1);
     if (weights.shape.size() != 4) Fail(node.name + ": weights must be 4-D");
     if (StringAttr(node, "padding") == "SAME") {
-      if (conv.padding.top || conv.padding.left || conv.padding.bottom || conv.padding.right) {
+      if ((conv.padding.top != 0) || (conv.padding.left != 0) || (conv.padding.bottom != 0) ||
+          (conv.padding.right != 0)) {
         Fail(node.name + ": SAME convolution after a Pad");
       }
       conv.padding.same = true;
@@ -190,7 +191,7 @@ class Converter {
     const nn::Activation activation = ActivationOf(node.op);
     const float alpha = FloatAttr(node, "alpha", 0.2f);
     nn::Op& producer = graph_.nodes[static_cast<std::size_t>(input)].op;
-    const bool private_value = readers_[source] == 1 && !outputs_.count(source);
+    const bool private_value = readers_[source] == 1 && !outputs_.contains(source);
     if (auto* conv = std::get_if<nn::Conv2D>(&producer);
         conv && private_value && conv->activation == nn::Activation::kNone) {
       conv->activation = activation;

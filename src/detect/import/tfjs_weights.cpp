@@ -30,7 +30,7 @@ float HalfToFloat(std::uint16_t half) {
   } else {
     bits = sign;
   }
-  float out;
+  float out = 0;
   std::memcpy(&out, &bits, sizeof out);
   return out;
 }

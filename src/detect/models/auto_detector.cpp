@@ -3,8 +3,7 @@
 namespace faceloop::detect {
 
 AutoDetector::AutoDetector(std::unique_ptr<IDetector> fast, std::unique_ptr<IDetector> accurate)
-    : fast_(std::move(fast)), accurate_(std::move(accurate)) {
-  info_ = fast_->info();
+    : fast_(std::move(fast)), accurate_(std::move(accurate)), info_(fast_->info()) {
   info_.name = "auto";
   info_.version =
       fast_->info().name + " (single pass) + " + accurate_->info().name + " (multiscale), " + fast_->info().version;

@@ -19,8 +19,9 @@ bool Multiscale(const DetectOptions& options) { return options.EffectiveMode() !
 
 std::vector<Face> Flatten(std::vector<std::vector<Face>> passes) {
   std::vector<Face> all;
-  for (auto& pass : passes)
+  for (auto& pass : passes) {
     all.insert(all.end(), std::make_move_iterator(pass.begin()), std::make_move_iterator(pass.end()));
+  }
   return all;
 }
 
@@ -96,6 +97,7 @@ std::vector<Face> BlazeFaceDetector::Detect(const cv::Mat& rgb, const DetectOpti
   const float min_score = std::min(options.min_confidence, kCandidateFloor);
   const std::vector<PassPlan> plans = PlanPasses(rgb, options);
   std::vector<std::vector<Face>> passes;
+  passes.reserve(plans.size());
   for (const PassPlan& plan : plans) passes.push_back(RunPass(rgb, plan, min_score));
   if (Multiscale(options) && spec_.flip_in_multiscale) {
     // The same passes over the mirrored image: test-time augmentation whose agreement MergePasses rewards.

@@ -102,6 +102,7 @@ std::vector<Face> RetinaFaceDetector::Detect(const cv::Mat& rgb, const DetectOpt
   const float min_score =
       plans.size() == 1 ? options.min_confidence : std::min(options.min_confidence, kCandidateFloor);
   std::vector<std::vector<Face>> passes;
+  passes.reserve(plans.size());
   for (const PassPlan& plan : plans) passes.push_back(RunPass(rgb, plan, min_score));
   std::vector<Face> faces = passes.size() == 1 ? std::move(passes.front()) : MergePasses(passes, spec_.nms_iou);
   return ApplyLimits(std::move(faces), options);

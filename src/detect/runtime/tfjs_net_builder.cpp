@@ -1,5 +1,7 @@
 #include "detect/runtime/tfjs_net_builder.hpp"
 
+#include <algorithm>
+
 #include "common/error.hpp"
 #include "detect/import/tfjs_attrs.hpp"
 
@@ -44,10 +46,10 @@ TfjsNetBuilder::TfjsNetBuilder(const TfjsGraph& graph) : graph_(graph) {
 TfjsNet TfjsNetBuilder::Build(const std::vector<std::string>& outputs) {
   TfjsNet result;
   for (const std::string& name : outputs) {
-    if (!by_name_.count(name)) Fail("no node named " + name);
+    if (!by_name_.contains(name)) Fail("no node named " + name);
     Visit(name);
     const auto port = ports_.find(name);
-    if (port == ports_.end() || !layer_names_.count(port->second.layer)) Fail(name + " cannot be an output");
+    if (port == ports_.end() || !layer_names_.contains(port->second.layer)) Fail(name + " cannot be an output");
     result.output_layers.push_back(layer_names_.at(port->second.layer));
   }
   result.net = net_;
@@ -61,11 +63,11 @@ const TfjsTensor& TfjsNetBuilder::Constant(const std::string& name) const {
 }
 
 void TfjsNetBuilder::Visit(const std::string& name) {
-  if (ports_.count(name) || pending_pads_.count(name) || graph_.constants.count(name)) return;
+  if (ports_.contains(name) || pending_pads_.contains(name) || graph_.constants.contains(name)) return;
   if (!visiting_.insert(name).second) Fail("cycle at " + name);
   const TfjsNode& node = *by_name_.at(name);
   for (const std::string& input : node.inputs) {
-    if (!by_name_.count(input)) Fail(node.name + ": unknown input " + input);
+    if (!by_name_.contains(input)) Fail(node.name + ": unknown input " + input);
     Visit(input);
   }
   Translate(node);
@@ -164,7 +166,9 @@ void TfjsNetBuilder::AddConvolution(const TfjsNode& node, bool depthwise) {
   if (weights.shape.size() != 4) Fail(node.name + ": weights must be 4-D");
   const HeightWidth stride = SpatialPair(node, "strides");
   const bool same = StringAttr(node, "padding") == "SAME";
-  if (same && (pad.top || pad.bottom || pad.left || pad.right)) Fail(node.name + ": SAME conv after Pad");
+  if (same && ((pad.top != 0) || (pad.bottom != 0) || (pad.left != 0) || (pad.right != 0))) {
+    Fail(node.name + ": SAME conv after Pad");
+  }
 
   cv::dnn::LayerParams params;
   params.set("kernel_h", weights.shape[0]);
@@ -188,7 +192,11 @@ void TfjsNetBuilder::AddConvolution(const TfjsNode& node, bool depthwise) {
   params.set("bias_term", has_bias);
   if (has_bias) {
     const TfjsTensor& bias = Constant(node.inputs.at(2));
-    params.blobs.push_back(cv::Mat(1, out_channels, CV_32F, const_cast<float*>(bias.values.data())).clone());
+    if (bias.values.size() != static_cast<std::size_t>(out_channels))
+      Fail(node.name + ": bias size differs from outputs");
+    cv::Mat bias_row(1, out_channels, CV_32F);
+    std::copy(bias.values.begin(), bias.values.end(), bias_row.ptr<float>());
+    params.blobs.push_back(bias_row);
   }
   const int id = AddLayer(node.name, "Convolution", params, {source});
   const cv::Size nominal(
@@ -199,11 +207,11 @@ void TfjsNetBuilder::AddConvolution(const TfjsNode& node, bool depthwise) {
 
 void TfjsNetBuilder::AddFusedActivations(const TfjsNode& node, Port port) {
   const std::vector<std::string> fused = StringListAttr(node, "fused_ops");
-  for (std::size_t i = 0; i < fused.size(); ++i) {
-    if (fused[i] == "BiasAdd") continue;
-    if (fused[i] != "Relu" && fused[i] != "Relu6") Fail(node.name + ": fused op " + fused[i] + " is not supported");
+  for (const auto& i : fused) {
+    if (i == "BiasAdd") continue;
+    if (i != "Relu" && i != "Relu6") Fail(node.name + ": fused op " + i + " is not supported");
     cv::dnn::LayerParams params;
-    const std::string type = fused[i] == "Relu" ? "ReLU" : "ReLU6";
+    const std::string type = i == "Relu" ? "ReLU" : "ReLU6";
     port.layer = AddLayer(node.name + "/" + type, type, params, {port});
   }
   ports_[node.name] = port;
@@ -248,8 +256,8 @@ void TfjsNetBuilder::AddResizeBilinear(const TfjsNode& node) {
   const cv::Size target(static_cast<int>(size.values[1]), static_cast<int>(size.values[0]));
   cv::dnn::LayerParams params;
   params.set("interpolation", "bilinear");
-  params.set("zoom_factor_x", static_cast<float>(target.width) / source.nominal.width);
-  params.set("zoom_factor_y", static_cast<float>(target.height) / source.nominal.height);
+  params.set("zoom_factor_x", static_cast<float>(target.width) / static_cast<float>(source.nominal.width));
+  params.set("zoom_factor_y", static_cast<float>(target.height) / static_cast<float>(source.nominal.height));
   params.set("align_corners", BoolAttr(node, "align_corners"));
   params.set("half_pixel_centers", BoolAttr(node, "half_pixel_centers"));
   ports_[node.name] = Port{AddLayer(node.name, "Resize", params, {source}), target};

@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <utility>
 
 #include "common/error.hpp"
 #include "detect/runtime/xnnpack_ops.hpp"
@@ -76,7 +77,7 @@ int SmallestInput(const Graph& graph) {
 }  // namespace
 
 struct XnnpackNet::Impl {
-  explicit Impl(const Graph& source) : graph(source) {
+  explicit Impl(Graph source) : graph(std::move(source)) {
     Validate(graph);
     InitializeXnnpack();
     layout = Layout{ChannelCounts(graph), PlaceValues(graph)};

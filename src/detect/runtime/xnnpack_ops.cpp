@@ -266,8 +266,9 @@ class StepMaker {
   }
 
   void Build(const ResizeBilinear& resize) {
-    if (resize.align_corners && resize.half_pixel_centers)
+    if (resize.align_corners && resize.half_pixel_centers) {
       FailOnNode(node().name, "align_corners with half_pixel_centers");
+    }
     // XNNPACK's default is half-pixel centres; TensorFlow's legacy mode is neither.
     const uint32_t flags = resize.align_corners        ? XNN_FLAG_ALIGN_CORNERS
                            : resize.half_pixel_centers ? 0

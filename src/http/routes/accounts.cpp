@@ -138,7 +138,7 @@ void RevokeKey(const AccountRoutes& s, const Request& req, Response& res) {
 
 }  // namespace
 
-void RegisterAccountRoutes(Router& router, HttpMetrics& metrics, AccountRoutes routes) {
+void RegisterAccountRoutes(Router& router, HttpMetrics& metrics, const AccountRoutes& routes) {
   auto add = [&router, &metrics, routes](const char* method, const char* pattern,
                                          void (*fn)(const AccountRoutes&, const Request&, Response&)) {
     router.Add(method, pattern,

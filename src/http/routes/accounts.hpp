@@ -26,6 +26,6 @@ struct AccountRoutes {
   std::function<std::size_t(const std::string& user_id)> delete_account;
 };
 
-void RegisterAccountRoutes(Router& router, HttpMetrics& metrics, AccountRoutes routes);
+void RegisterAccountRoutes(Router& router, HttpMetrics& metrics, const AccountRoutes& routes);
 
 }  // namespace faceloop::http

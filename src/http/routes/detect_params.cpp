@@ -64,8 +64,9 @@ DetectParams ParseDetectParams(const Request& req, const std::string& default_mo
   if (req.HasParam("model")) {
     params.model = req.Param("model");
     // Only built-in names: "onnx:<path>" would let a client make the server read arbitrary files.
-    if (std::find(models.begin(), models.end(), params.model) == models.end())
+    if (std::find(models.begin(), models.end(), params.model) == models.end()) {
       BadParam("model", "names no known model");
+    }
   }
   return params;
 }

@@ -135,7 +135,7 @@ void Image(const RequestRoutes& s, const Request& req, Response& res) {
 
 }  // namespace
 
-void RegisterRequestRoutes(Router& router, HttpMetrics& metrics, RequestRoutes routes) {
+void RegisterRequestRoutes(Router& router, HttpMetrics& metrics, const RequestRoutes& routes) {
   auto add = [&router, &metrics, routes](const char* pattern,
                                          void (*fn)(const RequestRoutes&, const Request&, Response&)) {
     router.Add("GET", pattern,

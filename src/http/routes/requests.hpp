@@ -27,6 +27,6 @@ struct RequestRoutes {
   std::function<nlohmann::json(const std::string& request_id, const accounts::Principal& who)> feedback_of;
 };
 
-void RegisterRequestRoutes(Router& router, HttpMetrics& metrics, RequestRoutes routes);
+void RegisterRequestRoutes(Router& router, HttpMetrics& metrics, const RequestRoutes& routes);
 
 }  // namespace faceloop::http

@@ -74,7 +74,7 @@ Router::Match Router::Find(std::string_view method, std::string_view path) const
 }
 
 AsyncHandler Synchronous(SyncHandler handler) {
-  return [handler = std::move(handler)](RequestPtr request, Reply reply) {
+  return [handler = std::move(handler)](const RequestPtr& request, const Reply& reply) {
     Response response;
     handler(*request, response);
     reply(std::move(response));

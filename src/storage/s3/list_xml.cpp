@@ -88,8 +88,9 @@ std::vector<std::string_view> Elements(std::string_view xml, std::string_view ta
   while ((at = xml.find(open, at)) != std::string_view::npos) {
     const std::size_t start = at + open.size();
     const std::size_t end = xml.find(close, start);
-    if (end == std::string_view::npos)
+    if (end == std::string_view::npos) {
       throw Error(ErrorCode::kInternal, "S3 answer has an unclosed <" + std::string(tag) + ">");
+    }
     found.push_back(xml.substr(start, end - start));
     at = end + close.size();
   }
@@ -119,8 +120,9 @@ S3ListPage ParseListObjectsV2(std::string_view xml) {
   if (FirstElement(xml, "IsTruncated").value_or("false") == "true") {
     page.next_token = FirstElement(xml, "NextContinuationToken").value_or("");
     // Without a token the next request would start over: fail rather than loop forever.
-    if (page.next_token.empty())
+    if (page.next_token.empty()) {
       throw Error(ErrorCode::kInternal, "S3 list answer truncated without a continuation token");
+    }
   }
   return page;
 }

@@ -47,7 +47,7 @@ std::string Authority(const std::string& endpoint) { return endpoint.substr(endp
 S3ObjectStore::S3ObjectStore(S3Location location, S3Credentials credentials, S3Options options)
     : location_(Validated(std::move(location), credentials, options)),
       credentials_(std::move(credentials)),
-      options_(std::move(options)),
+      options_(options),
       host_(Authority(location_.endpoint)),
       client_(ClientOptions(options_)) {}
 
@@ -152,8 +152,9 @@ std::vector<std::string> S3ObjectStore::List(const std::string& prefix) {
   std::vector<std::string> keys;
   std::string token;
   do {
-    for (const std::string& key : ListPage(store_prefix + prefix, token))
+    for (const std::string& key : ListPage(store_prefix + prefix, token)) {
       keys.push_back(key.substr(store_prefix.size()));
+    }
   } while (!token.empty());
   std::sort(keys.begin(), keys.end());  // S3 lists in byte order already; other servers may not
   return keys;

@@ -37,10 +37,7 @@ service::Config Resolve(const AnalysisFlags& flags) {
   if (flags.format != "json" && flags.format != "table") {
     throw Error(ErrorCode::kUnprocessable, "parameter format must be json or table");
   }
-  service::ConfigFlags config_flags;
-  if (!flags.data_dir.empty()) config_flags.data_dir = flags.data_dir;
-  if (!flags.config_file.empty()) config_flags.config_file = flags.config_file;
-  return service::ResolveConfig(config_flags);
+  return ResolveInsightsConfig(flags.data_dir, flags.config_file);
 }
 
 template <typename Result>
@@ -85,7 +82,7 @@ void AddCommon(CLI::App& command, AnalysisFlags& flags) {
 
 }  // namespace
 
-std::function<std::optional<int>()> RegisterInsightsAnalyses(CLI::App& insights) {
+std::vector<InsightsSubcommand> RegisterOutlierAnalyses(CLI::App& insights) {
   CLI::App* outliers = insights.add_subcommand(
       "outliers", "unusual requests (metadata far from the previous 7 days, slow, low confidence, no face)");
   auto outlier_flags = std::make_shared<AnalysisFlags>();
@@ -97,11 +94,8 @@ std::function<std::optional<int>()> RegisterInsightsAnalyses(CLI::App& insights)
       "correlations", "confidence and face count against each image metadata field (Pearson, Spearman, deciles)");
   auto correlation_flags = std::make_shared<AnalysisFlags>();
   AddCommon(*correlations, *correlation_flags);
-  return [outliers, correlations, outlier_flags, correlation_flags]() -> std::optional<int> {
-    if (outliers->parsed()) return Outliers(*outlier_flags);
-    if (correlations->parsed()) return Correlations(*correlation_flags);
-    return std::nullopt;
-  };
+  return {{outliers, [outlier_flags] { return Outliers(*outlier_flags); }},
+          {correlations, [correlation_flags] { return Correlations(*correlation_flags); }}};
 }
 
 }  // namespace faceloop::cli
