@@ -69,7 +69,9 @@ Box ParseBox(const nlohmann::json& item, const std::string& field) {
   if (!item.is_object()) Refuse(field, "must be an object {x, y, width, height}");
   for (const auto& [name, value] : item.items()) {
     if (std::find(std::begin(kBoxFields), std::end(kBoxFields), name) == std::end(kBoxFields)) {
-      Refuse(field + "." + name, "unknown field");
+      std::string path(field);
+      path.append(".").append(name);
+      Refuse(path, "unknown field");
     }
   }
   return Box{BoxNumber(item, field, "x"), BoxNumber(item, field, "y"), BoxNumber(item, field, "width"),

@@ -66,7 +66,7 @@ Time NextBucket(Bucket bucket, Time start) {
 }
 
 std::string BucketKey(Bucket bucket, Time time) {
-  const std::string text = FormatTimestamp(BucketStart(bucket, time));  // "YYYY-MM-DDTHH:MM:SS.mmmZ"
+  std::string text = FormatTimestamp(BucketStart(bucket, time));  // "YYYY-MM-DDTHH:MM:SS.mmmZ"
   switch (bucket) {
     case Bucket::kHour: return text.substr(0, 13);
     case Bucket::kDay:

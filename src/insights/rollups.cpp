@@ -110,6 +110,7 @@ std::int64_t RebuildRollups(db::IDatabase& database) {
     for (;;) {
       const std::vector<RequestRecord> records = store.List(page);
       std::vector<const RequestRecord*> pointers;
+      pointers.reserve(records.size());
       for (const RequestRecord& record : records) pointers.push_back(&record);
       AddToRollups(tx, pointers);
       counted += static_cast<std::int64_t>(records.size());

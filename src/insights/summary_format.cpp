@@ -27,8 +27,9 @@ nlohmann::json Distribution(const Histogram& histogram, std::initializer_list<in
 
 nlohmann::json SliceJson(const Slice& s) {
   nlohmann::json by_type = nlohmann::json::object();
-  for (const auto& [type, count] : s.errors_by_type)
+  for (const auto& [type, count] : s.errors_by_type) {
     by_type[type] = {{"count", count}, {"share", Share(count, s.requests)}};
+  }
   return {{"requests", s.requests},
           {"errors", s.errors},
           {"error_share", Share(s.errors, s.requests)},

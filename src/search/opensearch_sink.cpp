@@ -237,8 +237,8 @@ std::unique_ptr<ISearchSink> MakeOpenSearchSink(OpenSearchConfig config) {
 std::string IndexName(std::string_view prefix, std::string_view family, std::chrono::system_clock::time_point time) {
   const std::chrono::year_month_day date{std::chrono::floor<std::chrono::days>(time)};
   char day[16];
-  std::snprintf(day, sizeof day, "%04d.%02u.%02u", static_cast<int>(date.year()), static_cast<unsigned>(date.month()),
-                static_cast<unsigned>(date.day()));
+  (void)std::snprintf(day, sizeof day, "%04d.%02u.%02u", static_cast<int>(date.year()),
+                      static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()));
   return Concat({prefix, "-", family, "-", day});
 }
 

@@ -103,7 +103,7 @@ void Logger::Log(LogLevel level, std::string_view message, const LogFields& fiel
   if (state.sink) {
     state.sink(line);
   } else {
-    std::fprintf(stderr, "%s\n", line.c_str());
+    (void)std::fprintf(stderr, "%s\n", line.c_str());
   }
 }
 

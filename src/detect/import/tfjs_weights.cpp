@@ -74,7 +74,8 @@ std::size_t DecodeTensor(const nlohmann::json& spec, const std::vector<char>& by
       tensor.values[i] = HalfToFloat(ReadAt<std::uint16_t>(bytes, at));
     } else if (stored == "uint8") {
       const auto& q = spec["quantization"];
-      tensor.values[i] = q.at("min").get<float>() + q.at("scale").get<float>() * ReadAt<std::uint8_t>(bytes, at);
+      tensor.values[i] =
+          q.at("min").get<float>() + q.at("scale").get<float>() * static_cast<float>(ReadAt<std::uint8_t>(bytes, at));
     } else if (stored == "int32") {
       tensor.values[i] = static_cast<float>(ReadAt<std::int32_t>(bytes, at));
     } else if (stored == "float32") {

@@ -129,7 +129,7 @@ nlohmann::json VisibleFeedback(feedback::FeedbackStore& store, const std::string
   return list;
 }
 
-void RegisterFeedbackRoutes(Router& router, HttpMetrics& metrics, FeedbackRoutes routes) {
+void RegisterFeedbackRoutes(Router& router, HttpMetrics& metrics, const FeedbackRoutes& routes) {
   auto add = [&router, &metrics, routes](const char* method,
                                          void (*fn)(const FeedbackRoutes&, const Request&, Response&)) {
     router.Add(method, kPattern,

@@ -30,7 +30,7 @@ struct FeedbackRoutes {
   std::function<void()> read_your_writes;
 };
 
-void RegisterFeedbackRoutes(Router& router, HttpMetrics& metrics, FeedbackRoutes routes);
+void RegisterFeedbackRoutes(Router& router, HttpMetrics& metrics, const FeedbackRoutes& routes);
 
 /// The feedback on `request_id` that `who` may see, as GET /v1/requests/{id} shows it: everyone's
 /// for analysts and admins, the caller's own for anyone else.
