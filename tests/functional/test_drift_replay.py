@@ -201,3 +201,17 @@ def test_client_time_dates_the_record(make_server, astronaut):
     status, _, raw = server.request("POST", "/v1/detect", astronaut,
                                     {"Content-Type": "image/png", replay.HEADER: "yesterday"}, key)
     assert status == 422 and b"X-Faceloop-Received-At" in raw, raw
+
+
+def test_client_time_dates_every_image_of_a_batch(make_server, astronaut):
+    from test_limits import multipart
+
+    server = make_server(config="[testing]\nallow_client_time = true\n")
+    key, _ = server.sign_up()
+    body, content_type = multipart([("image", astronaut), ("image", astronaut)])
+    headers = {"Content-Type": content_type, replay.HEADER: "2026-01-02T03:00:00Z"}
+    status, answer = server.json("POST", "/v1/detect/batch", body, headers, key)
+    assert status == 200, answer
+    for result in answer["results"]:
+        status, record = server.json("GET", f"/v1/requests/{result['request_id']}", key=key)
+        assert status == 200 and record["received_at"] == "2026-01-02T03:00:00.000Z", record
