@@ -21,7 +21,8 @@ PIL = pytest.importorskip("PIL")
 from PIL import Image, ImageFilter  # noqa: E402
 
 SKIMAGE = "/usr/lib/python3/dist-packages/skimage/data"
-PICTURES = ["astronaut", "coffee", "chelsea", "camera", "motorcycle_left", "motorcycle_right", "rocket", "hubble_deep_field"]
+PICTURES = ["astronaut", "coffee", "chelsea", "camera", "motorcycle_left", "motorcycle_right", "rocket",
+            "hubble_deep_field"]
 REFERENCE = 300  # requests in the reference period
 STEP = 50  # current-period requests between two drift queries
 GOAL = 300  # the goal: drift within this many requests
