@@ -110,6 +110,11 @@ void ApplyPrivacy(Privacy& privacy, const toml::table& table, std::vector<std::s
   Read(table, "truncate_client_ip", "privacy.truncate_client_ip", privacy.truncate_client_ip);
 }
 
+void ApplyTesting(Testing& testing, const toml::table& table, std::vector<std::string>& unknown) {
+  CheckKnown(table, {"allow_client_time"}, "testing.", unknown);
+  Read(table, "allow_client_time", "testing.allow_client_time", testing.allow_client_time);
+}
+
 void ApplyLogging(Logging& log, const toml::table& table, std::vector<std::string>& unknown) {
   CheckKnown(table, {"level", "format"}, "log.", unknown);
   Read(table, "level", "log.level", log.level);
@@ -250,7 +255,7 @@ void ApplyToml(Config& config, std::string_view toml_text, std::string_view sour
   std::vector<std::string> unknown;
   CheckKnown(table,
              {"listen", "data_dir", "models_dir", "pepper_file", "model", "limits", "backends", "smtp", "privacy",
-              "log", "quotas", "network", "insights"},
+              "log", "quotas", "network", "insights", "testing"},
              "", unknown);
   if (const toml::node* node = table.get("limits")) ApplyLimits(config.limits, SubTable(*node, "limits"), unknown);
   if (const toml::node* node = table.get("backends")) {
@@ -264,6 +269,7 @@ void ApplyToml(Config& config, std::string_view toml_text, std::string_view sour
   if (const toml::node* node = table.get("insights")) {
     ApplyInsights(config.insights, SubTable(*node, "insights"), unknown);
   }
+  if (const toml::node* node = table.get("testing")) ApplyTesting(config.testing, SubTable(*node, "testing"), unknown);
   if (!unknown.empty()) {
     std::string names;
     for (const std::string& name : unknown) names += (names.empty() ? "" : ", ") + name;

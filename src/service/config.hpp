@@ -75,6 +75,13 @@ struct Logging {
 struct Privacy {
   bool truncate_client_ip = false;  ///< keep only /24 (IPv4) or /48 (IPv6) of client addresses
 };
+/// [testing]: hooks for tests and replays only, never for production (docs/insights.md#replay).
+struct Testing {
+  /// Honour the X-Faceloop-Received-At header of POST /v1/detect as the record's time. Any client
+  /// could then date its requests: off by default, and the header is refused while it is off.
+  bool allow_client_time = false;
+};
+
 struct Config {
   std::string data_dir = "./data";
   std::string host = "127.0.0.1";
@@ -90,6 +97,7 @@ struct Config {
   Quotas quotas;
   Network network;
   insights::DriftThresholds insights;  ///< [insights]: the drift verdict's thresholds
+  Testing testing;
 };
 
 /// What was given on the command line; unset fields fall through to the lower layers.
@@ -112,8 +120,9 @@ std::string PepperPath(const Config& config);
 void ParseListen(std::string_view listen, std::string& host, int& port);
 
 /// Applies a TOML document to `config`. Keys: listen, data_dir, models_dir, pepper_file, model and
-/// tables [limits], [backends], [smtp], [privacy], [log], [quotas], [network], [insights] with the fields of those
-/// structs. Unknown keys and wrong types throw Error(kBadRequest) naming them; `source` names the file in messages.
+/// tables [limits], [backends], [smtp], [privacy], [log], [quotas], [network], [insights], [testing] with the fields of
+/// those structs. Unknown keys and wrong types throw Error(kBadRequest) naming them; `source` names the file in
+/// messages.
 void ApplyToml(Config& config, std::string_view toml, std::string_view source);
 
 /// Applies the FACELOOP_* environment variables.

@@ -203,7 +203,8 @@ void Service::RegisterRoutes(http::Router& router) {
       router, http_metrics_,
       {*auth_, *quotas_, [this] { return NewRequestId(); }, *pool_, registry_->Names(),
        config_.default_model.empty() ? detect::DetectorRegistry::DefaultName() : config_.default_model, *local_store_,
-       *pipeline_, config_.limits.max_image_bytes, config_.privacy.truncate_client_ip, faces_});
+       *pipeline_, config_.limits.max_image_bytes, config_.privacy.truncate_client_ip, faces_,
+       config_.testing.allow_client_time});
   const auto read_your_writes = [this] { pipeline_->WaitFor("database", kReadYourWritesWait); };
   http::RegisterRequestRoutes(router, http_metrics_,
                               {*auth_, *requests_, *store_, read_your_writes,

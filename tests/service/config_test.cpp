@@ -72,6 +72,21 @@ TEST(ConfigTest, WrongTypesAndBadSyntaxAreErrors) {
   EXPECT_THROW(ResolveConfig(ConfigFlags{.config_file = "/nonexistent/faceloop.toml"}, FakeEnv({})), Error);
 }
 
+// Client-dated records are a test hook: off unless the file says so, and its table checked like the others.
+TEST(ConfigTest, TestingAllowClientTime) {
+  Config config;
+  EXPECT_FALSE(config.testing.allow_client_time);
+  ApplyToml(config, "[testing]\nallow_client_time = true\n", "t");
+  EXPECT_TRUE(config.testing.allow_client_time);
+  try {
+    ApplyToml(config, "[testing]\nclock_offset = 3\n", "t");
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("testing.clock_offset"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(ApplyToml(config, "[testing]\nallow_client_time = \"yes\"\n", "t"), Error);
+}
+
 TEST(ConfigTest, InsightsWindowLimit) {
   EXPECT_EQ(ResolveConfig({}, FakeEnv({})).limits.insights_max_days, 366);
   const std::string file = WriteToml("[limits]\ninsights_max_days = 31\n");

@@ -10,6 +10,7 @@
 #include "http/credentials.hpp"
 #include "http/guard.hpp"
 #include "http/problem.hpp"
+#include "http/routes/client_time.hpp"
 #include "http/routes/detect_exchange.hpp"
 #include "http/routes/detect_params.hpp"
 
@@ -42,6 +43,7 @@ void Detect(const std::shared_ptr<const DetectRoutes>& routes, const RequestPtr&
   auto x = NewExchange(routes, req, req->request_id, std::move(reply), who);
   AddHeaders(x->answer, quota_headers);
   try {
+    x->received = ReceivedAt(*req, s.allow_client_time, x->received);
     x->params = ParseDetectParams(*req, s.default_model, s.models);
     x->image = Bytes(ImageBytes(*req));
   } catch (...) {
@@ -91,11 +93,13 @@ void DetectBatch(const std::shared_ptr<const DetectRoutes>& routes, const Reques
   // Whole-batch problems (not multipart, too many images, bad parameters) fail the batch at once.
   const std::vector<std::string_view> images = BatchImages(*req, kMaxBatchImages);
   const DetectParams params = ParseDetectParams(*req, s.default_model, s.models);
+  const auto received = ReceivedAt(*req, s.allow_client_time, std::chrono::system_clock::now());
   auto answer = std::make_shared<BatchAnswer>(images.size(), std::move(reply),
                                               s.quotas.Charge(who, static_cast<double>(images.size())));
   for (std::size_t i = 0; i < images.size(); ++i) {
     std::string id = s.new_id();
     auto x = NewExchange(routes, req, id, answer->ItemReply(i, id, answer), who);
+    x->received = received;
     x->params = params;
     x->image = Bytes(images[i]);
     if (x->image.empty()) {

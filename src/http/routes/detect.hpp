@@ -33,6 +33,8 @@ struct DetectRoutes {
   std::size_t max_image_bytes;
   bool truncate_client_ip;
   telemetry::Counter& faces;
+  /// testing.allow_client_time: take the record's time from X-Faceloop-Received-At (client_time.hpp).
+  bool allow_client_time = false;
 };
 
 void RegisterDetectRoutes(Router& router, HttpMetrics& metrics, DetectRoutes routes);
