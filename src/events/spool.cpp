@@ -220,7 +220,11 @@ SpoolCursor& Spool::ConsumerCursor(std::string_view consumer) {
 }
 
 const SpoolCursor& Spool::ConsumerCursor(std::string_view consumer) const {
-  return const_cast<Spool*>(this)->ConsumerCursor(consumer);
+  const auto it = consumer_cursors_.find(consumer);
+  if (it == consumer_cursors_.end()) {
+    throw Error(ErrorCode::kInternal, "spool has no consumer '" + std::string(consumer) + "'");
+  }
+  return it->second;
 }
 
 void Spool::CheckReadable(const SpoolCursor& cursor, const SpoolCursor& floor, const char* what) const {

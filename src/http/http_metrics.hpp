@@ -29,7 +29,7 @@ class HttpMetrics {
     double sum = 0;
     std::array<std::uint64_t, kBuckets.size()> buckets{};
   };
-  void Render(std::string& out) const;
+  void Render(std::string& text) const;
 
   mutable std::mutex mutex_;
   std::map<std::pair<std::string, int>, Series> series_;

@@ -160,11 +160,13 @@ std::string FeaturesMarkdown() {
 
 std::vector<double> GeometricEdges(double lo, double hi, double ratio) {
   std::vector<double> edges = {0};
-  for (double edge = lo;; edge *= ratio) {
+  double edge = lo;
+  while (true) {
     // Rounded to 4 significant digits: edges are documented and compared in tests.
     const double magnitude = std::pow(10, std::floor(std::log10(edge)) - 3);
     edges.push_back(std::round(edge / magnitude) * magnitude);
     if (edge >= hi) break;
+    edge *= ratio;
   }
   return edges;
 }

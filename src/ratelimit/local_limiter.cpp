@@ -62,7 +62,8 @@ std::unique_ptr<IRateLimiter> MakeLocalLimiter() { return std::make_unique<Local
 std::vector<std::pair<std::string, std::string>> RateLimitHeaders(const Quota& quota, const Decision& decision) {
   auto whole = [](double seconds) { return std::to_string(static_cast<long long>(std::ceil(seconds))); };
   std::vector<std::pair<std::string, std::string>> headers = {
-      {"RateLimit-Policy", "\"" + quota.name + "\";q=" + whole(quota.limit) + ";w=" + whole(quota.window.count())},
+      {"RateLimit-Policy",
+       "\"" + quota.name + "\";q=" + whole(quota.limit) + ";w=" + whole(static_cast<double>(quota.window.count()))},
       {"RateLimit", "\"" + quota.name + "\";r=" + whole(decision.remaining) + ";t=" + whole(decision.reset_s)},
   };
   if (!decision.allowed) headers.emplace_back("Retry-After", whole(std::max(1.0, decision.retry_after_s)));

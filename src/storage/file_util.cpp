@@ -6,7 +6,6 @@
 
 #include <cerrno>
 #include <cstring>
-#include <ranges>
 #include <string>
 
 #include "common/error.hpp"
@@ -102,7 +101,8 @@ std::vector<fs::path> CreateDirectories(const fs::path& dir) {
   std::vector<fs::path> parents_to_sync;
   // Outermost first. A reverse-iterator loop rather than std::views::reverse, which clang 14
   // cannot compile against GCC 12's libstdc++ (the fuzz preset builds with clang).
-  for (auto& path : std::ranges::reverse_view(missing)) {
+  for (auto it = missing.rbegin(); it != missing.rend(); ++it) {  // NOLINT(modernize-loop-convert): see above
+    const fs::path& path = *it;
     if (::mkdir(path.c_str(), 0755) == 0) {
       parents_to_sync.push_back(path.parent_path().empty() ? fs::path(".") : path.parent_path());
     } else if (errno != EEXIST) {  // EEXIST: made concurrently; see LocalObjectStore::dirs_mutex_

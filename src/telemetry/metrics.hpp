@@ -41,7 +41,7 @@ class MetricsRegistry {
  private:
   struct Series {
     std::string help;
-    Type type;
+    Type type{};
     Read read;
   };
 

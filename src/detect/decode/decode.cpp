@@ -27,7 +27,7 @@ bool HasAt(std::span<const std::uint8_t> bytes, std::size_t offset, std::span<co
 /// Up to two decimals, trailing zeros dropped: "50", "12.5", "10000".
 std::string ShortNumber(double value) {
   char text[64];
-  std::snprintf(text, sizeof(text), "%.2f", value);
+  (void)std::snprintf(text, sizeof(text), "%.2f", value);
   std::string out = text;
   out.erase(out.find_last_not_of('0') + 1);
   if (out.back() == '.') out.pop_back();

@@ -115,10 +115,8 @@ class OnnxImporter {
   }
 
   bool ReadsData(const onnx::NodeProto& node) const {
-    for (const auto& input : node.input()) {
-      if (Find(input)) return true;
-    }
-    return false;
+    return std::any_of(node.input().begin(), node.input().end(),
+                       [this](const std::string& input) { return Find(input) != nullptr; });
   }
 
   void AddConv(const onnx::NodeProto& node) {

@@ -30,7 +30,9 @@ const std::vector<std::string>& KeypointNames() {
   return kNames;
 }
 
-cv::Point2f AnchorCenter(int x, int y, float stride) { return {(x + 0.5f) * stride, (y + 0.5f) * stride}; }
+cv::Point2f AnchorCenter(int x, int y, float stride) {
+  return {(static_cast<float>(x) + 0.5f) * stride, (static_cast<float>(y) + 0.5f) * stride};
+}
 
 void DecodeHead(const nn::TensorView& scores, const nn::TensorView& regressors, const HeadLayout& layout,
                 cv::Size input, float min_score, std::vector<Face>& out) {
@@ -43,7 +45,7 @@ void DecodeHead(const nn::TensorView& scores, const nn::TensorView& regressors, 
     throw Error(ErrorCode::kInternal, "detector head has an unexpected shape");
   }
   const int grid_w = scores.shape.width * block;
-  const float stride = static_cast<float>(input.width) / grid_w;
+  const float stride = static_cast<float>(input.width) / static_cast<float>(grid_w);
   const float min_logit = Logit(min_score);
   const auto& names = KeypointNames();
   for (int y = 0; y < scores.shape.height * block; ++y) {

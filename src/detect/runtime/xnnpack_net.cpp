@@ -29,8 +29,9 @@ void Validate(const Graph& graph) {
   }
 }
 
+// The arena comes from std::aligned_alloc (XNNPACK wants 64-byte alignment), so std::free releases it.
 struct FreeDeleter {
-  void operator()(void* memory) const { std::free(memory); }
+  void operator()(void* memory) const { std::free(memory); }  // NOLINT(cppcoreguidelines-no-malloc)
 };
 using Memory = std::unique_ptr<std::byte, FreeDeleter>;
 

@@ -137,7 +137,7 @@ std::string FormDataBoundary(std::string_view content_type) {
     throw Error(ErrorCode::kUnsupportedMediaType, "expected a multipart/form-data body");
   }
   const Parameters parameters = ReadParameters(content_type.substr(semicolon));
-  const std::string boundary(Find(parameters, "boundary"));
+  std::string boundary(Find(parameters, "boundary"));
   if (boundary.empty() || boundary.size() > 70 || boundary.back() == ' ' ||
       !std::all_of(boundary.begin(), boundary.end(), IsBoundaryChar)) {
     Malformed("missing or invalid boundary in Content-Type");

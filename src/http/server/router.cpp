@@ -42,7 +42,7 @@ bool Matches(std::string_view pattern, std::string_view path, std::vector<std::s
 void Router::Add(std::string method, std::string pattern, AsyncHandler handler) {
   for (const Route& route : routes_) {
     if (route.method == method && route.pattern == pattern) {
-      throw std::invalid_argument("route registered twice: " + method + " " + pattern);
+      throw std::invalid_argument(std::string("route registered twice: ").append(method).append(" ").append(pattern));
     }
   }
   routes_.push_back(Route{std::move(method), std::move(pattern), std::move(handler)});

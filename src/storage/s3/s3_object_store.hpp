@@ -33,6 +33,10 @@ class S3ObjectStore final : public IObjectStore {
   /// Throws Error(kBadRequest) on an invalid location or options or empty keys. Contacts nothing.
   S3ObjectStore(S3Location location, S3Credentials credentials, S3Options options = {});
   ~S3ObjectStore() override;
+  S3ObjectStore(const S3ObjectStore&) = delete;
+  S3ObjectStore& operator=(const S3ObjectStore&) = delete;
+  S3ObjectStore(S3ObjectStore&&) = delete;
+  S3ObjectStore& operator=(S3ObjectStore&&) = delete;
 
   void Put(const std::string& key, std::span<const std::uint8_t> bytes) override;
   std::optional<std::vector<std::uint8_t>> Get(const std::string& key) override;
