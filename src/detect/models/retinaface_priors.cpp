@@ -38,8 +38,9 @@ std::vector<Prior> LevelPriors(const PriorLevel& level, cv::Size input) {
   const auto stride = static_cast<float>(level.stride);
   for (int y = 0; y < Cells(input.height, level.stride); ++y) {
     for (int x = 0; x < Cells(input.width, level.stride); ++x) {
-      for (float size : level.sizes)
-        priors.push_back({(static_cast<float>(x) + 0.5f) * stride, (static_cast<float>(y) + 0.5f) * stride, size});
+      const float cx = (static_cast<float>(x) + 0.5f) * stride;
+      const float cy = (static_cast<float>(y) + 0.5f) * stride;
+      for (float size : level.sizes) priors.push_back({cx, cy, size});
     }
   }
   return priors;

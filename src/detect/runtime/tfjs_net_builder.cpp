@@ -192,8 +192,9 @@ void TfjsNetBuilder::AddConvolution(const TfjsNode& node, bool depthwise) {
   params.set("bias_term", has_bias);
   if (has_bias) {
     const TfjsTensor& bias = Constant(node.inputs.at(2));
-    if (bias.values.size() != static_cast<std::size_t>(out_channels))
+    if (bias.values.size() != static_cast<std::size_t>(out_channels)) {
       Fail(node.name + ": bias size differs from outputs");
+    }
     cv::Mat bias_row(1, out_channels, CV_32F);
     std::copy(bias.values.begin(), bias.values.end(), bias_row.ptr<float>());
     params.blobs.push_back(bias_row);

@@ -118,9 +118,8 @@ void RegisterDetectRoutes(Router& router, HttpMetrics& metrics, DetectRoutes rou
                Detect(shared, req, std::move(reply));
              }));
   router.Add("POST", "/v1/detect/batch",
-             GuardAsync(metrics, "POST /v1/detect/batch", [shared](const RequestPtr& req, Reply reply) {
-               DetectBatch(shared, req, std::move(reply));
-             }));
+             GuardAsync(metrics, "POST /v1/detect/batch",
+                        [shared](const RequestPtr& req, Reply reply) { DetectBatch(shared, req, std::move(reply)); }));
 }
 
 }  // namespace faceloop::http

@@ -110,14 +110,15 @@ void Persist(const std::shared_ptr<DetectExchange>& x, const Outcome& outcome) {
   s.inputs.PutAsync(key, x->image, [x, key, faces](const std::exception_ptr& error) {
     if (error) return x->Fail(error);
     try {
-      x->routes->pipeline.AppendAsync(events::ToSpoolRecord(x->record), [x, key, faces](const std::exception_ptr& error) {
-        if (error) {
-          x->routes->inputs.Delete(key);  // no record will ever point at it; the client gets 503 and retries
-          return x->Fail(error);
-        }
-        x->routes->faces.Add(faces);
-        x->reply(std::move(x->answer));
-      });
+      x->routes->pipeline.AppendAsync(
+          events::ToSpoolRecord(x->record), [x, key, faces](const std::exception_ptr& error) {
+            if (error) {
+              x->routes->inputs.Delete(key);  // no record will ever point at it; the client gets 503 and retries
+              return x->Fail(error);
+            }
+            x->routes->faces.Add(faces);
+            x->reply(std::move(x->answer));
+          });
     } catch (...) {
       x->routes->inputs.Delete(key);
       x->Fail(std::current_exception());
