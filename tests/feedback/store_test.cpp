@@ -9,6 +9,7 @@
 #include "db/postgres_database.hpp"
 #include "db/sqlite_database.hpp"
 #include "support/error_code.hpp"
+#include "support/migrated_database.hpp"
 #include "support/scratch_postgres.hpp"
 #include "support/servers.hpp"
 #include "support/temp_dir.hpp"
@@ -37,15 +38,8 @@ Feedback Make(const std::string& request, const std::string& user, const std::st
 class FeedbackStoreTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    if (GetParam() == "sqlite") {
-      db_ = std::make_unique<db::SqliteDatabase>(db::SqliteOptions{(dir_.path() / "t.db").string()});
-    } else {
-      FACELOOP_REQUIRE_SERVER_ENV("FACELOOP_TEST_DATABASE_URL");
-      scratch_ = std::make_unique<faceloop::testing::ScratchPostgres>(
-          *faceloop::testing::ServerEnv("FACELOOP_TEST_DATABASE_URL"));
-      db_ = std::make_unique<db::PostgresDatabase>(db::PostgresOptions{scratch_->url()});
-    }
-    db_->ApplyMigrations(db::FaceloopMigrations(db_->dialect()));
+    if (GetParam() != "sqlite") FACELOOP_REQUIRE_SERVER_ENV("FACELOOP_TEST_DATABASE_URL");
+    db_ = faceloop::testing::OpenMigratedDatabase(GetParam(), dir_.path(), scratch_);
     store_ = std::make_unique<FeedbackStore>(*db_);
   }
 

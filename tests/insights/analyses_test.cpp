@@ -18,6 +18,7 @@
 #include "events/records.hpp"
 #include "insights/correlations.hpp"
 #include "insights/outliers.hpp"
+#include "support/migrated_database.hpp"
 #include "support/scratch_postgres.hpp"
 #include "support/servers.hpp"
 #include "support/temp_dir.hpp"
@@ -138,15 +139,8 @@ double DirectR(std::vector<double> x, std::vector<double> y, bool ranks) {
 class AnalysesTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    if (GetParam() == "sqlite") {
-      db_ = std::make_unique<db::SqliteDatabase>(db::SqliteOptions{(dir_.path() / "t.db").string()});
-    } else {
-      FACELOOP_REQUIRE_SERVER_ENV("FACELOOP_TEST_DATABASE_URL");
-      scratch_ = std::make_unique<faceloop::testing::ScratchPostgres>(
-          *faceloop::testing::ServerEnv("FACELOOP_TEST_DATABASE_URL"));
-      db_ = std::make_unique<db::PostgresDatabase>(db::PostgresOptions{scratch_->url()});
-    }
-    db_->ApplyMigrations(db::FaceloopMigrations(db_->dialect()));
+    if (GetParam() != "sqlite") FACELOOP_REQUIRE_SERVER_ENV("FACELOOP_TEST_DATABASE_URL");
+    db_ = faceloop::testing::OpenMigratedDatabase(GetParam(), dir_.path(), scratch_);
     db_->Execute("INSERT INTO users (id, email, role, created_at) VALUES ('u1', 'u1@example.com', 'user', ?)",
                  {FormatTimestamp(kWindow - std::chrono::days(30))});
     std::vector<std::string> batch;

@@ -19,6 +19,7 @@
 #include "insights/rollup_sql.hpp"
 #include "insights/summary.hpp"
 #include "requests/store.hpp"
+#include "support/migrated_database.hpp"
 #include "support/scratch_postgres.hpp"
 #include "support/servers.hpp"
 #include "support/temp_dir.hpp"
@@ -77,15 +78,8 @@ std::vector<std::string> Spooled(const std::vector<RequestRecord>& records, std:
 class RollupsTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    if (GetParam() == "sqlite") {
-      db_ = std::make_unique<db::SqliteDatabase>(db::SqliteOptions{(dir_.path() / "t.db").string()});
-    } else {
-      FACELOOP_REQUIRE_SERVER_ENV("FACELOOP_TEST_DATABASE_URL");
-      scratch_ = std::make_unique<faceloop::testing::ScratchPostgres>(
-          *faceloop::testing::ServerEnv("FACELOOP_TEST_DATABASE_URL"));
-      db_ = std::make_unique<db::PostgresDatabase>(db::PostgresOptions{scratch_->url()});
-    }
-    db_->ApplyMigrations(db::FaceloopMigrations(db_->dialect()));
+    if (GetParam() != "sqlite") FACELOOP_REQUIRE_SERVER_ENV("FACELOOP_TEST_DATABASE_URL");
+    db_ = faceloop::testing::OpenMigratedDatabase(GetParam(), dir_.path(), scratch_);
     for (int u = 0; u < kUsers; ++u) {  // the shipper drops records of users that do not exist
       db_->Execute("INSERT INTO users (id, email, role, created_at) VALUES (?, ?, 'user', ?)",
                    {"u" + std::to_string(u), "u" + std::to_string(u) + "@example.com",

@@ -10,6 +10,7 @@
 #include "db/postgres_database.hpp"
 #include "db/sqlite_database.hpp"
 #include "requests/store.hpp"
+#include "support/migrated_database.hpp"
 #include "support/scratch_postgres.hpp"
 #include "support/servers.hpp"
 #include "support/temp_dir.hpp"
@@ -20,15 +21,8 @@ namespace {
 class MetricsTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    if (GetParam() == "sqlite") {
-      db_ = std::make_unique<db::SqliteDatabase>(db::SqliteOptions{(dir_.path() / "t.db").string()});
-    } else {
-      FACELOOP_REQUIRE_SERVER_ENV("FACELOOP_TEST_DATABASE_URL");
-      scratch_ = std::make_unique<faceloop::testing::ScratchPostgres>(
-          *faceloop::testing::ServerEnv("FACELOOP_TEST_DATABASE_URL"));
-      db_ = std::make_unique<db::PostgresDatabase>(db::PostgresOptions{scratch_->url()});
-    }
-    db_->ApplyMigrations(db::FaceloopMigrations(db_->dialect()));
+    if (GetParam() != "sqlite") FACELOOP_REQUIRE_SERVER_ENV("FACELOOP_TEST_DATABASE_URL");
+    db_ = faceloop::testing::OpenMigratedDatabase(GetParam(), dir_.path(), scratch_);
     RequestRecord r;
     r.request_id = "r1";
     r.user_id = "u";

@@ -8,6 +8,7 @@
 #include "db/migrations.hpp"
 #include "db/postgres_database.hpp"
 #include "db/sqlite_database.hpp"
+#include "support/migrated_database.hpp"
 #include "support/scratch_postgres.hpp"
 #include "support/servers.hpp"
 #include "support/temp_dir.hpp"
@@ -32,15 +33,8 @@ RequestRecord Record(const std::string& id, const std::string& user, const std::
 class RequestStoreTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    if (GetParam() == "sqlite") {
-      db_ = std::make_unique<db::SqliteDatabase>(db::SqliteOptions{(dir_.path() / "t.db").string()});
-    } else {
-      FACELOOP_REQUIRE_SERVER_ENV("FACELOOP_TEST_DATABASE_URL");
-      scratch_ = std::make_unique<faceloop::testing::ScratchPostgres>(
-          *faceloop::testing::ServerEnv("FACELOOP_TEST_DATABASE_URL"));
-      db_ = std::make_unique<db::PostgresDatabase>(db::PostgresOptions{scratch_->url()});
-    }
-    db_->ApplyMigrations(db::FaceloopMigrations(db_->dialect()));
+    if (GetParam() != "sqlite") FACELOOP_REQUIRE_SERVER_ENV("FACELOOP_TEST_DATABASE_URL");
+    db_ = faceloop::testing::OpenMigratedDatabase(GetParam(), dir_.path(), scratch_);
     store_ = std::make_unique<RequestStore>(*db_);
     db_->Transaction([](db::IDatabase& tx) {
       RequestStore::Insert(tx, Record("r1", "alice", "2026-11-01T10:00:00.000Z", 0.9));
