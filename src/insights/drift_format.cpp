@@ -32,8 +32,12 @@ nlohmann::json FeatureJson(const FeatureDrift& drift) {
           {"reference", SampleJson(drift.reference)},
           {"current", SampleJson(drift.current)},
           {"psi", OrNull(drift.stats.psi)},
+          {"psi_p", OrNull(drift.stats.psi_p)},
+          {"psi_groups", drift.stats.psi_groups},
           {"ks", OrNull(drift.stats.ks)},
+          {"ks_p", OrNull(drift.stats.ks_p)},
           {"mean_shift", OrNull(drift.stats.mean_shift)},
+          {"mean_shift_p", OrNull(drift.stats.mean_shift_p)},
           {"verdict", VerdictName(drift.stats.verdict)}};
 }
 
@@ -75,8 +79,9 @@ std::string ToTable(const DriftReport& report) {
   }
   const DriftThresholds& t = report.thresholds;
   (void)std::snprintf(line, sizeof line,
-                      "thresholds: psi warn %g, alert %g; ks alert %g; |shift| alert %g; min sample %lld\n", t.psi_warn,
-                      t.psi_alert, t.ks_alert, t.mean_shift_alert, static_cast<long long>(t.min_sample));
+                      "thresholds: psi warn %g, alert %g; ks alert %g; |shift| alert %g; min sample %lld; alpha %g\n",
+                      t.psi_warn, t.psi_alert, t.ks_alert, t.mean_shift_alert, static_cast<long long>(t.min_sample),
+                      t.alpha);
   return text + line;
 }
 

@@ -3,6 +3,7 @@
 // population stability index, a binned Kolmogorov-Smirnov distance and the shift of the mean in
 // reference standard deviations, and the verdict they give under DriftThresholds. Pure functions,
 // checked against hand-computed values (tests/insights/drift_math_test.cpp).
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string_view>
@@ -16,6 +17,16 @@ namespace faceloop::insights {
 /// Stands in for the share of an empty bin in PSI, whose log would be infinite otherwise: one in
 /// ten thousand, so a bin empty on one side adds about (q - 0.0001) ln(q / 0.0001).
 inline constexpr double kPsiEpsilon = 1e-4;
+
+/// The bins' ends (one past the last bin of each group) when the fine bins are merged into at
+/// most `groups` runs of consecutive bins holding about equal shares of the reference: its
+/// quantile groups (deciles for 10). A bin holding several quantiles makes one group, so a feature
+/// with few distinct values gets fewer groups; bins outside the reference's range join the first
+/// or the last group. Empty when the reference is.
+std::vector<std::size_t> QuantileGroupEnds(const std::vector<std::int64_t>& reference, int groups);
+
+/// `counts` summed over the groups that `ends` (from QuantileGroupEnds) delimits.
+std::vector<std::int64_t> Regroup(const std::vector<std::int64_t>& counts, const std::vector<std::size_t>& ends);
 
 /// sum_i (q_i - p_i) ln(q_i / p_i) over the bins' shares p (reference) and q (current), each share
 /// at least kPsiEpsilon. nullopt when either side has no values. Both vectors have the same size.
@@ -39,12 +50,22 @@ struct DriftStats {
   std::optional<double> psi;
   std::optional<double> ks;
   std::optional<double> mean_shift;
+  int psi_groups = 0;  ///< the reference quantile groups PSI was computed over
+  std::optional<double> psi_p;
+  std::optional<double> ks_p;
+  std::optional<double> mean_shift_p;
   Verdict verdict = Verdict::kInsufficientData;
 };
 
-/// The statistics of `reference` against `current` and their verdict: insufficient_data when
-/// either window holds fewer than min_sample values; drift when PSI >= psi_alert, KS >= ks_alert
-/// or |mean shift| >= mean_shift_alert; warn when PSI >= psi_warn; stable otherwise.
+/// The number of reference quantile groups PSI is computed over.
+inline constexpr int kPsiGroups = 10;
+
+/// The statistics of `reference` against `current`, their p-values and their verdict:
+/// insufficient_data when either window holds fewer than min_sample values; drift when PSI (over
+/// the reference's deciles) >= psi_alert, KS >= ks_alert or |mean shift| >= mean_shift_alert, that
+/// statistic's p-value being below alpha; warn when PSI >= psi_warn with p below alpha; stable
+/// otherwise. Large windows make every p-value small and leave the verdict to the effect sizes; small
+/// ones keep sampling noise from reading as drift.
 DriftStats CompareHistograms(const Histogram& reference, const Histogram& current, const DriftThresholds& thresholds);
 
 }  // namespace faceloop::insights

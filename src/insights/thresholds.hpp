@@ -13,6 +13,7 @@ struct DriftThresholds {
   double ks_alert = 0.1;          ///< binned KS distance at or above: `drift`
   double mean_shift_alert = 0.5;  ///< |mean shift| in reference standard deviations at or above: `drift`
   std::int64_t min_sample = 100;  ///< values needed in each window for any verdict
+  double alpha = 0.001;           ///< a statistic counts only when its p-value is below this
 
   /// `visit(name, member)` once per threshold, in the order of the answer.
   template <typename Visit, typename Self>
@@ -22,6 +23,7 @@ struct DriftThresholds {
     visit(std::string_view("ks_alert"), self.ks_alert);
     visit(std::string_view("mean_shift_alert"), self.mean_shift_alert);
     visit(std::string_view("min_sample"), self.min_sample);
+    visit(std::string_view("alpha"), self.alpha);
   }
 };
 

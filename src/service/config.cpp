@@ -161,14 +161,17 @@ void ApplyInsightsEnvironment(insights::DriftThresholds& thresholds, const EnvLo
   });
 }
 
-/// Finite, non-negative, warn below alert, a sample of at least one: else every verdict misleads.
+/// Finite, non-negative, warn below alert, a sample of at least one, a probability for alpha: else
+/// every verdict misleads.
 void ValidateInsights(const insights::DriftThresholds& t) {
-  bool valid = t.min_sample >= 1 && t.psi_warn <= t.psi_alert;
+  bool valid = t.min_sample >= 1 && t.psi_warn <= t.psi_alert && t.alpha > 0 && t.alpha <= 1;
   insights::DriftThresholds::ForEachThreshold(t, [&valid](std::string_view, const auto& value) {
     valid = valid && std::isfinite(static_cast<double>(value)) && value >= 0;
   });
   if (!valid) {
-    Fail("config: insights thresholds must be finite and >= 0, psi_warn <= psi_alert, and min_sample >= 1");
+    Fail(
+        "config: insights thresholds must be finite and >= 0, psi_warn <= psi_alert, min_sample >= 1, and "
+        "0 < alpha <= 1");
   }
 }
 

@@ -99,56 +99,35 @@ def window(start, hours):
     return start.strftime(FMT) + ".." + (start + datetime.timedelta(hours=hours)).strftime(FMT)
 
 
-# The server's thresholds for this test. At 100-300 values per window PSI over the features' fine
-# bins is mostly sampling noise: the stationary control reaches 0.25-1.1 (measured), so PSI only
-# warns here and the verdict rests on KS and the mean shift. KS of a stationary sample of 100
-# against 300 is about 0.1 by chance (0.24 is its 0.1 % critical value), so 0.25, not 0.1.
+# The default drift thresholds ([insights] unset): each statistic counts only when its p-value is
+# below alpha (0.001), so windows of 100-300 values do not drift by sampling noise.
 CONFIG = """[testing]
 allow_client_time = true
-[insights]
-psi_warn = 0.25
-psi_alert = 10
-ks_alert = 0.25
-mean_shift_alert = 0.5
-min_sample = 100
 """
-DEFAULTS = {"psi_alert": 0.25, "ks_alert": 0.1, "mean_shift_alert": 0.5}
 # Latency measures the machine, not the images: on a shared machine it moves with the load.
 TIMINGS = {"total_ms", "decode_ms", "inference_ms"}
 
 
-def default_verdict(feature):
-    """Whether the default thresholds ([insights] unset) would say `drift` on these statistics."""
-    if feature["verdict"] == "insufficient_data":
-        return False
-    shift = feature.get("mean_shift")
-    return ((feature["psi"] or 0) >= DEFAULTS["psi_alert"] or (feature["ks"] or 0) >= DEFAULTS["ks_alert"]
-            or (shift is not None and abs(shift) >= DEFAULTS["mean_shift_alert"]))
-
-
 def drifting(server, analyst, reference, current):
-    """The features at `drift` for the two windows: (by the server's verdict, by the defaults)."""
+    """The features at `drift` between the two windows."""
     status, drift = server.json("GET", f"/v1/insights/drift?reference={reference}&current={current}", key=analyst)
     assert status == 200, drift
-    return ({f["feature"] for f in drift["features"] if f["verdict"] == "drift"},
-            {f["feature"] for f in drift["features"] if default_verdict(f)})
+    assert drift["thresholds"]["alpha"] == 0.001 and drift["thresholds"]["psi_alert"] == 0.25, drift["thresholds"]
+    return {f["feature"] for f in drift["features"] if f["verdict"] == "drift"}
 
 
 def run_scenario(server, key, analyst, reference, start, inputs, expected):
-    """Sends `inputs` in steps from `start`; ({feature: first count at drift}, the same by the
-    default thresholds). Stops early once every expected feature is at drift."""
-    first, first_default = {}, {}
+    """Sends `inputs` in steps from `start`; {feature: requests sent when it first was at drift}.
+    Stops early once every expected feature is at drift."""
+    first = {}
     times = replay.schedule(start, len(inputs), SPACING)
     for sent in range(STEP, len(inputs) + 1, STEP):
         replay.replay(server.base, key, inputs[sent - STEP:sent], times[sent - STEP:sent])
-        fired, fired_default = drifting(server, analyst, reference, window(start, 2))
-        for feature in fired:
+        for feature in drifting(server, analyst, reference, window(start, 2)):
             first.setdefault(feature, sent)
-        for feature in fired_default:
-            first_default.setdefault(feature, sent)
         if expected and all(f in first for f in expected):
             break
-    return first, first_default
+    return first
 
 
 def listing(first):
@@ -170,14 +149,14 @@ def test_drift_fires_on_shifted_images_and_not_on_a_control(make_server, picture
     for n, (name, expected) in enumerate(SCENARIOS.items()):
         start = day + datetime.timedelta(hours=12 + 2 * n)  # each current period in its own two hours
         inputs = images(pictures, 100 + n, GOAL, SHIFTS[name])
-        first, first_default = run_scenario(server, key, analyst, reference, start, inputs, expected)
+        first = run_scenario(server, key, analyst, reference, start, inputs, expected)
         count = max((first.get(f, GOAL + 1) for f in expected), default=None)
-        rows.append((name, expected, count, first, first_default))
+        rows.append((name, expected, count, first))
 
-    print("\nscenario    requests to drift  at drift (test thresholds)  |  at drift (default thresholds)")
-    for name, _, count, first, first_default in rows:
-        print(f"{name:11} {str(count):>17}  {listing(first)}  |  {listing(first_default)}")
-    for name, expected, count, first, _ in rows:
+    print("\nscenario    requests to drift  features at drift (default thresholds), requests sent when first")
+    for name, _, count, first in rows:
+        print(f"{name:11} {str(count):>17}  {listing(first)}")
+    for name, expected, count, first in rows:
         if expected:
             assert count <= GOAL, (name, first)
         else:

@@ -50,7 +50,7 @@ def test_drift_of_real_detects(server, astronaut, coffee):
     status, drift = server.json("GET", "/v1/insights/drift", key=analyst)
     assert status == 200, drift
     assert drift["thresholds"] == {"psi_warn": 0.1, "psi_alert": 0.25, "ks_alert": 0.1, "mean_shift_alert": 0.5,
-                                   "min_sample": 100, "psi_epsilon": 0.0001}
+                                   "min_sample": 100, "alpha": 0.001, "psi_epsilon": 0.0001}
     features = {f["feature"]: f for f in drift["features"]}
     assert {"faces.confidence", "face_count", "faces.box.height", "image.brightness", "image.width"} <= set(features)
     width = features["image.width"]

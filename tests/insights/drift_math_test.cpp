@@ -110,6 +110,39 @@ TEST_F(ShiftedTest, ThresholdsDecideBetweenStableWarnAndDrift) {
   EXPECT_EQ(CompareHistograms(reference_, current_, thresholds_).verdict, Verdict::kDrift);
 }
 
+TEST_F(ShiftedTest, PValuesAreReported) {
+  const DriftStats stats = CompareHistograms(reference_, current_, thresholds_);
+  EXPECT_EQ(stats.psi_groups, 2);
+  EXPECT_LT(*stats.psi_p, 1e-9);  // PSI 0.093 x 500 = 46 on one degree of freedom
+  EXPECT_LT(*stats.ks_p, 1e-9);
+  EXPECT_LT(*stats.mean_shift_p, 1e-9);
+}
+
+/// The same shares as ShiftedTest in a tenth of the values: KS 0.15 over 100 against 100 is within
+/// chance (p ~ 0.2), so no verdict rests on it.
+TEST_F(VerdictTest, SmallSamplesNeedSignificance) {
+  AddMany(reference_, 0.41, 50);
+  AddMany(reference_, 0.43, 50);
+  AddMany(current_, 0.41, 35);
+  AddMany(current_, 0.43, 65);
+  const DriftStats stats = CompareHistograms(reference_, current_, thresholds_);
+  EXPECT_NEAR(*stats.ks, 0.15, 1e-9);
+  EXPECT_GT(*stats.ks_p, 0.1);
+  EXPECT_GT(*stats.psi_p, thresholds_.alpha);
+  EXPECT_EQ(stats.verdict, Verdict::kStable);
+  thresholds_.alpha = 0.5;  // a lax alpha lets KS 0.15 >= 0.1 count again
+  EXPECT_EQ(CompareHistograms(reference_, current_, thresholds_).verdict, Verdict::kDrift);
+}
+
+TEST(QuantileGroupsTest, BinsMergeIntoRunsOfEqualReferenceShare) {
+  const std::vector<std::int64_t> reference = {0, 10, 10, 0, 10, 0};
+  const std::vector<std::size_t> ends = QuantileGroupEnds(reference, 3);
+  EXPECT_EQ(ends, (std::vector<std::size_t>{2, 3, 6}));  // leading and trailing empty bins join the ends
+  EXPECT_EQ(Regroup({1, 2, 3, 4, 5, 6}, ends), (std::vector<std::int64_t>{3, 3, 15}));
+  EXPECT_EQ(QuantileGroupEnds({0, 30, 0}, 10), (std::vector<std::size_t>{3}));  // one value: one group
+  EXPECT_TRUE(QuantileGroupEnds({0, 0}, 10).empty());
+}
+
 TEST_F(ShiftedTest, MeanShiftAloneCanGiveDrift) {
   thresholds_.ks_alert = 1;
   thresholds_.psi_warn = thresholds_.psi_alert = 1;

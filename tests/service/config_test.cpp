@@ -104,10 +104,12 @@ TEST(ConfigTest, InsightsDriftThresholds) {
   EXPECT_EQ(config.insights.psi_warn, 0.2);
   EXPECT_EQ(config.insights.min_sample, 500);
   EXPECT_EQ(config.insights.ks_alert, 0.1);  // not given: the default
+  EXPECT_EQ(config.insights.alpha, 0.001);
   std::filesystem::remove(file);
   for (const char* bad :
        {"[insights]\npsi_warn = 0.3\n", "[insights]\nks_alert = nan\n", "[insights]\nmean_shift_alert = inf\n",
-        "[insights]\nmin_sample = 0\n", "[insights]\nks_alert = -1\n", "[insights]\npsi = 1\n"}) {
+        "[insights]\nmin_sample = 0\n", "[insights]\nks_alert = -1\n", "[insights]\npsi = 1\n",
+        "[insights]\nalpha = 0\n", "[insights]\nalpha = 1.5\n"}) {
     const std::string wrong = WriteToml(bad);
     EXPECT_THROW(ResolveConfig(ConfigFlags{.config_file = wrong}, FakeEnv({})), Error) << bad;
     std::filesystem::remove(wrong);
@@ -116,12 +118,13 @@ TEST(ConfigTest, InsightsDriftThresholds) {
 
 TEST(ConfigTest, InsightsDriftThresholdsFromTheEnvironment) {
   const std::string file = WriteToml("[insights]\npsi_alert = 0.3\nmin_sample = 50\n");
-  const Config config =
-      ResolveConfig(ConfigFlags{.config_file = file},
-                    FakeEnv({{"FACELOOP_INSIGHTS_PSI_ALERT", "0.4"}, {"FACELOOP_INSIGHTS_KS_ALERT", "0.2"}}));
+  const Config config = ResolveConfig(ConfigFlags{.config_file = file}, FakeEnv({{"FACELOOP_INSIGHTS_PSI_ALERT", "0.4"},
+                                                                                 {"FACELOOP_INSIGHTS_KS_ALERT", "0.2"},
+                                                                                 {"FACELOOP_INSIGHTS_ALPHA", "0.01"}}));
   EXPECT_EQ(config.insights.psi_alert, 0.4);  // the environment beats the file
   EXPECT_EQ(config.insights.ks_alert, 0.2);
   EXPECT_EQ(config.insights.min_sample, 50);
+  EXPECT_EQ(config.insights.alpha, 0.01);
   std::filesystem::remove(file);
   for (const auto& [name, value] : std::map<std::string, std::string>{{"FACELOOP_INSIGHTS_MIN_SAMPLE", "1.5"},
                                                                       {"FACELOOP_INSIGHTS_PSI_WARN", "0.1x"},
