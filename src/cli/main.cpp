@@ -1,9 +1,22 @@
 // The faceloop executable: a thin shell over the subsystem libraries.
 #include <iostream>
+#include <string>
 
 #include "cli/commands.hpp"
 #include "cli/service_commands.hpp"
 #include "common/error.hpp"
+
+namespace {
+
+/// Whether argv[1] names no subcommand. CLI11 answers `--help` before it looks at the other
+/// arguments, so `faceloop bogus --help` would print the top-level help and exit 0.
+bool UnknownSubcommand(const CLI::App& app, int argc, char** argv) {
+  if (argc < 2 || argv[1][0] == '-') return false;
+  const std::string name = argv[1];
+  return app.get_subcommands([&name](const CLI::App* command) { return command->check_name(name); }).empty();
+}
+
+}  // namespace
 
 // Only faceloop::Error is an expected failure; any other exception is a bug, and terminating (with
 // its message and a core dump) is the most useful thing to do with it.
@@ -18,6 +31,10 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
   const faceloop::cli::Action migrate = faceloop::cli::RegisterMigrate(app);
   const faceloop::cli::Action feedback_token = faceloop::cli::RegisterFeedbackToken(app);
   const faceloop::cli::Action insights = faceloop::cli::RegisterInsights(app);
+  if (UnknownSubcommand(app, argc, argv)) {
+    std::cerr << "faceloop: unknown subcommand '" << argv[1] << "' (faceloop --help lists them)\n";
+    return 2;
+  }
   CLI11_PARSE(app, argc, argv);
   try {
     const std::string name = app.get_subcommands().front()->get_name();
