@@ -20,7 +20,8 @@ int Migrate(const MigrateFlags& flags) {
   if (!flags.data_dir.empty()) config_flags.data_dir = flags.data_dir;
   if (!flags.config_file.empty()) config_flags.config_file = flags.config_file;
   const service::Config config = service::ResolveConfig(config_flags);
-  const auto database = db::Open(config.backends.database_url, config.data_dir);  // applies every pending migration
+  const auto database = db::Open(config.backends.database_url, config.data_dir,
+                                 db::kServiceStartupWait);  // applies every pending migration
   std::cout << (database->dialect() == db::Dialect::kPostgres ? "postgresql" : "sqlite") << " schema version "
             << database->SchemaVersion() << "\n";
   return 0;

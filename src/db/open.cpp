@@ -14,7 +14,8 @@ bool IsPostgresUrl(const std::string& url) {
 
 }  // namespace
 
-std::unique_ptr<IDatabase> Open(const std::string& url, const std::filesystem::path& data_dir) {
+std::unique_ptr<IDatabase> Open(const std::string& url, const std::filesystem::path& data_dir,
+                                std::chrono::seconds startup_wait) {
   std::unique_ptr<IDatabase> database;
   if (url.empty()) {
     std::filesystem::create_directories(data_dir);
@@ -25,7 +26,9 @@ std::unique_ptr<IDatabase> Open(const std::string& url, const std::filesystem::p
     options.synchronous = SqliteOptions::Synchronous::kFull;
     database = std::make_unique<SqliteDatabase>(options);
   } else if (IsPostgresUrl(url)) {
-    database = std::make_unique<PostgresDatabase>(PostgresOptions{url});
+    PostgresOptions options{url};
+    options.startup_wait = startup_wait;
+    database = std::make_unique<PostgresDatabase>(options);
   } else {
     throw Error(ErrorCode::kBadRequest, "database_url must be empty (SQLite) or start with postgresql://");
   }

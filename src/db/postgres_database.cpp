@@ -1,9 +1,12 @@
 #include "db/postgres_database.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <pqxx/pqxx>
+#include <thread>
 
 #include "common/error.hpp"
+#include "telemetry/log.hpp"
 
 namespace faceloop::db {
 namespace {
@@ -222,7 +225,29 @@ class PostgresDatabase::Lease {
 
 PostgresDatabase::PostgresDatabase(PostgresOptions options) : options_(std::move(options)) {
   if (options_.pool_size == 0) throw Error(ErrorCode::kInternal, "PostgreSQL pool size must be > 0");
+  if (options_.startup_wait.count() > 0) WaitForServer();
   Lease probe(*this);  // fail at start-up, not on the first request
+}
+
+void PostgresDatabase::WaitForServer() const {
+  const telemetry::Logger log("db");
+  const auto deadline = std::chrono::steady_clock::now() + options_.startup_wait;
+  auto pause = std::chrono::milliseconds(500);
+  for (int attempt = 1;; ++attempt) {
+    try {
+      (void)Connect();
+      return;
+    } catch (const Error&) {
+      const auto now = std::chrono::steady_clock::now();
+      if (now + pause >= deadline) return;  // the probe that follows fails with the message
+      log.Warn("PostgreSQL is not reachable yet; retrying",
+               {{"attempt", attempt},
+                {"retry_in_ms", pause.count()},
+                {"gives_up_in_s", std::chrono::duration_cast<std::chrono::seconds>(deadline - now).count()}});
+      std::this_thread::sleep_for(pause);
+      pause = std::min(pause * 2, std::chrono::milliseconds(5000));
+    }
+  }
 }
 
 PostgresDatabase::~PostgresDatabase() = default;

@@ -27,6 +27,9 @@ struct PostgresOptions {
   std::size_t pool_size = 8;
   int connect_timeout_s = 5;
   int statement_timeout_ms = 30'000;  ///< a stuck statement fails instead of pinning a connection
+  /// How long the constructor keeps trying to reach a server that is not up yet (it is often
+  /// started alongside, by the same orchestrator), with a logged retry every few seconds; 0 = once.
+  std::chrono::seconds startup_wait{0};
 };
 
 /// Rewrites `?` placeholders outside quoted strings and identifiers to $1, $2, ...
@@ -53,6 +56,8 @@ class PostgresDatabase final : public IDatabase {
   class Lease;
   struct Connection;  // a pqxx::connection; defined in the .cpp to keep libpqxx out of this header
   std::unique_ptr<Connection> Connect() const;
+  /// Returns once a connection succeeds or options_.startup_wait is over (without throwing).
+  void WaitForServer() const;
   template <typename Fn>
   auto WithConnection(Fn&& fn);
 

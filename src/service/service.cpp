@@ -81,7 +81,7 @@ http::RoleQuotas RoleQuotasFor(const Config& config) {
 Service::Service(Config config)
     : config_(std::move(config)),
       crypto_(std::make_unique<accounts::Crypto>(accounts::LoadOrCreatePepper(PepperPath(config_)))),
-      db_(db::Open(config_.backends.database_url, config_.data_dir)),
+      db_(db::Open(config_.backends.database_url, config_.data_dir, db::kServiceStartupWait)),
       accounts_(std::make_unique<accounts::AccountService>(*db_, *crypto_)),
       auth_(std::make_unique<accounts::AuthCache>(*accounts_, *crypto_, kAuthMaxStale)),
       requests_(std::make_unique<requests::RequestStore>(*db_)),

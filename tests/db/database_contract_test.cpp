@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <memory>
 #include <thread>
 
@@ -175,6 +176,16 @@ TEST(PostgresConnectTest, UnreachableServerIsUnavailableWithoutLeakingThePasswor
     EXPECT_EQ(e.code(), ErrorCode::kUnavailable);
     EXPECT_EQ(std::string(e.what()).find("sekrit"), std::string::npos);
   }
+}
+
+TEST(PostgresConnectTest, WaitsForAServerThatIsNotUpYetThenGivesUp) {
+  PostgresOptions options{"postgresql://u@127.0.0.1:1/x?connect_timeout=1"};
+  options.startup_wait = std::chrono::seconds(2);
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_THROW(PostgresDatabase{options}, Error);
+  const auto waited = std::chrono::steady_clock::now() - start;
+  EXPECT_GE(waited, std::chrono::milliseconds(1400));  // retries at 0.5 and 1 s; the next would pass 2 s
+  EXPECT_LT(waited, std::chrono::seconds(10));
 }
 
 }  // namespace

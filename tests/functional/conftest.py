@@ -207,15 +207,13 @@ class Server:
             stdout=log, stderr=subprocess.STDOUT, text=True, env=self.env())
         log.close()
         deadline = time.time() + 60
-        line = ""
-        while time.time() < deadline and self.proc.poll() is None:
-            with open(self.log_path) as f:
-                line = f.readline()
-            if line.endswith("\n"):
-                break
+        listening = None
+        while time.time() < deadline and self.proc.poll() is None and not listening:
+            with open(self.log_path) as f:  # log lines (e.g. start-up retries) may come first
+                listening = next((line for line in f if line.startswith("listening on http://")), None)
             time.sleep(0.02)
-        assert line.startswith("listening on http://"), f"unexpected first line: {line!r} ({self.log_path})"
-        self.base = line.split("listening on ", 1)[1].strip()
+        assert listening, f"no 'listening on' line: {self.log()!r} ({self.log_path})"
+        self.base = listening.split("listening on ", 1)[1].strip()
         return self
 
     def log(self):

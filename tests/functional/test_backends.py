@@ -6,9 +6,12 @@ tests/servers/all.sh. FACELOOP_FAULT_SECONDS (default 60) is how long each outag
 """
 import json
 import os
+import socket
 import subprocess
 import threading
 import time
+import urllib.parse
+import uuid
 
 import pytest
 
@@ -132,3 +135,59 @@ def test_two_processes_work_as_one(make_server, production, astronaut, tmp_path)
     assert status == 204
     # Refused by the other process on the very next request: every request checks the database.
     assert b.json("GET", "/v1/me", key=second["secret"])[0] == 401
+
+
+class LateListener:
+    """A TCP forwarder to `target` that starts listening on its port only after `delay` seconds: a
+    database that comes up after the service."""
+
+    def __init__(self, target, delay):
+        self.target, self.delay = target, delay
+        probe = socket.socket()
+        probe.bind(("127.0.0.1", 0))
+        self.port = probe.getsockname()[1]
+        probe.close()
+        threading.Thread(target=self.serve, daemon=True).start()
+
+    def serve(self):
+        time.sleep(self.delay)
+        listener = socket.create_server(("127.0.0.1", self.port))
+        while True:
+            client, _ = listener.accept()
+            upstream = socket.create_connection(self.target)
+            for a, b in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self.pipe, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def pipe(source, sink):
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            sink.close()
+
+
+@pytest.fixture
+def fresh_database():
+    """A new, empty PostgreSQL database on the test server (dropped afterwards); its URL."""
+    admin = conftest.require_env("FACELOOP_TEST_DATABASE_URL")
+    name = "faceloop_late_" + uuid.uuid4().hex[:12]
+    subprocess.run(["psql", "-q", admin, "-c", f"CREATE DATABASE {name}"], check=True)
+    yield admin.rsplit("/", 1)[0] + "/" + name
+    subprocess.run(["psql", "-q", admin, "-c", f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"], check=False,
+                   capture_output=True)
+
+
+def test_serve_waits_for_a_database_that_comes_up_later(make_server, fresh_database, astronaut):
+    """`serve` started before its PostgreSQL retries (logged) instead of exiting, and then works."""
+    url = urllib.parse.urlsplit(fresh_database)
+    late = LateListener((url.hostname, url.port), delay=3)
+    proxied = fresh_database.replace(f"@{url.hostname}:{url.port}/", f"@127.0.0.1:{late.port}/")
+    assert proxied != fresh_database
+    server = make_server(env={"FACELOOP_DATABASE_URL": proxied})
+    assert "PostgreSQL is not reachable yet; retrying" in server.log()
+    key, _ = server.sign_up()
+    status, _, _ = server.detect(key, astronaut, "image/png")
+    assert status == 200
