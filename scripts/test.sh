@@ -105,8 +105,9 @@ test_asan() {
 
 # c. libFuzzer on every parser of untrusted bytes (see fuzz/README.md): the image decoder for
 # FUZZ_SECONDS, seeded with generated images; the config, spool-record, S3-list, bulk-response, HTTP
-# request and multipart parsers and the ONNX model reader for a third of that each, seeded with one
-# valid input apiece.
+# request and multipart parsers, the feedback body, the ONNX model reader and the request-derived
+# record fields for a third of that each, seeded with one valid input apiece (fuzz/write_seeds.sh).
+# scripts/fuzz_long.sh runs them for a million executions each.
 run_fuzzer() {
   local name="$1" seconds="$2" max_len="$3"
   shift 3
@@ -128,44 +129,19 @@ run_fuzzer() {
 }
 
 test_fuzz() {
-  stage fuzz "decode_fuzzer for ${FUZZ_SECONDS}s, then the config, record, S3-list, bulk-response, request, multipart, feedback and ONNX fuzzers"
+  stage fuzz "decode_fuzzer for ${FUZZ_SECONDS}s, then the config, record, S3-list, bulk-response, request, multipart, feedback, ONNX and request-fields fuzzers"
   command -v clang++ >/dev/null 2>&1 || die "clang++ not found (scripts/setup.sh installs clang)"
   cmake --preset fuzz
   cmake --build --preset fuzz -j "$JOBS" --target decode_fuzzer config_fuzzer record_fuzzer s3_list_fuzzer \
-    bulk_response_fuzzer request_fuzzer multipart_fuzzer onnx_fuzzer feedback_fuzzer
-  local dir="$ROOT/build/fuzz" seeds="$ROOT/build/fuzz/corpus/seeds"
-  /usr/bin/python3 fuzz/make_seed_corpus.py "$dir/corpus/decode"
-  run_fuzzer decode_fuzzer "$FUZZ_SECONDS" 65536 "$dir/corpus/decode"
-  mkdir -p "$seeds"/{config,record,s3,bulk,request,multipart,feedback}
-  printf 'listen = "127.0.0.1:8080"\n[limits]\nspool_max_mb = 64\n[backends]\nsearch_url = "http://x:9200"\n' \
-    >"$seeds/config/1"
-  printf '{"kind":"request","request":{"request_id":"r1","received_at":"2026-11-28T10:00:00.000Z","user_id":"u",%s' \
-    '"status":200,"face_count":1,"image":{"width":640},"faces":[{"confidence":0.9}]}}' >"$seeds/record/1"
-  printf '<?xml version="1.0"?><ListBucketResult><IsTruncated>true</IsTruncated><Contents><Key>a&amp;b</Key>%s' \
-    '</Contents><NextContinuationToken>t</NextContinuationToken></ListBucketResult>' >"$seeds/s3/1"
-  printf '{"took":1,"errors":true,"items":[{"index":{"_id":"a","status":201}},%s' \
-    '{"index":{"_id":"b","status":400,"error":{"type":"x","reason":"y"}}},{"index":{"_id":"c","status":200}}]}' \
-    >"$seeds/bulk/1"
-  # request: the first byte picks the read size; then three pipelined requests (100-continue, HTTP/1.0
-  # keep-alive, chunked). multipart: the Content-Type line, then the body.
-  printf '\x07POST /v1/detect?x=1&y=a+b HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n%b%b' \
-    'helloGET /a%20b HTTP/1.0\r\nConnection: keep-alive\r\n\r\nPOST /e HTTP/1.1\r\nHost: h\r\n' \
-    'Transfer-Encoding: chunked\r\n\r\n4\r\nWiki\r\n0\r\n\r\n' >"$seeds/request/1"
-  printf 'multipart/form-data; boundary=XyZ\n--XyZ\r\nContent-Disposition: form-data; name="image"; %b%b' \
-    'filename="a.jpg"\r\nContent-Type: image/jpeg\r\n\r\n\xff\xd8\xff\xd9\r\n--XyZ\r\n' \
-    'Content-Disposition: form-data; name="model"\r\n\r\nretina\r\n--XyZ--\r\n' >"$seeds/multipart/1"
-  printf '{"verdict":"partly_correct","wrong_faces":[1],"missed_faces":[{"x":1,"y":2,"width":3,"height":4}],%s' \
-    '"rating":3,"comment":"ok","token":"flfb_AQ"}' >"$seeds/feedback/1"
-  local short=$(((FUZZ_SECONDS + 2) / 3))
-  run_fuzzer config_fuzzer "$short" 4096 "$seeds/config"
-  run_fuzzer record_fuzzer "$short" 8192 "$seeds/record"
-  run_fuzzer s3_list_fuzzer "$short" 8192 "$seeds/s3"
-  run_fuzzer bulk_response_fuzzer "$short" 8192 "$seeds/bulk"
-  run_fuzzer request_fuzzer "$short" 8192 "$seeds/request"
-  run_fuzzer multipart_fuzzer "$short" 8192 "$seeds/multipart"
-  run_fuzzer feedback_fuzzer "$short" 4096 "$seeds/feedback"
-  /usr/bin/python3 fuzz/make_onnx_seed.py "$seeds/onnx"
-  run_fuzzer onnx_fuzzer "$short" 8192 "$seeds/onnx"
+    bulk_response_fuzzer request_fuzzer multipart_fuzzer onnx_fuzzer feedback_fuzzer request_fields_fuzzer
+  local seeds="$ROOT/build/fuzz/corpus/seeds"
+  fuzz/write_seeds.sh "$seeds"
+  run_fuzzer decode_fuzzer "$FUZZ_SECONDS" 65536 "$seeds/decode_fuzzer"
+  local short=$(((FUZZ_SECONDS + 2) / 3)) name
+  for name in config_fuzzer record_fuzzer s3_list_fuzzer bulk_response_fuzzer request_fuzzer multipart_fuzzer \
+    feedback_fuzzer onnx_fuzzer request_fields_fuzzer; do
+    run_fuzzer "$name" "$short" 8192 "$seeds/$name"
+  done
   stage_done
 }
 

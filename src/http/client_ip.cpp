@@ -32,6 +32,9 @@ namespace {
 
 /// Parses an address into `bytes`; returns its family (AF_INET, AF_INET6) or 0.
 int ParseAddress(std::string_view text, unsigned char* bytes) {
+  // inet_pton reads up to the first NUL: "10.0.0.9\0junk" would pass as an address and the junk
+  // would reach the record.
+  if (text.find('\0') != std::string_view::npos) return 0;
   const std::string copy(text);
   if (::inet_pton(AF_INET, copy.c_str(), bytes) == 1) return AF_INET;
   if (::inet_pton(AF_INET6, copy.c_str(), bytes) == 1) return AF_INET6;

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <string_view>
+
 #include "common/error.hpp"
 
 namespace faceloop::http {
@@ -34,6 +36,9 @@ TEST(TrustedProxiesTest, ForwardedForCountsOnlyFromTrustedPeers) {
   EXPECT_EQ(proxies.ClientAddress("127.0.0.1", "junk, 198.51.100.7"), "198.51.100.7");
   EXPECT_EQ(proxies.ClientAddress("127.0.0.1", ""), "127.0.0.1");
   EXPECT_EQ(TrustedProxies({}).ClientAddress("127.0.0.1", "1.2.3.4"), "127.0.0.1");
+  // inet_pton stops at a NUL; the hop must not (found by fuzz/request_fields_fuzzer.cpp).
+  using namespace std::string_view_literals;
+  EXPECT_EQ(proxies.ClientAddress("127.0.0.1", "198.51.100.7, 1.2.3.4\0junk"sv), "127.0.0.1");  // malformed: stop
 }
 
 TEST(TrustedProxiesTest, BadEntriesAreRefused) {
