@@ -109,7 +109,7 @@ export function DetailPage(props: { id: string }) {
               <dt>Faces</dt>
               <dd>{r.face_count}</dd>
               <dt>Total time</dt>
-              <dd>{r.timing_ms.total ?? '—'} ms</dd>
+              <dd>{r.timing_ms.total === null ? '—' : `${r.timing_ms.total.toFixed(1)} ms`}</dd>
             </dl>
             {r.status === 200 ? <FeedbackForm record={r} onSaved={record.reload} /> : <p>The request failed; there is no image.</p>}
             <details>

@@ -82,7 +82,7 @@ function FeedbackPanel() {
   return (
     <AsyncView state={feedback} label="feedback accuracy">
       {(f) => (
-        <div class="scroll">
+        <div class="scroll" tabIndex={0}>
           <table data-testid="feedback-table">
             <caption>Feedback, last 7 days</caption>
             <thead>
@@ -115,7 +115,7 @@ function DriftPanel() {
   return (
     <AsyncView state={drift} label="drift">
       {(d) => (
-        <div class="scroll">
+        <div class="scroll" tabIndex={0}>
           <table>
             <caption>Drift: last 24 hours against the 7 days before</caption>
             <thead>
@@ -150,7 +150,7 @@ function CorrelationsPanel() {
   return (
     <AsyncView state={correlations} label="correlations">
       {(c) => (
-        <div class="scroll">
+        <div class="scroll" tabIndex={0}>
           <table>
             <caption>What goes with confidence (Spearman r; target mean per decile of the field)</caption>
             <thead>

@@ -56,7 +56,7 @@ export function KeysPage() {
       <Message kind={message?.kind ?? 'ok'} text={message?.text} />
       <AsyncView state={keys} label="keys">
         {(data) => (
-          <div class="scroll">
+          <div class="scroll" tabIndex={0}>
             <table>
               <caption class="sr-only">Your API keys</caption>
               <thead>

@@ -102,7 +102,7 @@ export function TryPage() {
               decode {answer.timing_ms.decode} ms, inference {answer.timing_ms.inference} ms, total {answer.timing_ms.total} ms
             </dd>
           </dl>
-          <div class="scroll">
+          <div class="scroll" tabIndex={0}>
             <table>
               <caption>Faces</caption>
               <thead>
