@@ -6,12 +6,9 @@
 
 #include "common/error.hpp"
 #include "http/problem.hpp"
-#include "telemetry/log.hpp"
 
 namespace faceloop::http {
 namespace {
-
-const telemetry::Logger kLog("web");
 
 constexpr std::string_view kIndex = "/index.html";
 constexpr std::string_view kImmutable = "public, max-age=31536000, immutable";
@@ -113,10 +110,9 @@ std::string_view PickEncoding(std::string_view accept_encoding, bool has_brotli,
 StaticSite StaticSite::Load(const std::filesystem::path& dir) {
   StaticSite site;
   std::error_code error;
-  if (!std::filesystem::is_directory(dir, error)) {
-    kLog.Warn("web application not built; / answers 404 (run scripts/setup.sh)", {{"dir", dir.string()}});
-    return site;
-  }
+  // Nothing logged here: start-up's first line is "listening on" (scripts and tests wait for it);
+  // an unbuilt site says what to do in its 404 answers instead.
+  if (!std::filesystem::is_directory(dir, error)) return site;
   for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
     const std::filesystem::path& path = entry.path();
     const std::string extension = path.extension().string();
@@ -129,7 +125,6 @@ StaticSite StaticSite::Load(const std::filesystem::path& dir) {
     url.append(std::filesystem::relative(path, dir).generic_string());
     site.files_.emplace(std::move(url), std::move(file));
   }
-  kLog.Info("web application loaded", {{"dir", dir.string()}, {"files", site.files_.size()}});
   return site;
 }
 
