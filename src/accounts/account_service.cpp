@@ -148,17 +148,20 @@ NewSession AccountService::CreateSession(std::string_view raw_key, std::chrono::
   const auto now = clock_();
   NewSession session{crypto_.NewSecret(), db::FormatTimestamp(now + ttl), GetUser(principal.user_id)};
   db_.Execute(
-      "INSERT INTO sessions (id, user_id, token_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
-      {crypto_.NewId(), principal.user_id, crypto_.Hash(session.token), db::FormatTimestamp(now), session.expires_at});
+      "INSERT INTO sessions (id, user_id, key_id, token_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
+      {crypto_.NewId(), principal.user_id, principal.key_id, crypto_.Hash(session.token), db::FormatTimestamp(now),
+       session.expires_at});
   return session;
 }
 
 Principal AccountService::AuthenticateSession(std::string_view token) {
   if (!IsWellFormedSecret(token)) throw InvalidSession();
-  // Looked up by hash: the token has 256 random bits, so an index lookup leaks nothing useful.
+  // Looked up by hash: the token has 256 random bits, so an index lookup leaks nothing useful. The
+  // join on the key ends the session when the key it was opened with is revoked.
   const auto row = db_.QueryOne(
       "SELECT s.id, s.user_id, s.expires_at, u.role FROM sessions s JOIN users u ON u.id = s.user_id "
-      "WHERE s.token_hash = ? AND s.revoked_at IS NULL AND u.deleted_at IS NULL",
+      "JOIN api_keys k ON k.id = s.key_id "
+      "WHERE s.token_hash = ? AND s.revoked_at IS NULL AND k.revoked_at IS NULL AND u.deleted_at IS NULL",
       {crypto_.Hash(token)});
   if (!row || row->Get<std::string>(2) <= Now()) throw InvalidSession();
   return Principal{row->Get<std::string>(1), "", row->Get<std::string>(0), ParseRole(row->Get<std::string>(3))};

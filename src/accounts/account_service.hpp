@@ -60,7 +60,8 @@ class AccountService {
   /// Exchanges a valid API key for a session token that expires after `ttl` (0 < ttl ≤
   /// kMaxSessionTtl, else kUnprocessable).
   NewSession CreateSession(std::string_view raw_key, std::chrono::seconds ttl);
-  /// kUnauthenticated for malformed, unknown, revoked or expired tokens and deleted users.
+  /// kUnauthenticated for malformed, unknown, revoked or expired tokens, tokens whose API key was
+  /// revoked, and deleted users.
   Principal AuthenticateSession(std::string_view token);
   /// Ends a session (logout); idempotent for well-formed tokens, kUnauthenticated for malformed ones.
   void RevokeSession(std::string_view token);

@@ -1,5 +1,6 @@
 #include "accounts/auth_cache.hpp"
 
+#include "accounts/csrf.hpp"
 #include "common/error.hpp"
 
 namespace faceloop::accounts {
@@ -20,6 +21,8 @@ std::string AuthCache::Key(const std::string& secret) const {
 }
 
 Principal AuthCache::Authenticate(const Credentials& credentials) {
+  // First, and without the database: a forged cross-site request is refused even during an outage.
+  CheckCsrf(crypto_, credentials);
   if (credentials.kind == Credentials::Kind::kNone) return AuthenticateCredentials(accounts_, credentials);
   const std::string key = Key(credentials.secret);
   try {

@@ -21,7 +21,8 @@ class AuthCache {
       : accounts_(accounts), crypto_(crypto), max_stale_(max_stale), capacity_(capacity) {}
 
   /// The principal for `credentials`, with the fallback described above. Throws
-  /// Error(kUnauthenticated) for none or unknown ones.
+  /// Error(kUnauthenticated) for none or unknown ones, Error(kForbidden) for a cookie session on a
+  /// state-changing request without its CSRF token (CheckCsrf).
   Principal Authenticate(const Credentials& credentials);
 
  private:

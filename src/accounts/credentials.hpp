@@ -8,6 +8,12 @@ namespace faceloop::accounts {
 struct Credentials {
   enum class Kind { kNone, kApiKey, kSession } kind = Kind::kNone;
   std::string secret;
+  /// The session token came from the cookie, which browsers attach on their own.
+  bool from_cookie = false;
+  /// A cookie session on a state-changing request: it must carry the session's CSRF token
+  /// (accounts/csrf.hpp), given here from the X-CSRF-Token header.
+  bool csrf_required = false;
+  std::string csrf_token;
 };
 
 }  // namespace faceloop::accounts

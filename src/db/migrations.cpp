@@ -163,6 +163,14 @@ CREATE TABLE rollup_bins (
 CREATE INDEX users_created_at ON users (created_at);
 )sql";
 
+// Sessions remember the key they were opened with, so that revoking the key ends them (the web
+// application's cookie sessions). Sessions from before this column have none and stop working:
+// their users log in again.
+constexpr const char* kV6SessionKey = R"sql(
+ALTER TABLE sessions ADD COLUMN key_id TEXT REFERENCES api_keys(id) ON DELETE CASCADE;
+CREATE INDEX sessions_key_id ON sessions (key_id);
+)sql";
+
 /// The schema is written in SQLite's type names; PostgreSQL has no BLOB, and its REAL is 4 bytes.
 std::string ForDialect(std::string sql, Dialect dialect) {
   if (dialect == Dialect::kSqlite) return sql;
@@ -187,6 +195,7 @@ std::vector<Migration> FaceloopMigrations(Dialect dialect) {
                 dialect == Dialect::kSqlite ? kV3RecordColumnsSqlite : kV3RecordColumnsPostgres},
       Migration{4, "feedback", ForDialect(kV4Feedback, dialect)},
       Migration{5, "hourly rollups", ForDialect(kV5Rollups, dialect)},
+      Migration{6, "session key", ForDialect(kV6SessionKey, dialect)},
   };
 }
 

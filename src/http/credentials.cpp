@@ -49,12 +49,20 @@ Credentials ParseCredentials(std::string_view authorization, std::string_view x_
   x_api_key = Trim(x_api_key);
   if (!x_api_key.empty()) return Credentials{Credentials::Kind::kApiKey, std::string(x_api_key)};
   const std::string session = CookieValue(cookie, kSessionCookie);
-  if (!session.empty()) return Credentials{Credentials::Kind::kSession, session};
+  if (!session.empty()) return Credentials{Credentials::Kind::kSession, session, true};
   return {};
 }
 
+bool IsSafeMethod(std::string_view method) { return method == "GET" || method == "HEAD" || method == "OPTIONS"; }
+
 Credentials ParseCredentials(const Request& request) {
-  return ParseCredentials(request.Header("Authorization"), request.Header("X-API-Key"), request.Header("Cookie"));
+  Credentials credentials =
+      ParseCredentials(request.Header("Authorization"), request.Header("X-API-Key"), request.Header("Cookie"));
+  if (credentials.from_cookie && !IsSafeMethod(request.method)) {
+    credentials.csrf_required = true;
+    credentials.csrf_token = std::string(Trim(request.Header(kCsrfHeader)));
+  }
+  return credentials;
 }
 
 }  // namespace faceloop::http

@@ -257,8 +257,8 @@ void ApplyToml(Config& config, std::string_view toml_text, std::string_view sour
   }
   std::vector<std::string> unknown;
   CheckKnown(table,
-             {"listen", "data_dir", "models_dir", "pepper_file", "model", "limits", "backends", "smtp", "privacy",
-              "log", "quotas", "network", "insights", "testing"},
+             {"listen", "data_dir", "models_dir", "web_dir", "pepper_file", "model", "limits", "backends", "smtp",
+              "privacy", "log", "quotas", "network", "insights", "testing"},
              "", unknown);
   if (const toml::node* node = table.get("limits")) ApplyLimits(config.limits, SubTable(*node, "limits"), unknown);
   if (const toml::node* node = table.get("backends")) {
@@ -283,6 +283,7 @@ void ApplyToml(Config& config, std::string_view toml_text, std::string_view sour
   if (!listen.empty()) ParseListen(listen, config.host, config.port);
   Read(table, "data_dir", "data_dir", config.data_dir);
   Read(table, "models_dir", "models_dir", config.models_dir);
+  Read(table, "web_dir", "web_dir", config.web_dir);
   Read(table, "pepper_file", "pepper_file", config.pepper_file);
   Read(table, "model", "model", config.default_model);
 }
@@ -292,6 +293,7 @@ void ApplyEnvironment(Config& config, const EnvLookup& env) {
   const std::pair<const char*, std::string*> strings[] = {
       {"FACELOOP_DATA_DIR", &config.data_dir},
       {"FACELOOP_MODELS_DIR", &config.models_dir},
+      {"FACELOOP_WEB_DIR", &config.web_dir},
       {"FACELOOP_PEPPER_FILE", &config.pepper_file},
       {"FACELOOP_MODEL", &config.default_model},
       {"FACELOOP_DATABASE_URL", &config.backends.database_url},

@@ -87,6 +87,7 @@ struct Config {
   std::string host = "127.0.0.1";
   int port = 8080;
   std::string models_dir;     ///< empty: the set-up location
+  std::string web_dir;        ///< the built web application; empty: the set-up location (web/dist)
   std::string pepper_file;    ///< empty: <data_dir>/pepper
   std::string default_model;  ///< empty: DetectorRegistry::DefaultName()
   Limits limits;
@@ -119,7 +120,7 @@ std::string PepperPath(const Config& config);
 /// Splits "HOST:PORT" (port 0..65535; 0 = any free port). Throws Error(kBadRequest).
 void ParseListen(std::string_view listen, std::string& host, int& port);
 
-/// Applies a TOML document to `config`. Keys: listen, data_dir, models_dir, pepper_file, model and
+/// Applies a TOML document to `config`. Keys: listen, data_dir, models_dir, web_dir, pepper_file, model and
 /// tables [limits], [backends], [smtp], [privacy], [log], [quotas], [network], [insights], [testing] with the fields of
 /// those structs. Unknown keys and wrong types throw Error(kBadRequest) naming them; `source` names the file in
 /// messages.

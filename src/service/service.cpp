@@ -13,6 +13,7 @@
 #include "http/routes/feedback.hpp"
 #include "http/routes/insights.hpp"
 #include "http/routes/requests.hpp"
+#include "http/routes/web.hpp"
 #include "ratelimit/redis_limiter.hpp"
 #include "service/backends.hpp"
 #include "storage/tiered_object_store.hpp"
@@ -30,6 +31,11 @@ constexpr auto kAuthMaxStale = std::chrono::seconds(600);
 std::filesystem::path ModelsDir(const Config& config) {
   if (!config.models_dir.empty()) return config.models_dir;
   return FACELOOP_DEFAULT_MODELS_DIR;
+}
+
+std::filesystem::path WebDir(const Config& config) {
+  if (!config.web_dir.empty()) return config.web_dir;
+  return FACELOOP_DEFAULT_WEB_DIR;
 }
 
 std::size_t DetectWorkers(const Config& config) {
@@ -192,13 +198,15 @@ std::string Service::NewRequestId() { return crypto_->NewTimeOrderedId(std::chro
 
 void Service::Prepare(http::Request& request) const {
   request.client_addr = trusted_proxies_.ClientAddress(request.remote_addr, request.Header("X-Forwarded-For"));
+  // The engine speaks plain HTTP; only a proxy we trust can tell that the client used TLS.
+  request.secure = trusted_proxies_.Contains(request.remote_addr) && request.Header("X-Forwarded-Proto") == "https";
 }
 
 void Service::RegisterRoutes(http::Router& router) {
   http::RegisterAccountRoutes(
       router, http_metrics_,
-      {*accounts_, *auth_, *limiter_, PerMinute("signup", config_.limits.signups_per_minute), mailer_.get(), *events_,
-       [this](const std::string& user_id) { return DeleteAccount(user_id); }});
+      {*accounts_, *auth_, *crypto_, *limiter_, PerMinute("signup", config_.limits.signups_per_minute), mailer_.get(),
+       *events_, [this](const std::string& user_id) { return DeleteAccount(user_id); }});
   http::RegisterDetectRoutes(
       router, http_metrics_,
       {*auth_, *quotas_, [this] { return NewRequestId(); }, *pool_, registry_->Names(),
@@ -217,6 +225,8 @@ void Service::RegisterRoutes(http::Router& router) {
   http::RegisterInsightsRoutes(router, http_metrics_,
                                {*auth_, *db_, config_.limits.insights_max_days, read_your_writes, config_.insights});
   http::RegisterOpsRoutes(router, http_metrics_, {metrics_, [this] { return CheckReadiness(); }, *auth_});
+  http::RegisterWebRoutes(router, http_metrics_,
+                          std::make_shared<const http::StaticSite>(http::StaticSite::Load(WebDir(config_))));
 }
 
 }  // namespace faceloop::service

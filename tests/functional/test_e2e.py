@@ -64,8 +64,10 @@ def test_session_login_and_logout(server, astronaut):
     cookie_header = {"Cookie": f"faceloop_session={session['token']}"}
     status, me = server.json("GET", "/v1/me", headers=cookie_header)
     assert status == 200
-    # The web UI detects with its session cookie, no API key.
-    status, _, body = server.request("POST", "/v1/detect", astronaut, {**cookie_header, "Content-Type": "image/png"})
+    # The web UI detects with its session cookie and the session's CSRF token (test_web.py), no API key.
+    csrf = {"X-CSRF-Token": session["csrf_token"]}
+    status, _, body = server.request("POST", "/v1/detect", astronaut,
+                                     {**cookie_header, **csrf, "Content-Type": "image/png"})
     assert status == 200 and len(json.loads(body)["faces"]) == 1
     status, _, _ = server.request("DELETE", "/v1/sessions/current", key=session["token"])
     assert status == 204

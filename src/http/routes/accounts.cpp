@@ -3,12 +3,14 @@
 
 #include "http/routes/accounts.hpp"
 
+#include "accounts/csrf.hpp"
 #include "common/error.hpp"
 #include "http/body.hpp"
 #include "http/credentials.hpp"
 #include "http/guard.hpp"
 #include "http/problem.hpp"
 #include "http/quotas.hpp"
+#include "http/session_cookie.hpp"
 
 namespace faceloop::http {
 namespace {
@@ -83,10 +85,26 @@ void Login(const AccountRoutes& s, const Request& req, Response& res) {
     throw;
   }
   s.events.Log(EventType::kLogin, session.user.id);
-  res.headers.Set("Set-Cookie", std::string(kSessionCookie) + "=" + session.token +
-                                    "; HttpOnly; SameSite=Strict; Path=/; Max-Age=" +
-                                    std::to_string(std::chrono::seconds(kSessionTtl).count()));
-  WriteJson(res, 201, {{"token", session.token}, {"expires_at", session.expires_at}, {"user", UserJson(session.user)}});
+  res.headers.Set("Set-Cookie", SessionCookie(req, session.token, kSessionTtl));
+  WriteJson(res, 201,
+            {{"token", session.token},
+             {"expires_at", session.expires_at},
+             {"csrf_token", accounts::CsrfToken(s.crypto, session.token)},
+             {"user", UserJson(session.user)}});
+}
+
+/// The session's user and CSRF token: how the web application, which cannot read its HttpOnly
+/// cookie, learns after a reload whether it is logged in.
+void CurrentSession(const AccountRoutes& s, const Request& req, Response& res) {
+  const Credentials credentials = ParseCredentials(req);
+  if (credentials.kind != Credentials::Kind::kSession) {
+    throw Error(ErrorCode::kUnauthenticated, "no session in this request");
+  }
+  const accounts::Principal principal = s.auth.Authenticate(credentials);
+  res.headers.Set("Cache-Control", "no-store");
+  WriteJson(res, 200,
+            {{"csrf_token", accounts::CsrfToken(s.crypto, credentials.secret)},
+             {"user", UserJson(s.accounts.GetUser(principal.user_id))}});
 }
 
 void Logout(const AccountRoutes& s, const Request& req, Response& res) {
@@ -94,9 +112,9 @@ void Logout(const AccountRoutes& s, const Request& req, Response& res) {
   if (credentials.kind != Credentials::Kind::kSession) {
     throw Error(ErrorCode::kUnauthenticated, "no session in this request");
   }
-  s.accounts.AuthenticateSession(credentials.secret);  // 401 for unknown tokens
+  s.auth.Authenticate(credentials);  // 401 for unknown tokens, 403 for a cookie without its CSRF token
   s.accounts.RevokeSession(credentials.secret);
-  res.headers.Set("Set-Cookie", std::string(kSessionCookie) + "=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0");
+  res.headers.Set("Set-Cookie", ExpiredSessionCookie(req));
   res.status = 204;
 }
 
@@ -107,6 +125,7 @@ void DeleteMe(const AccountRoutes& s, const Request& req, Response& res) {
   const std::size_t images = s.delete_account(principal.user_id);
   // The pseudonymous id only: the user row, and with it the email, is gone.
   s.events.Log(EventType::kAccountDeleted, principal.user_id, {{"images_deleted", images}});
+  res.headers.Set("Set-Cookie", ExpiredSessionCookie(req));
   res.status = 204;
 }
 
@@ -147,6 +166,7 @@ void RegisterAccountRoutes(Router& router, HttpMetrics& metrics, const AccountRo
   };
   add("POST", "/v1/users", SignUp);
   add("POST", "/v1/sessions", Login);
+  add("GET", "/v1/sessions/current", CurrentSession);
   add("DELETE", "/v1/sessions/current", Logout);
   add("GET", "/v1/me", GetMe);
   add("DELETE", "/v1/me", DeleteMe);

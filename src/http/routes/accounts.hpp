@@ -1,5 +1,5 @@
 #pragma once
-// POST /v1/users, POST /v1/sessions, DELETE /v1/sessions/current, GET/DELETE /v1/me,
+// POST /v1/users, POST /v1/sessions, GET/DELETE /v1/sessions/current, GET/DELETE /v1/me,
 // GET/POST /v1/keys, DELETE /v1/keys/{id}.
 #include <cstddef>
 #include <functional>
@@ -18,6 +18,7 @@ namespace faceloop::http {
 struct AccountRoutes {
   accounts::AccountService& accounts;
   accounts::AuthCache& auth;
+  const accounts::Crypto& crypto;  ///< for the sessions' CSRF tokens
   ratelimit::IRateLimiter& limiter;
   ratelimit::Quota signups;  ///< per client address
   mail::IMailer* mailer;     ///< null: the sign-up key is returned in the response

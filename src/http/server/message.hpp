@@ -37,6 +37,9 @@ struct Request {
   /// The client's address: remote_addr, or what trusted proxies say (X-Forwarded-For); set by the
   /// service's front-end hook, remote_addr until then.
   std::string client_addr;
+  /// The client reached us over https: a trusted proxy said so (X-Forwarded-Proto: https); set by
+  /// the service's front-end hook. Cookies get `Secure` then.
+  bool secure = false;
   /// What the route pattern's {placeholders} matched, in order (filled by the Router).
   std::vector<std::string> path_params;
   /// Unique per request (time-ordered); sent back as X-Request-Id and written in every log line.

@@ -52,6 +52,8 @@ void Router::Add(std::string method, std::string pattern, SyncHandler handler) {
   Add(std::move(method), std::move(pattern), Synchronous(std::move(handler)));
 }
 
+void Router::SetFallback(AsyncHandler handler) { fallback_ = Route{"GET", "*", std::move(handler)}; }
+
 Router::Match Router::Find(std::string_view method, std::string_view path) const {
   const std::string_view wanted = method == "HEAD" ? std::string_view("GET") : method;
   Match match;
@@ -69,7 +71,13 @@ Router::Match Router::Find(std::string_view method, std::string_view path) const
     if (route.method == "GET") match.allow += ", HEAD";
     match.miss_status = 405;
   }
-  if (match.miss_status == 0) match.miss_status = 404;
+  if (match.miss_status == 0) {
+    if (fallback_ && wanted == "GET") {
+      match.route = &*fallback_;
+      return match;
+    }
+    match.miss_status = 404;
+  }
   return match;
 }
 

@@ -2,6 +2,7 @@
 // Which handler serves a method and path. Engine-neutral: the server engine asks Find() for every
 // parsed request and runs the handler it gets; a miss says 404 or 405 (with the Allow list).
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -37,11 +38,15 @@ class Router {
   void Add(std::string method, std::string pattern, AsyncHandler handler);
   void Add(std::string method, std::string pattern, SyncHandler handler);
 
+  /// Serves GET and HEAD requests for paths no route has (the web application's files and its
+  /// client-side routes, pattern "*"); other methods still miss with 404.
+  void SetFallback(AsyncHandler handler);
   Match Find(std::string_view method, std::string_view path) const;
   const std::vector<Route>& routes() const { return routes_; }
 
  private:
   std::vector<Route> routes_;
+  std::optional<Route> fallback_;
 };
 
 /// Adapts a SyncHandler: runs it, then replies with what it wrote.

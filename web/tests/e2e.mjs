@@ -1,0 +1,188 @@
+// The web application in a real browser (Debian's chromium, driven by playwright-core; nothing is
+// downloaded) against the real `faceloop serve`:
+//   sign up -> key shown -> try it with the astronaut -> one face drawn -> history shows it ->
+//   feedback given -> an analyst sees it counted -> key revoked -> the next call fails -> log in
+//   again, back where we were -> account deleted.
+// Every page is checked with axe-core (no serious or critical violation), at phone width (375 px,
+// no horizontal scrolling) for the user and desktop width for the analyst, and a screenshot of each
+// is saved under $FACELOOP_E2E_OUT (default build/web-e2e). A console error, a CSP violation or a
+// JavaScript dialog (the XSS probe) fails the run.
+//
+//   node web/tests/e2e.mjs [path/to/faceloop]
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const ROOT = resolve(new URL('../..', import.meta.url).pathname);
+const BIN = resolve(process.argv[2] ?? join(ROOT, 'build/faceloop'));
+const OUT = resolve(process.env.FACELOOP_E2E_OUT ?? join(ROOT, 'build/web-e2e'));
+const ASTRONAUT = '/usr/lib/python3/dist-packages/skimage/data/astronaut.png';
+const AXE = readFileSync(join(ROOT, 'web/node_modules/axe-core/axe.min.js'), 'utf8');
+const XSS_NAME = '<img src=x onerror=alert(1)>';
+const PHONE = { width: 375, height: 812 };
+const DESKTOP = { width: 1280, height: 900 };
+
+function check(condition, message) {
+  if (!condition) throw new Error(`check failed: ${message}`);
+}
+
+async function freePort() {
+  return new Promise((done) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => done(port));
+    });
+  });
+}
+
+async function startServer(dataDir) {
+  const port = await freePort();
+  const child = spawn(BIN, ['serve', '--listen', `127.0.0.1:${port}`, '--data-dir', dataDir], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, FACELOOP_WEB_DIR: join(ROOT, 'web/dist'), FACELOOP_LOG_LEVEL: 'warn' },
+  });
+  let log = '';
+  child.stderr.on('data', (chunk) => (log += chunk));
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 300; i++) {
+    try {
+      if ((await fetch(`${base}/healthz`)).ok) return { child, base, log: () => log };
+    } catch {
+      /* not listening yet */
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  child.kill();
+  throw new Error(`faceloop serve did not start:\n${log}`);
+}
+
+/// Watches a page for what must never happen: console errors, CSP violations, dialogs.
+function guard(page, problems) {
+  // 401 (the session of a revoked key) and 415 (the non-image upload) are the test's own doing.
+  page.on('console', (m) => m.type() === 'error' && !/status of (401|415)/.test(m.text()) && problems.push(`console: ${m.text()}`));
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('dialog', (d) => {
+    problems.push(`dialog opened: ${d.message()}`);
+    d.dismiss();
+  });
+}
+
+async function audit(page, name) {
+  // Runtime.evaluate is not subject to the page's CSP, so axe runs without weakening it.
+  await page.evaluate(AXE);
+  const result = await page.evaluate(() => globalThis.axe.run(document, { resultTypes: ['violations'] }));
+  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  check(bad.length === 0, `${name}: axe ${bad.map((v) => `${v.id} (${v.nodes.map((n) => n.target).join(' ')})`).join(', ')}`);
+  const viewport = page.viewportSize();
+  if (viewport.width <= 375) {
+    const scroll = await page.evaluate(() => document.documentElement.scrollWidth);
+    check(scroll <= viewport.width, `${name}: ${scroll} px wide at ${viewport.width} px`);
+  }
+  await page.screenshot({ path: join(OUT, `${name}.png`), fullPage: true });
+  console.log(`  ${name}: ok`);
+}
+
+const nav = (page, name) => page.getByRole('navigation').getByRole('link', { name, exact: true }).click();
+
+async function main() {
+  mkdirSync(OUT, { recursive: true });
+  const dataDir = mkdtempSync(join(tmpdir(), 'faceloop-e2e-'));
+  const server = await startServer(dataDir);
+  const analystKey = spawnSync(BIN, ['users', 'create', '--email', 'analyst@example.com', '--role', 'analyst', '--data-dir', dataDir], {
+    encoding: 'utf8',
+  }).stdout.match(/fl_\S+/)?.[0];
+  check(analystKey, 'analyst created');
+  const args = process.getuid?.() === 0 ? ['--no-sandbox'] : [];
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args });
+  const problems = [];
+  try {
+    const user = await browser.newContext({ viewport: PHONE, baseURL: server.base });
+    const page = await user.newPage();
+    guard(page, problems);
+
+    await page.goto('/signup');
+    await audit(page, '01-signup');
+    await page.getByLabel('E-mail').fill('ada@example.com');
+    await page.getByLabel('Name (optional)').fill(XSS_NAME);
+    await page.getByRole('button', { name: 'Sign up' }).click();
+    const key = (await page.getByTestId('secret').textContent()).trim();
+    check(key.startsWith('fl_'), 'the key is shown');
+    check((await page.getByRole('heading', { level: 1 }).textContent()) === `Welcome, ${XSS_NAME}`, 'the name is text');
+    await audit(page, '02-key-shown');
+    await page.getByRole('button', { name: 'Continue with this key' }).click();
+
+    await page.waitForURL('**/try');
+    await page.getByLabel('Image file').setInputFiles(ASTRONAUT);
+    await page.getByRole('button', { name: 'Detect faces' }).click();
+    await page.getByTestId('face-count').filter({ hasText: '1 face found' }).waitFor();
+    await audit(page, '03-try-it');
+    // An upload that is not an image gets the API's message, not a blank page.
+    await page.getByLabel('Image file').setInputFiles({ name: 'notes.png', mimeType: 'image/png', buffer: Buffer.from('not an image') });
+    await page.getByRole('button', { name: 'Detect faces' }).click();
+    await page.getByRole('alert').filter({ hasText: /JPEG, PNG or WebP|corrupt|415|400/ }).waitFor();
+
+    await nav(page, 'History');
+    await page.locator('.history li').first().waitFor();
+    check((await page.locator('.history li').count()) === 2, 'history shows both requests');
+    await audit(page, '04-history');
+    await page.locator('.history li', { hasText: '1 face' }).getByRole('link').click();
+    await page.getByRole('button', { name: 'Correct', exact: true }).click();
+    await page.getByText('feedback saved').waitFor();
+    await audit(page, '05-request-feedback');
+
+    await nav(page, 'Account');
+    check((await page.getByTestId('user-name').textContent()) === XSS_NAME, 'account shows the name as text');
+    check((await page.locator('main img').count()) === 0, 'no image element from the name');
+    await audit(page, '06-account');
+
+    const analyst = await browser.newContext({ viewport: DESKTOP, baseURL: server.base });
+    const apage = await analyst.newPage();
+    guard(apage, problems);
+    await apage.goto('/insights');
+    await apage.waitForURL('**/login?next=%2Finsights');
+    await audit(apage, '07-login');
+    await apage.getByLabel('API key').fill(analystKey);
+    await apage.getByRole('button', { name: 'Log in' }).click();
+    await apage.waitForURL('**/insights');
+    await apage.getByTestId('feedback-count').filter({ hasText: /^1$/ }).waitFor();
+    await apage.getByTestId('summary-total').waitFor();
+    await apage.locator('.loading').first().waitFor({ state: 'detached' });
+    await audit(apage, '08-insights');
+
+    await nav(page, 'Keys');
+    await page.getByLabel('New key name').fill('second');
+    await page.getByRole('button', { name: 'Create key' }).click();
+    const second = (await page.getByTestId('secret').textContent()).trim();
+    await page.getByRole('row', { name: /default/ }).getByRole('button', { name: /Revoke/ }).click();
+    await audit(page, '09-keys-confirm');
+    await page.getByRole('button', { name: 'Yes, revoke' }).click();
+    // The session was opened with the revoked key: it has ended, so the next call sends us to log in.
+    await page.waitForURL('**/login?next=%2Fkeys');
+    const revoked = await fetch(`${server.base}/v1/keys`, { headers: { Authorization: `Bearer ${key}` } });
+    check(revoked.status === 401, `the revoked key gets 401, not ${revoked.status}`);
+    await page.getByLabel('API key').fill(second);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.waitForURL('**/keys');
+
+    await nav(page, 'Account');
+    await page.getByLabel(/Type your e-mail address/).fill('ada@example.com');
+    await page.getByRole('button', { name: 'Delete my account' }).click();
+    await page.waitForURL('**/signup?deleted=1');
+    const deleted = await fetch(`${server.base}/v1/me`, { headers: { Authorization: `Bearer ${second}` } });
+    check(deleted.status === 401, `the deleted account's key gets 401, not ${deleted.status}`);
+    check(problems.length === 0, problems.join('\n'));
+    console.log(`web e2e: passed; screenshots in ${OUT}`);
+  } finally {
+    await browser.close();
+    server.child.kill();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error) => {
+  console.error(`web e2e: FAILED: ${error.message}`);
+  process.exit(1);
+});
