@@ -171,6 +171,18 @@ ALTER TABLE sessions ADD COLUMN key_id TEXT REFERENCES api_keys(id) ON DELETE CA
 CREATE INDEX sessions_key_id ON sessions (key_id);
 )sql";
 
+// Insights at scale (docs/insights.md, "At scale"). sample_key: a hash bucket of the id
+// (requests/sample.hpp), written with each record; rows stored before stay NULL until `faceloop
+// insights rebuild` fills them. The sample index seeks each bucket's slice of a time range. The
+// (received_at, user_id) index covers the summary's user counts (no table reads) and replaces the
+// one on received_at alone, its prefix.
+constexpr const char* kV7Sampling = R"sql(
+ALTER TABLE requests ADD COLUMN sample_key INTEGER;
+CREATE INDEX requests_sample_key_received_at ON requests (sample_key, received_at);
+CREATE INDEX requests_received_at_user_id ON requests (received_at, user_id);
+DROP INDEX requests_received_at;
+)sql";
+
 /// The schema is written in SQLite's type names; PostgreSQL has no BLOB, and its REAL is 4 bytes.
 std::string ForDialect(std::string sql, Dialect dialect) {
   if (dialect == Dialect::kSqlite) return sql;
@@ -196,6 +208,7 @@ std::vector<Migration> FaceloopMigrations(Dialect dialect) {
       Migration{4, "feedback", ForDialect(kV4Feedback, dialect)},
       Migration{5, "hourly rollups", ForDialect(kV5Rollups, dialect)},
       Migration{6, "session key", ForDialect(kV6SessionKey, dialect)},
+      Migration{7, "request sample keys and covering indexes", ForDialect(kV7Sampling, dialect)},
   };
 }
 

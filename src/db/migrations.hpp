@@ -16,7 +16,8 @@ namespace faceloop::db {
 /// BLOB hashes.
 /// Version 2 adds requests.tiling and requests.error_type; 3 the record's columns; 4 feedback and
 /// feedback_tokens_used; 5 the hourly rollups (src/insights); 6 sessions.key_id (revoking a key
-/// ends its sessions). The SQL is adapted to `dialect`.
+/// ends its sessions); 7 requests.sample_key and the covering indexes of the insights at scale. The
+/// SQL is adapted to `dialect`.
 std::vector<Migration> FaceloopMigrations(Dialect dialect = Dialect::kSqlite);
 
 }  // namespace faceloop::db

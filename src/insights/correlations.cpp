@@ -1,9 +1,11 @@
 #include "insights/correlations.hpp"
 
 #include <cstdio>
+#include <optional>
 
 #include "common/time.hpp"
 #include "insights/features.hpp"
+#include "insights/rollups.hpp"
 #include "requests/aggregates.hpp"
 
 namespace faceloop::insights {
@@ -11,11 +13,10 @@ namespace {
 
 PairSums ToPairSums(std::int64_t n, const requests::Sums& s) { return {n, s.x, s.y, s.xx, s.yy, s.xy}; }
 
-FieldCorrelation CorrelatePair(db::IDatabase& database, const SummaryQuery& query, const std::string& field,
-                               const std::string& target) {
-  FieldCorrelation result{field, target, 0, std::nullopt, std::nullopt, {}};
+FieldCorrelation CorrelatePair(const requests::SampleColumn& x, const requests::SampleColumn& y) {
+  FieldCorrelation result{x.field, y.field, 0, std::nullopt, std::nullopt, {}};
   PairSums values, ranks;
-  for (const requests::PairTile& tile : requests::RankedPairs(database, query.from, query.to, field, target)) {
+  for (const requests::PairTile& tile : requests::RankPairs(x, y)) {
     values.Add(ToPairSums(tile.count, tile.values));
     ranks.Add(ToPairSums(tile.count, tile.ranks));
     result.deciles.push_back({static_cast<int>(tile.tile), tile.count, tile.x_min, tile.x_max,
@@ -54,11 +55,20 @@ std::vector<std::string> CorrelationFields() {
   return fields;
 }
 
-Correlations Correlate(db::IDatabase& database, const SummaryQuery& query) {
-  Correlations result{query.from, query.to, {}};
-  for (const std::string& field : CorrelationFields()) {
-    for (const std::string& target : CorrelationTargets()) {
-      result.pairs.push_back(CorrelatePair(database, query, field, target));
+Correlations Correlate(db::IDatabase& database, const SummaryQuery& query, std::int64_t sample_cap) {
+  Correlations result{query.from, query.to, {}, {}};
+  result.sample.window_records = CountSuccesses(database, query.from, query.to);
+  const requests::SamplePlan plan = requests::PlanSample(result.sample.window_records, sample_cap);
+  result.sample.exact = plan.exact();
+  result.sample.fraction = plan.fraction();
+  std::vector<std::string> names = CorrelationFields();
+  const std::size_t targets_at = names.size();
+  for (const std::string& target : CorrelationTargets()) names.push_back(target);
+  const requests::ValueSample sample = requests::SampleValues(database, query.from, query.to, names, plan);
+  result.sample.records = sample.rows;
+  for (std::size_t field = 0; field < targets_at; ++field) {
+    for (std::size_t target = targets_at; target < names.size(); ++target) {
+      result.pairs.push_back(CorrelatePair(sample.columns[field], sample.columns[target]));
     }
   }
   return result;
@@ -81,14 +91,20 @@ nlohmann::json ToJson(const Correlations& correlations) {
   }
   return {{"from", FormatTimestamp(correlations.from)},
           {"to", FormatTimestamp(correlations.to)},
+          {"sample", ToJson(correlations.sample)},
           {"correlations", std::move(pairs)}};
 }
 
 std::string ToTable(const Correlations& correlations) {
   char line[256];
+  (void)std::snprintf(line, sizeof line, "%s: %lld of the window's %lld successful requests\n",
+                      correlations.sample.exact ? "all requests" : "uniform sample",
+                      static_cast<long long>(correlations.sample.records),
+                      static_cast<long long>(correlations.sample.window_records));
+  std::string text = line;
   (void)std::snprintf(line, sizeof line, "%-24s %-16s %8s %7s %16s %9s %7s %9s  %s\n", "field", "target", "n",
                       "pearson", "ci95", "p", "spearman", "p", "decile means (low field -> high)");
-  std::string text = line;
+  text += line;
   for (const FieldCorrelation& pair : correlations.pairs) {
     const std::string ci =
         Number(pair.pearson, &Correlation::low, "%.3f") + ".." + Number(pair.pearson, &Correlation::high, "%.3f");

@@ -5,9 +5,9 @@
 // Spearman's rho, each with n, a 95 % interval and a p-value, and the decile curve (deciles of the
 // field -> mean of the target and count), so a chart can show where confidence drops.
 //
-// Computed in the database (docs/insights.md): one aggregate query per pair ranks the pairs with
-// RANK() OVER, cuts the deciles from x's ranks and returns ten rows of sums, from which r,
-// rho and the curve follow. No record is loaded.
+// Over a bounded sample (docs/insights.md): one query reads the numeric values of at most about
+// kCorrelationSampleCap requests of the window (all of them below the cap), ranked once per field
+// in memory; each pair's deciles and sums, and from them r, rho and the curve, follow in linear time.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -44,8 +44,12 @@ struct FieldCorrelation {
 struct Correlations {
   Time from;
   Time to;
+  WindowSample sample;                  ///< all of the window's successful requests, or a uniform sample of them
   std::vector<FieldCorrelation> pairs;  ///< field by field, each against every target
 };
+
+/// At most about this many requests are read: 50 000 pairs give an interval of r of about +-0.009.
+inline constexpr std::int64_t kCorrelationSampleCap = 50000;
 
 /// The targets: confidence_max (the image's confidence), confidence_mean (its faces' mean score;
 /// both absent without faces) and face_count.
@@ -53,8 +57,11 @@ const std::vector<std::string>& CorrelationTargets();
 /// The fields: every numeric field of the image metadata (the features named image.*).
 std::vector<std::string> CorrelationFields();
 
-/// Runs the queries over the requests received in [query.from, query.to) (the bucket is unused).
-Correlations Correlate(db::IDatabase& database, const SummaryQuery& query);
+/// Over the successful requests received in [query.from, query.to) (the bucket is unused): all of
+/// them when the rollups count at most `sample_cap`, else a uniform sample of about that many, read
+/// in one query and ranked in memory. n, the intervals and the p-values are the sample's.
+Correlations Correlate(db::IDatabase& database, const SummaryQuery& query,
+                       std::int64_t sample_cap = kCorrelationSampleCap);
 
 /// The API's JSON form (docs/api.md).
 nlohmann::json ToJson(const Correlations& correlations);

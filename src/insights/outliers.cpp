@@ -9,6 +9,7 @@
 #include "common/error.hpp"
 #include "common/time.hpp"
 #include "insights/features.hpp"
+#include "insights/rollups.hpp"
 #include "requests/aggregates.hpp"
 #include "requests/store.hpp"
 
@@ -174,12 +175,20 @@ Reference ReadReference(db::IDatabase& database, Time from, Time to, const std::
   return reference;
 }
 
-Outliers FindOutliers(db::IDatabase& database, const OutlierQuery& query) {
-  Outliers result{query, ReadReference(database, query.reference_from, query.from, RobustFeatures()), {}};
+Outliers FindOutliers(db::IDatabase& database, const OutlierQuery& query, std::int64_t sample_cap) {
+  Outliers result{query, ReadReference(database, query.reference_from, query.from, RobustFeatures()), {}, {}};
   const Criteria criteria = MakeCriteria(result.reference, query.threshold);
+  result.sample.window_records = CountSuccesses(database, query.from, query.to);
+  const requests::SamplePlan plan = requests::PlanSample(result.sample.window_records, sample_cap);
+  result.sample.exact = plan.exact();
+  result.sample.fraction = plan.fraction();
+  // Expected, not counted: counting the sample would cost a second pass over it.
+  result.sample.records = plan.exact() ? result.sample.window_records
+                                       : static_cast<std::int64_t>(std::llround(
+                                             plan.fraction() * static_cast<double>(result.sample.window_records)));
   requests::RequestStore store(database);
   for (const requests::ScoredRequest& scored :
-       requests::TopScored(database, query.from, query.to, criteria.terms, query.limit)) {
+       requests::TopScored(database, query.from, query.to, criteria.terms, query.limit, plan)) {
     auto record = store.Find(scored.id);
     if (!record) continue;  // purged since (an account deleted meanwhile)
     result.outliers.push_back({scored.score, Reasons(scored, criteria, query.threshold), std::move(*record)});

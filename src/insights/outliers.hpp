@@ -7,8 +7,9 @@
 //   - slow: total_ms at or above the reference's 99th percentile;
 //   - low confidence: confidence_max below the reference's 1st percentile;
 //   - no face, where the reference's images nearly always have one (>= 90 % of them).
-// The reference comes from the rollups; the window's requests are filtered, scored, ordered and
-// limited by one SQL query over `requests`, and only the `limit` records found are read.
+// The reference comes from the rollups; the window's requests (a bounded uniform sample of them in a
+// busy window) are filtered, scored, ordered and limited by one SQL query over `requests`, and only
+// the `limit` records found are read.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -30,6 +31,9 @@ inline constexpr double kDefaultRobustZ = 3.5;  // Iglewicz & Hoaglin's cut for 
 inline constexpr std::int64_t kMinReferenceValues = 30;
 /// No face is unusual where at least this share of the reference's images had one.
 inline constexpr double kFaceShareForNoFace = 0.9;
+/// At most about this many requests of the window are scored (requests/sample.hpp): scoring reads
+/// each one's metadata, ~10 us a record, so a month of traffic is sampled to stay within 250 ms.
+inline constexpr std::int64_t kOutlierSampleCap = 20000;
 
 struct OutlierParams {
   std::optional<std::string> from;       ///< as for the summary: a whole hour, default to - 7 days
@@ -84,6 +88,7 @@ struct Outlier {
 struct Outliers {
   OutlierQuery query;
   Reference reference;
+  WindowSample sample;  ///< the requests scored: all of the window's successful ones, or a uniform sample
   std::vector<Outlier> outliers;
 };
 
@@ -93,7 +98,9 @@ std::vector<std::string> RobustFeatures();
 
 /// The reference statistics of [from, to) from the rollups.
 Reference ReadReference(db::IDatabase& database, Time from, Time to, const std::vector<std::string>& features);
-Outliers FindOutliers(db::IDatabase& database, const OutlierQuery& query);
+/// Scores the window's successful requests, or a uniform sample of about `sample_cap` of them when
+/// the rollups count more (the rarest requests of the window may then be missed: `sample` says).
+Outliers FindOutliers(db::IDatabase& database, const OutlierQuery& query, std::int64_t sample_cap = kOutlierSampleCap);
 
 /// The API's JSON form (docs/api.md); images are linked as GET /v1/requests/{id}/image.
 nlohmann::json ToJson(const Outliers& outliers);

@@ -66,11 +66,16 @@ nlohmann::json ToJson(const Outliers& outliers) {
           {"limit", outliers.query.limit},
           {"threshold", outliers.query.threshold},
           {"reference", ReferenceJson(outliers)},
+          {"sample", ToJson(outliers.sample)},
           {"outliers", std::move(list)}};
 }
 
 std::string ToTable(const Outliers& outliers) {
-  std::string text = "  score  request id                 received at               reasons\n";
+  const WindowSample& sample = outliers.sample;
+  std::string text = sample.exact ? "scored: all " + std::to_string(sample.window_records) + " successful requests\n"
+                                  : "scored: a uniform sample of about " + std::to_string(sample.records) + " of " +
+                                        std::to_string(sample.window_records) + " successful requests\n";
+  text += "  score  request id                 received at               reasons\n";
   for (const Outlier& o : outliers.outliers) {
     char line[128];
     (void)std::snprintf(line, sizeof line, "%7.2f  %-26s %-25s", o.score, o.record.request_id.c_str(),

@@ -51,4 +51,11 @@ SummaryQuery ParseSummaryQuery(const SummaryParams& params, int max_days, Time n
   return query;
 }
 
+nlohmann::json ToJson(const WindowSample& sample) {
+  return {{"records", sample.records},
+          {"window_records", sample.window_records},
+          {"fraction", sample.fraction},
+          {"exact", sample.exact}};
+}
+
 }  // namespace faceloop::insights

@@ -1,8 +1,11 @@
 #pragma once
 // The parameters of an insights query, parsed and checked once for the HTTP route and the CLI:
 // every refusal is Error(kUnprocessable) naming the parameter.
+#include <cstdint>
 #include <optional>
 #include <string>
+
+#include <nlohmann/json.hpp>
 
 #include "insights/bucket.hpp"
 
@@ -26,6 +29,18 @@ struct SummaryParams {
   std::optional<std::string> to;      ///< RFC 3339 UTC, a whole hour; default: the next whole hour
   std::optional<std::string> bucket;  ///< hour | day | week | month; default: day
 };
+
+/// What an analysis that reads records (correlations, outliers) read: every successful request of
+/// the window when there are at most its cap, else a uniform sample of them (requests/sample.hpp),
+/// the same records every time.
+struct WindowSample {
+  std::int64_t records = 0;         ///< successful requests read
+  std::int64_t window_records = 0;  ///< successful requests in the window (from the rollups)
+  double fraction = 1;              ///< the share of the window sampled
+  bool exact = true;                ///< every request of the window was read
+};
+/// {"records", "window_records", "fraction", "exact"}: the answers' `sample` object.
+nlohmann::json ToJson(const WindowSample& sample);
 
 /// `text` as a timestamp on a whole hour; else Error(kUnprocessable) naming the parameter `name`.
 Time HourParam(const std::string& name, const std::string& text);

@@ -104,6 +104,7 @@ std::int64_t RebuildRollups(db::IDatabase& database) {
     for (const std::string_view table : {HourRow::kTable, ErrorRow::kTable, BinRow::kTable}) {
       tx.Execute("DELETE FROM " + std::string(table));
     }
+    requests::RequestStore::FillSampleKeys(tx);  // the one pass over old records, while it runs anyway
     requests::RequestStore store(tx);
     requests::ListQuery page;
     page.limit = kPage;
@@ -119,6 +120,13 @@ std::int64_t RebuildRollups(db::IDatabase& database) {
     }
   });
   return counted;
+}
+
+std::int64_t CountSuccesses(db::IDatabase& database, Time from, Time to) {
+  const auto row = database.QueryOne(
+      "SELECT SUM(requests - errors) FROM " + std::string(HourRow::kTable) + " WHERE hour >= ? AND hour < ?",
+      {FormatTimestamp(from), FormatTimestamp(to)});
+  return row ? row->Get<std::optional<std::int64_t>>(0).value_or(0) : 0;
 }
 
 }  // namespace faceloop::insights

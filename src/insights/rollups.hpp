@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "db/database.hpp"
+#include "insights/bucket.hpp"
 #include "requests/record.hpp"
 
 namespace faceloop::insights {
@@ -18,7 +19,12 @@ void AddToRollups(db::IDatabase& tx, const std::vector<const requests::RequestRe
 /// Recomputes every rollup from the stored records, in one transaction that keeps the shippers
 /// out while it runs: for records stored before the rollups existed (migration 5), or to repair.
 /// Unlike the queries, it reads the records, page by page. Returns how many it counted. Records
-/// of deleted accounts are gone, so their share of the old rollups is lost.
+/// of deleted accounts are gone, so their share of the old rollups is lost. Also writes the sample
+/// keys of records stored before migration 7 (requests/sample.hpp).
 std::int64_t RebuildRollups(db::IDatabase& database);
+
+/// The successful requests received in [from, to) (whole hours), counted from rollup_hours: what a
+/// sampled analysis draws its sample from (requests/sample.hpp).
+std::int64_t CountSuccesses(db::IDatabase& database, Time from, Time to);
 
 }  // namespace faceloop::insights

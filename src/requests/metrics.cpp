@@ -10,8 +10,9 @@ bool IsNumeric(SearchType type) {
   return type == SearchType::kInteger || type == SearchType::kLong || type == SearchType::kFloat;
 }
 
-/// The column of a numeric top-level field; empty when there is none.
-std::string NumericColumn(std::string_view field) {
+}  // namespace
+
+std::string NumericColumnOf(std::string_view field) {
   static const RequestRecord shape{};  // only its field list is used
   std::string column;
   ForEachField(shape, [&](const FieldSpec& spec, const auto&) {
@@ -19,6 +20,8 @@ std::string NumericColumn(std::string_view field) {
   });
   return column;
 }
+
+namespace {
 
 /// The JSON path of a numeric or boolean field of `image`; empty when there is none.
 std::string ImageKey(std::string_view field) {
@@ -48,7 +51,7 @@ std::string ImageSql(const std::string& key, db::Dialect dialect) {
 }  // namespace
 
 std::string NumericSql(std::string_view field, db::Dialect dialect) {
-  if (const std::string column = NumericColumn(field); !column.empty()) {
+  if (const std::string column = NumericColumnOf(field); !column.empty()) {
     return "CAST(" + column + " AS DOUBLE PRECISION)";
   }
   if (const std::string key = ImageKey(field); !key.empty()) return ImageSql(key, dialect);

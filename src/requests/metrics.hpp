@@ -14,5 +14,8 @@ namespace faceloop::requests {
 /// The expression, as DOUBLE PRECISION, NULL where the record lacks the value; throws
 /// Error(kInternal) for a name that is not a numeric field of the record.
 std::string NumericSql(std::string_view field, db::Dialect dialect);
+/// The column NumericSql reads for a numeric top-level field; empty for the image metadata's
+/// fields (column metadata_json) and for names the record does not have.
+std::string NumericColumnOf(std::string_view field);
 
 }  // namespace faceloop::requests

@@ -5,6 +5,7 @@
 #include "common/error.hpp"
 #include "common/time.hpp"
 #include "db/typed_row.hpp"
+#include "requests/sample.hpp"
 
 namespace faceloop::requests {
 namespace {
@@ -25,9 +26,11 @@ struct RecordRowCodec : db::RowCodec {
 
 const RequestRecord kShape{};  // only its field list is used
 
+/// The record's columns, then its sample key (sample.hpp): a column of the table, not a field of
+/// the record (derived from the id, never shipped or shown).
 const std::string& InsertSql() {
-  static const std::string sql = "INSERT INTO requests (" + db::ColumnList(kShape) + ") VALUES (" +
-                                 db::Placeholders(kShape) + ") ON CONFLICT (id) DO NOTHING";
+  static const std::string sql = "INSERT INTO requests (" + db::ColumnList(kShape) + ", sample_key) VALUES (" +
+                                 db::Placeholders(kShape) + ", ?) ON CONFLICT (id) DO NOTHING";
   return sql;
 }
 
@@ -58,7 +61,23 @@ std::string Where(const ListQuery& query, db::Params& params) {
 }  // namespace
 
 bool RequestStore::Insert(db::IDatabase& tx, const RequestRecord& record) {
-  return tx.Execute(InsertSql(), db::ToParams<RecordRowCodec>(record)) > 0;
+  db::Params params = db::ToParams<RecordRowCodec>(record);
+  params.emplace_back(SampleKey(record.request_id));
+  return tx.Execute(InsertSql(), params) > 0;
+}
+
+std::int64_t RequestStore::FillSampleKeys(db::IDatabase& tx) {
+  constexpr std::int64_t kPage = 1000;
+  std::int64_t filled = 0;
+  for (;;) {
+    const auto rows = tx.Query("SELECT id FROM requests WHERE sample_key IS NULL LIMIT ?", {kPage});
+    for (const db::Row& row : rows) {
+      const auto id = row.Get<std::string>(0);
+      tx.Execute("UPDATE requests SET sample_key = ? WHERE id = ?", {SampleKey(id), id});
+    }
+    filled += static_cast<std::int64_t>(rows.size());
+    if (static_cast<std::int64_t>(rows.size()) < kPage) return filled;
+  }
 }
 
 std::optional<RequestRecord> RequestStore::Find(const std::string& request_id) {

@@ -37,6 +37,9 @@ class RequestStore {
   /// Inserts `record` unless a record with its id exists (re-delivery is harmless). Runs on `tx`, the
   /// caller's transaction. Returns whether the record was new.
   static bool Insert(db::IDatabase& tx, const RequestRecord& record);
+  /// Writes the sample key (sample.hpp) of every record stored without one (before migration 7),
+  /// on `tx`; returns how many.
+  static std::int64_t FillSampleKeys(db::IDatabase& tx);
 
   std::optional<RequestRecord> Find(const std::string& request_id);
   std::vector<RequestRecord> List(const ListQuery& query);

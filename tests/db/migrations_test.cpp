@@ -29,9 +29,10 @@ TEST_F(MigrationsTest, AppliesFaceloopSchemaOnce) {
   const std::int64_t latest = FaceloopMigrations().back().version;
   EXPECT_EQ(db_.SchemaVersion(), latest);
   for (const char* name :
-       {"users", "api_keys", "sessions", "requests", "events", "requests_user_id_id", "requests_received_at",
-        "events_type_occurred_at", "requests_status", "feedback", "feedback_user_id", "feedback_request_user_id",
-        "feedback_tokens_used", "rollup_hours", "rollup_errors", "rollup_bins", "users_created_at"}) {
+       {"users", "api_keys", "sessions", "requests", "events", "requests_user_id_id", "requests_received_at_user_id",
+        "requests_sample_key_received_at", "events_type_occurred_at", "requests_status", "feedback", "feedback_user_id",
+        "feedback_request_user_id", "feedback_tokens_used", "rollup_hours", "rollup_errors", "rollup_bins",
+        "users_created_at"}) {
     EXPECT_TRUE(HasObject(name)) << name;
   }
   const auto row = db_.QueryOne("SELECT version, name, applied_at FROM schema_migrations ORDER BY version LIMIT 1");

@@ -18,6 +18,7 @@
 #include "events/records.hpp"
 #include "insights/correlations.hpp"
 #include "insights/outliers.hpp"
+#include "requests/sample.hpp"
 #include "support/migrated_database.hpp"
 #include "support/scratch_postgres.hpp"
 #include "support/servers.hpp"
@@ -198,6 +199,42 @@ TEST_P(AnalysesTest, BrightnessGoesWithConfidenceAsComputedDirectly) {
   }
 }
 
+TEST_P(AnalysesTest, OverTheCapASampleOfTheWindowAsComputedDirectlyOnIt) {
+  // Under the cap every request is read (the test above); over it, a uniform sample: exactly the
+  // records of the plan's buckets, the same every time, with n, r and rho computed on them.
+  const Correlations exact = Correlate(*db_, Window());
+  EXPECT_TRUE(exact.sample.exact);
+  EXPECT_EQ(exact.sample.records, kInWindow);
+  EXPECT_EQ(exact.sample.window_records, kInWindow);
+  const Correlations sampled = Correlate(*db_, Window(), 100);
+  EXPECT_FALSE(sampled.sample.exact);
+  EXPECT_EQ(sampled.sample.window_records, kInWindow);
+  const requests::SamplePlan plan = requests::PlanSample(kInWindow, 100);
+  EXPECT_NEAR(sampled.sample.fraction, plan.fraction(), 1e-12);
+  std::vector<double> x, y;
+  std::int64_t records = 0;
+  for (std::size_t i = kReference; i < traffic_.records.size(); ++i) {
+    const RequestRecord& r = traffic_.records[i];
+    if (requests::SampleKey(r.request_id) >= plan.buckets) continue;
+    ++records;
+    if (!r.confidence_max) continue;
+    x.push_back(r.image["brightness"].get<double>());
+    y.push_back(*r.confidence_max);
+  }
+  EXPECT_EQ(sampled.sample.records, records);
+  EXPECT_NEAR(static_cast<double>(records), 100, 40);
+  const auto pair = std::find_if(sampled.pairs.begin(), sampled.pairs.end(), [](const FieldCorrelation& p) {
+    return p.field == "image.brightness" && p.target == "confidence_max";
+  });
+  ASSERT_NE(pair, sampled.pairs.end());
+  EXPECT_EQ(pair->n, static_cast<std::int64_t>(x.size()));
+  ASSERT_TRUE(pair->pearson && pair->spearman);
+  EXPECT_NEAR(pair->pearson->r, DirectR(x, y, false), 1e-9);
+  EXPECT_NEAR(pair->spearman->r, DirectR(x, y, true), 1e-9);
+  EXPECT_EQ(ToJson(Correlate(*db_, Window(), 100)), ToJson(sampled));  // deterministic
+  EXPECT_EQ(ToJson(sampled)["sample"]["exact"], false);
+}
+
 TEST_P(AnalysesTest, PlantedOutliersAreFoundWithTheirReasons) {
   CountingDatabase counting(*db_);
   OutlierQuery query;
@@ -243,6 +280,14 @@ TEST_P(AnalysesTest, PlantedOutliersAreFoundWithTheirReasons) {
 
   query.limit = 2;
   EXPECT_EQ(FindOutliers(*db_, query).outliers.size(), 2u);
+  EXPECT_TRUE(result.sample.exact);
+  EXPECT_EQ(json["sample"]["window_records"], kInWindow);
+  // Over the cap only the sample is scored: every outlier found is in it.
+  query.limit = 50;
+  const Outliers sampled = FindOutliers(*db_, query, 100);
+  EXPECT_FALSE(sampled.sample.exact);
+  const requests::SamplePlan plan = requests::PlanSample(kInWindow, 100);
+  for (const Outlier& o : sampled.outliers) EXPECT_LT(requests::SampleKey(o.record.request_id), plan.buckets);
 }
 
 TEST_P(AnalysesTest, NoReferenceMeansNothingIsUnusual) {

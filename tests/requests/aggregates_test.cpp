@@ -1,6 +1,6 @@
 // The read-only aggregates over `requests`, on SQLite and a real PostgreSQL: TopScored scores as
-// TermValue does (absent values count 0), filters at 1, orders and limits; RankedPairs shares the
-// ranks of ties and keeps tied values in one decile.
+// TermValue does (absent values count 0), filters at 1, orders and limits; RankPairs over
+// SampleValues shares the ranks of ties and keeps tied values in one decile.
 #include "requests/aggregates.hpp"
 
 #include <gtest/gtest.h>
@@ -87,7 +87,11 @@ TEST_P(AggregatesTest, RankedPairsShareTiedRanksAndDeciles) {
   Add("g3", 3, 3, 1, 0.4);
   Add("g4", 4, 4, 1, 0.6);
   Add("g5", 5, std::nullopt, 1, 0.8);  // no latency: not a pair
-  const auto tiles = RankedPairs(*db_, kFrom, kTo, "image.brightness", "total_ms");
+  const ValueSample sample = SampleValues(*db_, kFrom, kTo, {"image.brightness", "total_ms"}, SamplePlan{});
+  ASSERT_EQ(sample.rows, 5);
+  ASSERT_EQ(sample.columns.size(), 2u);
+  EXPECT_EQ(sample.columns[1].order.size(), 4u);  // g5's latency is absent
+  const auto tiles = RankPairs(sample.columns[0], sample.columns[1]);
   // x's average ranks 1.5 1.5 3 4 of n = 4: deciles floor((2r - 1) * 10 / 8) + 1 = 3 3 7 9.
   ASSERT_EQ(tiles.size(), 3u);
   EXPECT_EQ(tiles[0].tile, 3);
