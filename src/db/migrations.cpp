@@ -163,6 +163,23 @@ CREATE TABLE rollup_bins (
 CREATE INDEX users_created_at ON users (created_at);
 )sql";
 
+// Periodic reports (src/reports, docs/reports.md): one row per period and start, so each period is
+// produced once; the report is its JSON form, sent_at the e-mail's delivery claim.
+constexpr const char* kV6Reports = R"sql(
+CREATE TABLE reports (
+  id TEXT PRIMARY KEY,
+  period TEXT NOT NULL CHECK (period IN ('day', 'week', 'month')),
+  start_at TEXT NOT NULL,
+  end_at TEXT NOT NULL,
+  time_zone TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  sent_at TEXT,
+  report_json TEXT NOT NULL,
+  UNIQUE (period, start_at)
+);
+CREATE INDEX reports_start_at ON reports (start_at, id);
+)sql";
+
 /// The schema is written in SQLite's type names; PostgreSQL has no BLOB, and its REAL is 4 bytes.
 std::string ForDialect(std::string sql, Dialect dialect) {
   if (dialect == Dialect::kSqlite) return sql;
@@ -187,6 +204,7 @@ std::vector<Migration> FaceloopMigrations(Dialect dialect) {
                 dialect == Dialect::kSqlite ? kV3RecordColumnsSqlite : kV3RecordColumnsPostgres},
       Migration{4, "feedback", ForDialect(kV4Feedback, dialect)},
       Migration{5, "hourly rollups", ForDialect(kV5Rollups, dialect)},
+      Migration{6, "reports", ForDialect(kV6Reports, dialect)},
   };
 }
 
