@@ -18,6 +18,7 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
   const faceloop::cli::Action migrate = faceloop::cli::RegisterMigrate(app);
   const faceloop::cli::Action feedback_token = faceloop::cli::RegisterFeedbackToken(app);
   const faceloop::cli::Action insights = faceloop::cli::RegisterInsights(app);
+  const faceloop::cli::Action report = faceloop::cli::RegisterReport(app);
   CLI11_PARSE(app, argc, argv);
   try {
     const std::string name = app.get_subcommands().front()->get_name();
@@ -29,6 +30,7 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
     if (name == "migrate") return migrate();
     if (name == "feedback-token") return feedback_token();
     if (name == "insights") return insights();
+    if (name == "report") return report();
   } catch (const faceloop::Error& e) {
     std::cerr << "faceloop: " << e.what() << "\n";
     return 1;

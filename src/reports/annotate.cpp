@@ -4,8 +4,10 @@
 #include <turbojpeg.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 
@@ -102,7 +104,54 @@ std::string EncodeJpeg(cairo_surface_t* surface) {
   return std::string(reinterpret_cast<const char*>(jpeg), size);
 }
 
+std::string_view Trim(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+  return text;
+}
+
+std::string Lower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+/// The q parameter of a media range (RFC 9110 12.4.2); 1 without one, 0 when it does not parse.
+double Quality(std::string_view params) {
+  for (std::size_t at = 0; at < params.size();) {
+    const std::size_t end = std::min(params.find(';', at), params.size());
+    const std::string_view param = Trim(params.substr(at, end - at));
+    if (param.size() > 2 && (param[0] == 'q' || param[0] == 'Q') && param[1] == '=') {
+      char* stop = nullptr;
+      const std::string value(param.substr(2));
+      const double q = std::strtod(value.c_str(), &stop);
+      return stop == value.c_str() + value.size() && q >= 0 && q <= 1 ? q : 0;
+    }
+    at = end + 1;
+  }
+  return 1;
+}
+
 }  // namespace
+
+std::optional<AnnotatedFormat> NegotiateAnnotatedFormat(std::string_view accept) {
+  if (Trim(accept).empty()) return AnnotatedFormat::kJpeg;
+  std::optional<AnnotatedFormat> best;
+  double best_q = 0;
+  for (std::size_t at = 0; at <= accept.size();) {
+    const std::size_t end = std::min(accept.find(',', at), accept.size());
+    const std::string_view range = accept.substr(at, end - at);
+    const std::size_t semicolon = std::min(range.find(';'), range.size());
+    const std::string type = Lower(Trim(range.substr(0, semicolon)));
+    const double q = Quality(range.substr(std::min(semicolon + 1, range.size())));
+    std::optional<AnnotatedFormat> format;
+    if (type == "image/png") format = AnnotatedFormat::kPng;
+    if (type == "image/jpeg" || type == "image/*" || type == "*/*") format = AnnotatedFormat::kJpeg;
+    if (format && q > best_q) best = format, best_q = q;
+    at = end + 1;
+  }
+  return best;
+}
 
 std::string AnnotateImage(std::span<const std::uint8_t> image, const nlohmann::json& faces, AnnotatedFormat format) {
   const detect::DecodedImage decoded = detect::Decode(image);

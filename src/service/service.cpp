@@ -12,6 +12,7 @@
 #include "http/routes/detect.hpp"
 #include "http/routes/feedback.hpp"
 #include "http/routes/insights.hpp"
+#include "http/routes/reports.hpp"
 #include "http/routes/requests.hpp"
 #include "ratelimit/redis_limiter.hpp"
 #include "service/backends.hpp"
@@ -76,6 +77,10 @@ http::RoleQuotas RoleQuotasFor(const Config& config) {
           PerMinute("detect", config.quotas.admin_per_minute)};
 }
 
+reports::ReporterOptions ReporterOptionsFor(const Config& config) {
+  return {config.reports.time_zone, config.reports.recipients, config.reports.base_url, config.insights};
+}
+
 }  // namespace
 
 Service::Service(Config config)
@@ -110,6 +115,8 @@ Service::Service(Config config)
                    ? ratelimit::MakeLocalLimiter()
                    : ratelimit::MakeRedisLimiter(config_.backends.redis_url, config_.backends.redis_prefix)),
       quotas_(std::make_unique<http::KeyQuotas>(*limiter_, RoleQuotasFor(config_))),
+      report_store_(std::make_unique<reports::ReportStore>(*db_)),
+      reporter_(std::make_unique<reports::Reporter>(*db_, mailer_.get(), ReporterOptionsFor(config_))),
       trusted_proxies_(config_.network.trusted_proxies),
       faces_(metrics_.AddCounter("faceloop_faces_detected_total", "Faces returned by /v1/detect.")) {
   if (!config_.limits.sync_writes) {
@@ -216,6 +223,7 @@ void Service::RegisterRoutes(http::Router& router) {
       {*auth_, *requests_, *feedback_, *feedback_tokens_, *pipeline_, *events_, read_your_writes});
   http::RegisterInsightsRoutes(router, http_metrics_,
                                {*auth_, *db_, config_.limits.insights_max_days, read_your_writes, config_.insights});
+  http::RegisterReportRoutes(router, http_metrics_, {*auth_, *report_store_});
   http::RegisterOpsRoutes(router, http_metrics_, {metrics_, [this] { return CheckReadiness(); }, *auth_});
 }
 
