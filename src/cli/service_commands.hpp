@@ -17,5 +17,7 @@ Action RegisterFeedbackToken(CLI::App& app);
 /// summary, read from the configured database; `faceloop insights rebuild`: the rollups recomputed;
 /// `faceloop insights drift|feedback` (insights_analyses.hpp).
 Action RegisterInsights(CLI::App& app);
+/// `faceloop report --period day|week|month --at DATE [--send]`: a period's report (report_command.cpp).
+Action RegisterReport(CLI::App& app);
 
 }  // namespace faceloop::cli

@@ -9,6 +9,7 @@ int HttpStatus(ErrorCode code) {
     case ErrorCode::kForbidden: return 403;
     case ErrorCode::kNotFound: return 404;
     case ErrorCode::kMethodNotAllowed: return 405;
+    case ErrorCode::kNotAcceptable: return 406;
     case ErrorCode::kRequestTimeout: return 408;
     case ErrorCode::kConflict: return 409;
     case ErrorCode::kGone: return 410;
@@ -30,6 +31,7 @@ std::string_view TypeSlug(ErrorCode code) {
     case ErrorCode::kForbidden: return "forbidden";
     case ErrorCode::kNotFound: return "not-found";
     case ErrorCode::kMethodNotAllowed: return "method-not-allowed";
+    case ErrorCode::kNotAcceptable: return "not-acceptable";
     case ErrorCode::kRequestTimeout: return "request-timeout";
     case ErrorCode::kConflict: return "conflict";
     case ErrorCode::kGone: return "gone";

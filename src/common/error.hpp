@@ -14,6 +14,7 @@ enum class ErrorCode {
   kForbidden,             // 403
   kNotFound,              // 404
   kMethodNotAllowed,      // 405: the path exists, the method does not
+  kNotAcceptable,         // 406: no representation the client accepts (Accept)
   kRequestTimeout,        // 408: the request did not arrive within its deadline
   kConflict,              // 409
   kGone,                  // 410: existed once, never again (an expired one-time link)

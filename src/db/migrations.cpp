@@ -183,6 +183,23 @@ CREATE INDEX requests_received_at_user_id ON requests (received_at, user_id);
 DROP INDEX requests_received_at;
 )sql";
 
+// Periodic reports (src/reports, docs/reports.md): one row per period and start, so each period is
+// produced once; the report is its JSON form, sent_at the e-mail's delivery claim.
+constexpr const char* kV8Reports = R"sql(
+CREATE TABLE reports (
+  id TEXT PRIMARY KEY,
+  period TEXT NOT NULL CHECK (period IN ('day', 'week', 'month')),
+  start_at TEXT NOT NULL,
+  end_at TEXT NOT NULL,
+  time_zone TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  sent_at TEXT,
+  report_json TEXT NOT NULL,
+  UNIQUE (period, start_at)
+);
+CREATE INDEX reports_start_at ON reports (start_at, id);
+)sql";
+
 /// The schema is written in SQLite's type names; PostgreSQL has no BLOB, and its REAL is 4 bytes.
 std::string ForDialect(std::string sql, Dialect dialect) {
   if (dialect == Dialect::kSqlite) return sql;
@@ -209,6 +226,7 @@ std::vector<Migration> FaceloopMigrations(Dialect dialect) {
       Migration{5, "hourly rollups", ForDialect(kV5Rollups, dialect)},
       Migration{6, "session key", ForDialect(kV6SessionKey, dialect)},
       Migration{7, "request sample keys and covering indexes", ForDialect(kV7Sampling, dialect)},
+      Migration{8, "reports", ForDialect(kV8Reports, dialect)},
   };
 }
 

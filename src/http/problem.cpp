@@ -10,6 +10,7 @@ ErrorCode CodeForStatus(int status) {
     case 403: return ErrorCode::kForbidden;
     case 404: return ErrorCode::kNotFound;
     case 405: return ErrorCode::kMethodNotAllowed;
+    case 406: return ErrorCode::kNotAcceptable;
     case 408: return ErrorCode::kRequestTimeout;
     case 409: return ErrorCode::kConflict;
     case 410: return ErrorCode::kGone;

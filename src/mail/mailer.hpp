@@ -3,14 +3,25 @@
 // implementation once at start-up from its configuration and passes it down.
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace faceloop::mail {
 
-/// One plain-text mail to one recipient. The sender is the mailer's (configured once).
+/// An image the HTML body shows by `<img src="cid:CONTENT_ID">` (multipart/related).
+struct InlinePart {
+  std::string content_id;    ///< letters, digits and . _ - @ only
+  std::string content_type;  ///< image/png or image/jpeg
+  std::string bytes;
+};
+
+/// One mail to one recipient. The sender is the mailer's (configured once). Plain text, or with
+/// `html_body` an HTML alternative and its inline images (mime.hpp).
 struct Message {
   std::string to;         ///< addr-spec only ("user@example.com"), no display name
   std::string subject;    ///< UTF-8; encoded for the header by the mailer
   std::string text_body;  ///< UTF-8; any line ending; may carry secrets, so it never appears in errors
+  std::string html_body;  ///< UTF-8 HTML, escaped by whoever wrote it; empty = plain text only
+  std::vector<InlinePart> inline_parts;
 };
 
 /// Sends mail. Implementations are thread-safe: Send may be called from several threads at once.

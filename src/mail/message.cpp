@@ -8,6 +8,7 @@
 #include <random>
 
 #include "common/error.hpp"
+#include "mail/mime.hpp"
 
 namespace faceloop::mail {
 namespace {
@@ -190,18 +191,22 @@ std::string BuildMessage(const Message& message, const Envelope& envelope) {
   ValidateAddress("sender", envelope.from);
   ValidateAddress("recipient", message.to);
   CheckSubject(message.subject);
-  if (!IsUtf8(message.text_body)) throw Error(ErrorCode::kBadRequest, "mail body is not valid UTF-8");
+  if (!IsUtf8(message.text_body) || !IsUtf8(message.html_body)) {
+    throw Error(ErrorCode::kBadRequest, "mail body is not valid UTF-8");
+  }
+  const std::string head = "Date: " + envelope.date + "\r\nFrom: " + envelope.from + "\r\nTo: " + message.to + "\r\n" +
+                           SubjectHeader(message.subject) + "\r\nMessage-ID: " + envelope.message_id +
+                           "\r\nMIME-Version: 1.0\r\n";
+  if (!message.html_body.empty()) {
+    return head + RelatedBody(NormalizeLineEndings(message.text_body), NormalizeLineEndings(message.html_body),
+                              message.inline_parts);
+  }
 
   const std::string body = NormalizeLineEndings(message.text_body);
   const bool seven_bit = FitsSevenBit(body);
   std::string out;
   out.reserve(body.size() * (seven_bit ? 1 : 3) + 512);
-  out += "Date: " + envelope.date + "\r\n";
-  out += "From: " + envelope.from + "\r\n";
-  out += "To: " + message.to + "\r\n";
-  out += SubjectHeader(message.subject) + "\r\n";
-  out += "Message-ID: " + envelope.message_id + "\r\n";
-  out += "MIME-Version: 1.0\r\n";
+  out += head;
   out += "Content-Type: text/plain; charset=utf-8\r\n";
   out += seven_bit ? "Content-Transfer-Encoding: 7bit\r\n" : "Content-Transfer-Encoding: quoted-printable\r\n";
   out += "\r\n";

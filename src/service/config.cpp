@@ -12,6 +12,8 @@
 #include <toml++/toml.h>
 
 #include "common/error.hpp"
+#include "mail/message.hpp"
+#include "reports/zone.hpp"
 #include "telemetry/log.hpp"
 
 namespace faceloop::service {
@@ -175,6 +177,22 @@ void ValidateInsights(const insights::DriftThresholds& t) {
   }
 }
 
+void ApplyReports(Reports& reports, const toml::table& table, std::vector<std::string>& unknown) {
+  CheckKnown(table, {"time_zone", "recipients", "base_url"}, "reports.", unknown);
+  Read(table, "time_zone", "reports.time_zone", reports.time_zone);
+  Read(table, "recipients", "reports.recipients", reports.recipients);
+  Read(table, "base_url", "reports.base_url", reports.base_url);
+}
+
+void ValidateReports(const Reports& reports) {
+  try {
+    (void)reports::TimeZone::Load(reports.time_zone, "config: reports.time_zone");
+    for (const std::string& to : reports.recipients) mail::ValidateAddress("reports.recipients", to);
+  } catch (const Error& e) {
+    Fail(e.what());  // a configuration error, whatever the check's own code
+  }
+}
+
 std::vector<std::string> SplitList(const std::string& text) {
   std::vector<std::string> items;
   std::stringstream stream(text);
@@ -211,6 +229,7 @@ void Validate(const Config& config) {
     if (!(per_minute >= 0) || per_minute > 1e9) Fail("config: quotas and signups_per_minute must be within 0..1e9");
   }
   ValidateInsights(config.insights);
+  ValidateReports(config.reports);
   (void)telemetry::ParseLogLevel(config.log.level);  // throws kBadRequest naming the value
   (void)telemetry::ParseLogFormat(config.log.format);
 }
@@ -258,7 +277,7 @@ void ApplyToml(Config& config, std::string_view toml_text, std::string_view sour
   std::vector<std::string> unknown;
   CheckKnown(table,
              {"listen", "data_dir", "models_dir", "web_dir", "pepper_file", "model", "limits", "backends", "smtp",
-              "privacy", "log", "quotas", "network", "insights", "testing"},
+              "privacy", "log", "quotas", "network", "insights", "testing", "reports"},
              "", unknown);
   if (const toml::node* node = table.get("limits")) ApplyLimits(config.limits, SubTable(*node, "limits"), unknown);
   if (const toml::node* node = table.get("backends")) {
@@ -273,6 +292,7 @@ void ApplyToml(Config& config, std::string_view toml_text, std::string_view sour
     ApplyInsights(config.insights, SubTable(*node, "insights"), unknown);
   }
   if (const toml::node* node = table.get("testing")) ApplyTesting(config.testing, SubTable(*node, "testing"), unknown);
+  if (const toml::node* node = table.get("reports")) ApplyReports(config.reports, SubTable(*node, "reports"), unknown);
   if (!unknown.empty()) {
     std::string names;
     for (const std::string& name : unknown) names += (names.empty() ? "" : ", ") + name;
@@ -310,12 +330,15 @@ void ApplyEnvironment(Config& config, const EnvLookup& env) {
       {"FACELOOP_LOG_FORMAT", &config.log.format},
       {"FACELOOP_REDIS_URL", &config.backends.redis_url},
       {"FACELOOP_REDIS_PREFIX", &config.backends.redis_prefix},
+      {"FACELOOP_REPORTS_TIME_ZONE", &config.reports.time_zone},
+      {"FACELOOP_REPORTS_BASE_URL", &config.reports.base_url},
   };
   for (const auto& [name, field] : strings) {
     if (const auto value = env(name)) *field = *value;
   }
   ApplyInsightsEnvironment(config.insights, env);
   if (const auto value = env("FACELOOP_TRUSTED_PROXIES")) config.network.trusted_proxies = SplitList(*value);
+  if (const auto value = env("FACELOOP_REPORTS_RECIPIENTS")) config.reports.recipients = SplitList(*value);
   if (const auto value = env("FACELOOP_TRUNCATE_CLIENT_IP")) {
     if (*value != "true" && *value != "false" && *value != "1" && *value != "0") {
       Fail("FACELOOP_TRUNCATE_CLIENT_IP must be true or false");

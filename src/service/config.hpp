@@ -82,6 +82,13 @@ struct Testing {
   bool allow_client_time = false;
 };
 
+/// [reports] (docs/reports.md): the periods' time zone and who gets the e-mail.
+struct Reports {
+  std::string time_zone = "UTC";        ///< IANA name ("Europe/Berlin"); days, weeks and months are local
+  std::vector<std::string> recipients;  ///< analysts' addresses; none = reports are stored, not mailed
+  std::string base_url;                 ///< the API's public URL, for links in the e-mail ("" = relative)
+};
+
 struct Config {
   std::string data_dir = "./data";
   std::string host = "127.0.0.1";
@@ -99,6 +106,7 @@ struct Config {
   Network network;
   insights::DriftThresholds insights;  ///< [insights]: the drift verdict's thresholds
   Testing testing;
+  Reports reports;
 };
 
 /// What was given on the command line; unset fields fall through to the lower layers.
@@ -121,9 +129,9 @@ std::string PepperPath(const Config& config);
 void ParseListen(std::string_view listen, std::string& host, int& port);
 
 /// Applies a TOML document to `config`. Keys: listen, data_dir, models_dir, web_dir, pepper_file, model and
-/// tables [limits], [backends], [smtp], [privacy], [log], [quotas], [network], [insights], [testing] with the fields of
-/// those structs. Unknown keys and wrong types throw Error(kBadRequest) naming them; `source` names the file in
-/// messages.
+/// tables [limits], [backends], [smtp], [privacy], [log], [quotas], [network], [insights], [testing], [reports] with
+/// the fields of those structs. Unknown keys and wrong types throw Error(kBadRequest) naming them; `source` names the
+/// file in messages.
 void ApplyToml(Config& config, std::string_view toml, std::string_view source);
 
 /// Applies the FACELOOP_* environment variables.

@@ -12,6 +12,7 @@
 #include "http/routes/detect.hpp"
 #include "http/routes/feedback.hpp"
 #include "http/routes/insights.hpp"
+#include "http/routes/reports.hpp"
 #include "http/routes/requests.hpp"
 #include "http/routes/web.hpp"
 #include "ratelimit/redis_limiter.hpp"
@@ -82,6 +83,10 @@ http::RoleQuotas RoleQuotasFor(const Config& config) {
           PerMinute("detect", config.quotas.admin_per_minute)};
 }
 
+reports::ReporterOptions ReporterOptionsFor(const Config& config) {
+  return {config.reports.time_zone, config.reports.recipients, config.reports.base_url, config.insights};
+}
+
 }  // namespace
 
 Service::Service(Config config)
@@ -116,6 +121,8 @@ Service::Service(Config config)
                    ? ratelimit::MakeLocalLimiter()
                    : ratelimit::MakeRedisLimiter(config_.backends.redis_url, config_.backends.redis_prefix)),
       quotas_(std::make_unique<http::KeyQuotas>(*limiter_, RoleQuotasFor(config_))),
+      report_store_(std::make_unique<reports::ReportStore>(*db_)),
+      reporter_(std::make_unique<reports::Reporter>(*db_, mailer_.get(), ReporterOptionsFor(config_))),
       trusted_proxies_(config_.network.trusted_proxies),
       faces_(metrics_.AddCounter("faceloop_faces_detected_total", "Faces returned by /v1/detect.")) {
   if (!config_.limits.sync_writes) {
@@ -224,6 +231,7 @@ void Service::RegisterRoutes(http::Router& router) {
       {*auth_, *requests_, *feedback_, *feedback_tokens_, *pipeline_, *events_, read_your_writes});
   http::RegisterInsightsRoutes(router, http_metrics_,
                                {*auth_, *db_, config_.limits.insights_max_days, read_your_writes, config_.insights});
+  http::RegisterReportRoutes(router, http_metrics_, {*auth_, *report_store_});
   http::RegisterOpsRoutes(router, http_metrics_, {metrics_, [this] { return CheckReadiness(); }, *auth_});
   http::RegisterWebRoutes(router, http_metrics_,
                           std::make_shared<const http::StaticSite>(http::StaticSite::Load(WebDir(config_))));

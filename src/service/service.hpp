@@ -23,6 +23,7 @@
 #include "http/server/router.hpp"
 #include "mail/mailer.hpp"
 #include "ratelimit/limiter.hpp"
+#include "reports/reporter.hpp"
 #include "requests/store.hpp"
 #include "search/search_sink.hpp"
 #include "service/config.hpp"
@@ -46,6 +47,8 @@ class Service {
   std::string NewRequestId();
   /// What the service needs filled in before a request is routed (the client's address).
   void Prepare(http::Request& request) const;
+  /// The reports' producer: a scheduler calls reporter().ProduceDue(period, now) (idempotent).
+  reports::Reporter& reporter() { return *reporter_; }
 
  private:
   std::size_t DeleteAccount(const std::string& user_id);
@@ -76,6 +79,8 @@ class Service {
   std::unique_ptr<detect::DetectPool> pool_;
   std::unique_ptr<ratelimit::IRateLimiter> limiter_;  ///< Redis with redis_url, else per process
   std::unique_ptr<http::KeyQuotas> quotas_;
+  std::unique_ptr<reports::ReportStore> report_store_;
+  std::unique_ptr<reports::Reporter> reporter_;
   http::TrustedProxies trusted_proxies_;
   telemetry::Counter& faces_;
 };

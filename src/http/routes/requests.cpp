@@ -9,6 +9,7 @@
 #include "http/credentials.hpp"
 #include "http/guard.hpp"
 #include "http/problem.hpp"
+#include "reports/annotate.hpp"
 
 namespace faceloop::http {
 namespace {
@@ -133,6 +134,20 @@ void Image(const RequestRoutes& s, const Request& req, Response& res) {
   res.SetContent(std::string(bytes->begin(), bytes->end()), "image/" + record.image.value("format", "jpeg"));
 }
 
+/// The stored input with its faces drawn, as the Accept header asks (406 when it asks for neither
+/// JPEG nor PNG: checked before anything is read). Made on demand; nothing is stored.
+void Annotated(const RequestRoutes& s, const Request& req, Response& res) {
+  const accounts::Principal who = s.auth.Authenticate(ParseCredentials(req));
+  const auto format = reports::NegotiateAnnotatedFormat(req.Header("Accept"));
+  if (!format) throw Error(ErrorCode::kNotAcceptable, "the annotated image is image/jpeg or image/png (Accept)");
+  const RequestRecord record = FindVisible(s, who, req.path_params.at(0));
+  const auto bytes = record.image_key ? s.images.Get(*record.image_key) : std::nullopt;
+  if (!bytes) throw Error(ErrorCode::kNotFound, "the image of this request is no longer stored");
+  res.SetContent(reports::AnnotateImage(*bytes, record.faces, *format),
+                 *format == reports::AnnotatedFormat::kPng ? "image/png" : "image/jpeg");
+  res.headers.Set("Vary", "Accept");
+}
+
 }  // namespace
 
 void RegisterRequestRoutes(Router& router, HttpMetrics& metrics, const RequestRoutes& routes) {
@@ -145,6 +160,7 @@ void RegisterRequestRoutes(Router& router, HttpMetrics& metrics, const RequestRo
   add("/v1/requests", List);
   add("/v1/requests/{id}", Get);
   add("/v1/requests/{id}/image", Image);
+  add("/v1/requests/{id}/annotated", Annotated);
 }
 
 }  // namespace faceloop::http
