@@ -12,6 +12,7 @@
 #include <toml++/toml.h>
 
 #include "common/error.hpp"
+#include "service/config_schedules_toml.hpp"
 #include "telemetry/log.hpp"
 
 namespace faceloop::service {
@@ -211,6 +212,7 @@ void Validate(const Config& config) {
     if (!(per_minute >= 0) || per_minute > 1e9) Fail("config: quotas and signups_per_minute must be within 0..1e9");
   }
   ValidateInsights(config.insights);
+  ValidateSchedules(config.scheduler, config.alerts);
   (void)telemetry::ParseLogLevel(config.log.level);  // throws kBadRequest naming the value
   (void)telemetry::ParseLogFormat(config.log.format);
 }
@@ -258,7 +260,7 @@ void ApplyToml(Config& config, std::string_view toml_text, std::string_view sour
   std::vector<std::string> unknown;
   CheckKnown(table,
              {"listen", "data_dir", "models_dir", "web_dir", "pepper_file", "model", "limits", "backends", "smtp",
-              "privacy", "log", "quotas", "network", "insights", "testing"},
+              "privacy", "log", "quotas", "network", "insights", "testing", "scheduler", "alerts"},
              "", unknown);
   if (const toml::node* node = table.get("limits")) ApplyLimits(config.limits, SubTable(*node, "limits"), unknown);
   if (const toml::node* node = table.get("backends")) {
@@ -273,6 +275,10 @@ void ApplyToml(Config& config, std::string_view toml_text, std::string_view sour
     ApplyInsights(config.insights, SubTable(*node, "insights"), unknown);
   }
   if (const toml::node* node = table.get("testing")) ApplyTesting(config.testing, SubTable(*node, "testing"), unknown);
+  if (const toml::node* node = table.get("scheduler")) {
+    ApplySchedulerToml(config.scheduler, SubTable(*node, "scheduler"), unknown);
+  }
+  if (const toml::node* node = table.get("alerts")) ApplyAlertsToml(config.alerts, SubTable(*node, "alerts"), unknown);
   if (!unknown.empty()) {
     std::string names;
     for (const std::string& name : unknown) names += (names.empty() ? "" : ", ") + name;
@@ -315,6 +321,7 @@ void ApplyEnvironment(Config& config, const EnvLookup& env) {
     if (const auto value = env(name)) *field = *value;
   }
   ApplyInsightsEnvironment(config.insights, env);
+  ApplySchedulesEnvironment(config.scheduler, config.alerts, env);
   if (const auto value = env("FACELOOP_TRUSTED_PROXIES")) config.network.trusted_proxies = SplitList(*value);
   if (const auto value = env("FACELOOP_TRUNCATE_CLIENT_IP")) {
     if (*value != "true" && *value != "false" && *value != "1" && *value != "0") {

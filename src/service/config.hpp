@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "insights/thresholds.hpp"
+#include "service/config_schedules.hpp"
 
 namespace faceloop::service {
 
@@ -99,6 +100,8 @@ struct Config {
   Network network;
   insights::DriftThresholds insights;  ///< [insights]: the drift verdict's thresholds
   Testing testing;
+  SchedulerConfig scheduler;  ///< [scheduler] (config_schedules.hpp)
+  AlertsConfig alerts;        ///< [alerts]
 };
 
 /// What was given on the command line; unset fields fall through to the lower layers.
