@@ -14,6 +14,7 @@ import http.server
 import io
 import json
 import socket
+import subprocess
 import os
 import sys
 import threading
@@ -284,3 +285,38 @@ def test_an_smtp_outage_delays_the_alert_mail_but_loses_nothing(make_server, pic
         assert len(mails()) == 1  # and sent once
     finally:
         outage.close()
+
+
+def test_two_servers_on_postgresql_one_leads_and_a_killed_leader_is_replaced(make_server, tmp_path):
+    admin_url = require_env("FACELOOP_TEST_DATABASE_URL")
+    name = "faceloop_leader_" + uuid.uuid4().hex[:10]
+    subprocess.run(["psql", "-q", admin_url, "-c", f"CREATE DATABASE {name}"], check=True)
+    try:
+        env = {"FACELOOP_DATABASE_URL": admin_url.rsplit("/", 1)[0] + "/" + name,
+               "FACELOOP_PEPPER_FILE": str(tmp_path / "pepper")}
+        first = make_server(data_dir=tmp_path / "a", env=env, config=CONFIG)
+        second = make_server(data_dir=tmp_path / "b", env=env, config=CONFIG)
+        leads = "this process leads the scheduler"
+        assert wait_until(lambda: (leads in first.log()) != (leads in second.log()), timeout=10), \
+            (first.log(), second.log())
+        leader, follower = (first, second) if leads in first.log() else (second, first)
+        time.sleep(2)
+        assert leads not in follower.log()  # one leader, not one each
+        leader.kill()  # no clean shutdown: the lock goes with the session
+        assert wait_until(lambda: leads in follower.log(), timeout=60), follower.log()
+        # The new leader runs the alert job: its periods keep appearing in job_runs, each once (the
+        # primary key), none left failed.
+        database_url = env["FACELOOP_DATABASE_URL"]
+
+        def runs():
+            out = subprocess.run(["psql", "-qtA", database_url, "-c",
+                                  "SELECT COUNT(*), COUNT(*) FILTER (WHERE state = 'failed') FROM job_runs "
+                                  "WHERE job = 'alerts.evaluate'"], check=True, capture_output=True, text=True)
+            return [int(n) for n in out.stdout.strip().split("|")]
+
+        before = runs()[0]
+        assert wait_until(lambda: runs()[0] >= before + 2, timeout=15), runs()
+        assert runs()[1] == 0
+    finally:
+        subprocess.run(["psql", "-q", admin_url, "-c", f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"],
+                       check=False, capture_output=True)
