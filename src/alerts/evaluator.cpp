@@ -56,16 +56,17 @@ int Evaluator::EvaluateAll(Time now) {
 
 bool Evaluator::Evaluate(const Rule& rule, Time now) {
   const Observation observation = Measure(database_, rule, now, thresholds_);
-  const Decision decision = Decide(rule, store_.Status(rule.id), observation, now);
+  const RuleStatus status = store_.Status(rule.id);
+  const Decision decision = Decide(rule, status, observation, now);
   std::optional<AlertEvent> event;
   std::vector<OutboxItem> notifications;
   if (decision.transition) {
     event = MakeEvent(rule, *decision.transition, observation, now, new_id_());
     notifications = Notifications(rule, *event, new_id_);
-    kLog.Info("alert " + rule.id + " " + event->transition);
   }
-  store_.Record(rule, decision, observation, now, event, notifications);
-  return event.has_value();
+  const bool stored = store_.Record(rule, status.state, decision, observation, now, event, notifications);
+  if (event && stored) kLog.Info("alert " + rule.id + " " + event->transition);
+  return event && stored;
 }
 
 }  // namespace faceloop::alerts

@@ -26,7 +26,7 @@ struct RuleStatus {
 };
 
 struct Decision {
-  AlertState next;
+  AlertState next = AlertState::kOk;
   std::optional<Transition> transition;  ///< set when the state changed: stored and notified
   bool suppressed = false;               ///< would have fired but for the cool-down
 };

@@ -92,29 +92,45 @@ RuleStatus AlertStore::Status(const std::string& rule_id) {
   return {ParseState(row->Get<std::string>(0)), OptionalTime(*row, 1)};
 }
 
-void AlertStore::Record(const Rule& rule, const Decision& decision, const Observation& observation, Time now,
-                        const std::optional<AlertEvent>& event, const std::vector<OutboxItem>& notifications) {
+bool AlertStore::Record(const Rule& rule, AlertState previous, const Decision& decision, const Observation& observation,
+                        Time now, const std::optional<AlertEvent>& event,
+                        const std::vector<OutboxItem>& notifications) {
   const std::string at = FormatTimestamp(now);
   const db::Value value = observation.value ? db::Value(*observation.value) : db::Value(nullptr);
   const bool fired = event && event->transition == TransitionName(Transition::kFiring);
+  const std::string next(StateName(decision.next));
+  bool stored = true;
   database_.Transaction([&](db::IDatabase& tx) {
-    // since: when the state was entered; last_fired_at: the cool-down's start.
-    tx.Execute(
-        "INSERT INTO alert_states (rule_id, state, since, last_value, last_sample, last_evaluated_at, last_fired_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (rule_id) DO UPDATE SET state = excluded.state, "
-        "since = CASE WHEN alert_states.state = excluded.state THEN alert_states.since ELSE excluded.since END, "
-        "last_value = excluded.last_value, last_sample = excluded.last_sample, "
-        "last_evaluated_at = excluded.last_evaluated_at, "
-        "last_fired_at = COALESCE(excluded.last_fired_at, alert_states.last_fired_at)",
-        {rule.id, std::string(StateName(decision.next)), at, value, observation.sample, at,
-         fired ? db::Value(at) : db::Value(nullptr)});
-    if (!event) return;
+    if (!event) {  // only the measurement changes
+      tx.Execute(
+          "INSERT INTO alert_states (rule_id, state, since, last_value, last_sample, last_evaluated_at) VALUES (?, ?, "
+          "?, ?, ?, ?) ON CONFLICT (rule_id) DO UPDATE SET last_value = excluded.last_value, last_sample = "
+          "excluded.last_sample, last_evaluated_at = excluded.last_evaluated_at",
+          {rule.id, next, at, value, observation.sample, at});
+      return;
+    }
+    // The transition is taken only from the state it was decided on: should two evaluators ever
+    // overlap (a leader handing over mid-run), the second finds the state moved and stores nothing.
+    const db::Value fired_at = fired ? db::Value(at) : db::Value(nullptr);
+    std::int64_t changed = tx.Execute(
+        "UPDATE alert_states SET state = ?, since = ?, last_value = ?, last_sample = ?, last_evaluated_at = ?, "
+        "last_fired_at = COALESCE(?, last_fired_at) WHERE rule_id = ? AND state = ?",
+        {next, at, value, observation.sample, at, fired_at, rule.id, std::string(StateName(previous))});
+    if (changed == 0 && previous == AlertState::kOk) {  // no row yet: a rule never evaluated is ok
+      changed = tx.Execute(
+          "INSERT INTO alert_states (rule_id, state, since, last_value, last_sample, last_evaluated_at, "
+          "last_fired_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (rule_id) DO NOTHING",
+          {rule.id, next, at, value, observation.sample, at, fired_at});
+    }
+    stored = changed > 0;
+    if (!stored) return;
     tx.Execute(InsertSql<AlertEvent>("alert_events"), db::ToParams<RuleRowCodec>(*event));
     for (const OutboxItem& item : notifications) {
       tx.Execute(InsertSql<OutboxItem>("alert_outbox") + " ON CONFLICT (event_id, channel, target) DO NOTHING",
                  db::ToParams<RuleRowCodec>(item));
     }
   });
+  return stored;
 }
 
 std::vector<AlertEvent> AlertStore::Events(const EventQuery& query) {

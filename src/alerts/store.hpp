@@ -100,10 +100,11 @@ class AlertStore {
 
   // State and transitions.
   RuleStatus Status(const std::string& rule_id);
-  /// Stores the rule's new state and, with a transition, its event and one outbox row per
-  /// channel and target, all in one transaction: a transition is stored and queued together or
-  /// not at all.
-  void Record(const Rule& rule, const Decision& decision, const Observation& observation, Time now,
+  /// Stores the rule's measurement and, with a transition, its new state, its event and one outbox
+  /// row per channel and target, all in one transaction: a transition is stored and queued
+  /// together or not at all. The transition is taken only if the state is still `previous`
+  /// (what it was decided from); returns false when it was not (nothing stored, nothing sent).
+  bool Record(const Rule& rule, AlertState previous, const Decision& decision, const Observation& observation, Time now,
               const std::optional<AlertEvent>& event, const std::vector<OutboxItem>& notifications);
   std::vector<AlertEvent> Events(const EventQuery& query);
 

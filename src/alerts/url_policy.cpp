@@ -17,7 +17,7 @@ namespace {
 [[noreturn]] void Refuse(const std::string& why) { throw Error(ErrorCode::kUnprocessable, "webhook_url: " + why); }
 
 std::optional<std::vector<unsigned char>> ParseAddress(const std::string& text) {
-  unsigned char bytes[16];
+  unsigned char bytes[16] = {};
   if (::inet_pton(AF_INET, text.c_str(), bytes) == 1) return std::vector<unsigned char>(bytes, bytes + 4);
   if (::inet_pton(AF_INET6, text.c_str(), bytes) == 1) return std::vector<unsigned char>(bytes, bytes + 16);
   return std::nullopt;
@@ -111,7 +111,7 @@ std::string UrlPolicy::HostOf(const std::string& url) {
     if (close == std::string::npos) Refuse("has an unterminated IPv6 address");
     return authority.substr(1, close - 1);
   }
-  const std::string host = authority.substr(0, authority.find(':'));
+  std::string host = authority.substr(0, authority.find(':'));
   if (host.empty()) Refuse("has no host");
   for (const char c : url) {
     if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f) Refuse("must not contain spaces or control characters");

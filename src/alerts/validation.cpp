@@ -28,7 +28,7 @@ std::string Text(const nlohmann::json& body, const char* name, std::size_t max_l
     return {};
   }
   if (!value->is_string()) Refuse(name, "must be a string");
-  const std::string text = value->get<std::string>();
+  std::string text = value->get<std::string>();
   if (text.empty() || text.size() > max_length) {
     Refuse(name, "must be 1 to " + std::to_string(max_length) + " characters");
   }
@@ -121,7 +121,7 @@ Rule ParseRule(const nlohmann::json& body, const UrlPolicy& policy) {
                                                "comparator", "threshold",   "min_sample",     "cooldown_minutes",
                                                "emails",     "webhook_url", "webhook_secret", "enabled"};
   for (const auto& [name, value] : body.items()) {
-    if (kKnown.count(name) == 0) Refuse(name, "unknown field");
+    if (!kKnown.contains(name)) Refuse(name, "unknown field");
   }
   Rule rule;
   rule.name = Text(body, "name", 200, true);

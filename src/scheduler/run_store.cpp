@@ -56,8 +56,6 @@ void RunStore::Fail(const std::string& job, const std::string& period_key, Time 
                     {FormatTimestamp(now), error, job, period_key});
 }
 
-bool RunStore::HasHistory(const std::string& job) { return FirstKey(job).has_value(); }
-
 std::optional<std::string> RunStore::FirstKey(const std::string& job) {
   const auto row = database_.QueryOne("SELECT MIN(period_key) FROM job_runs WHERE job = ?", {job});
   if (!row || row->IsNull(0)) return std::nullopt;

@@ -27,9 +27,8 @@ class RunStore {
   bool Claim(const std::string& job, const std::string& period_key, Time now, std::chrono::seconds stale);
   void Finish(const std::string& job, const std::string& period_key, Time now);
   void Fail(const std::string& job, const std::string& period_key, Time now, const std::string& error);
-  /// Whether the job ever ran (any row): a job's first start runs only its latest period.
-  bool HasHistory(const std::string& job);
-  /// The earliest period key the job has a row for.
+  /// The earliest period key the job has a row for; none before its first run (a job's first
+  /// start runs only its latest period).
   std::optional<std::string> FirstKey(const std::string& job);
   /// Deletes the job's rows of runs started before `before` (frequent jobs only).
   void Prune(const std::string& job, Time before);

@@ -35,14 +35,16 @@ void ReadNode(const toml::node& node, const std::string& path, T& out) {
 template <typename Config>
 void ApplyTable(Config& config, const toml::table& table, const std::string& prefix,
                 std::vector<std::string>& unknown) {
-  for (const auto& [key, node] : table) {
+  for (const auto& entry : table) {
+    const std::string_view key = entry.first.str();  // not a structured binding: lambdas capture it
+    const toml::node& node = entry.second;
     bool known = false;
     Config::ForEachKey(config, [&](std::string_view name, auto& value) {
-      if (name != key.str()) return;
+      if (name != key) return;
       known = true;
       ReadNode(node, prefix + std::string(name), value);
     });
-    if (!known) unknown.push_back(prefix + std::string(key.str()));
+    if (!known) unknown.push_back(prefix + std::string(key));
   }
 }
 

@@ -115,6 +115,27 @@ TEST_P(AlertsTest, FiresOnceResolvesAndRespectsTheCoolDown) {
   EXPECT_EQ(db_->QueryOne("SELECT COUNT(*) FROM alert_outbox WHERE channel = 'email'")->Get<std::int64_t>(0), 3);
 }
 
+TEST_P(AlertsTest, ATransitionDecidedFromAStaleStateIsNotStoredTwice) {
+  // Two evaluators that both read `ok` (a leader handing over mid-run): only the first one's
+  // firing is stored and queued.
+  const Rule rule = AddRule();
+  Ship(20, 0.3);
+  const Observation seen = Measure(*db_, rule, kNow, insights::DriftThresholds{});
+  const Decision decision = Decide(rule, {}, seen, kNow);
+  ASSERT_TRUE(decision.transition.has_value());
+  AlertStore store(*db_);
+  int id = 0;
+  const auto record = [&] {
+    const AlertEvent event = MakeEvent(rule, *decision.transition, seen, kNow, "e" + std::to_string(++id));
+    return store.Record(rule, AlertState::kOk, decision, seen, kNow, event,
+                        Notifications(rule, event, [&] { return "n" + std::to_string(++id); }));
+  };
+  EXPECT_TRUE(record());
+  EXPECT_FALSE(record());
+  EXPECT_EQ(Transitions(), std::vector<std::string>{"firing"});
+  EXPECT_EQ(db_->QueryOne("SELECT COUNT(*) FROM alert_outbox")->Get<std::int64_t>(0), 1);
+}
+
 TEST_P(AlertsTest, TheWebhookIsSignedRetriedAfterA500AndNeverSentTwice) {
   faceloop::testing::ScriptedHttpServer receiver([](const faceloop::testing::ReceivedRequest&, int number) {
     return faceloop::testing::ScriptedReply{number == 0 ? 500 : 204};

@@ -18,7 +18,7 @@ constexpr int kDefaultEventLimit = 50;
 constexpr int kMaxEventLimit = 500;
 
 accounts::Principal RequireAnalyst(const AlertRoutes& s, const Request& req) {
-  const accounts::Principal who = s.auth.Authenticate(ParseCredentials(req));
+  accounts::Principal who = s.auth.Authenticate(ParseCredentials(req));
   if (!accounts::CanReadAll(who)) throw Error(ErrorCode::kForbidden, "alerts are for analysts and admins");
   return who;
 }
