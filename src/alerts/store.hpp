@@ -1,5 +1,5 @@
 #pragma once
-// The alert tables (migration v6): rules, each rule's state, its transitions (events) and the
+// The alert tables (migration v8): rules, each rule's state, its transitions (events) and the
 // outbox of their notifications. Nothing else runs SQL on them.
 #include <concepts>
 #include <optional>
