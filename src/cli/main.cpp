@@ -27,6 +27,7 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
   const faceloop::cli::Action eval = faceloop::cli::RegisterEval(app);
   const faceloop::cli::Action bench = faceloop::cli::RegisterBench(app);
   const faceloop::cli::Action serve = faceloop::cli::RegisterServe(app);
+  const faceloop::cli::Action worker = faceloop::cli::RegisterWorker(app);
   const faceloop::cli::Action users = faceloop::cli::RegisterUsers(app);
   const faceloop::cli::Action migrate = faceloop::cli::RegisterMigrate(app);
   const faceloop::cli::Action feedback_token = faceloop::cli::RegisterFeedbackToken(app);
@@ -43,6 +44,7 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
     if (name == "eval") return eval();
     if (name == "bench") return bench();
     if (name == "serve") return serve();
+    if (name == "worker") return worker();
     if (name == "users") return users();
     if (name == "migrate") return migrate();
     if (name == "feedback-token") return feedback_token();

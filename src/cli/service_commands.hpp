@@ -6,6 +6,8 @@ namespace faceloop::cli {
 
 /// `faceloop serve --listen HOST:PORT --data-dir DIR [--config FILE]`: the HTTP service.
 Action RegisterServe(CLI::App& app);
+/// `faceloop worker [--data-dir DIR] [--config FILE]`: the scheduler and outbox, no HTTP API.
+Action RegisterWorker(CLI::App& app);
 /// `faceloop users create --email E --role ROLE --data-dir DIR`: prints the new user's API key.
 Action RegisterUsers(CLI::App& app);
 /// `faceloop migrate [--data-dir DIR] [--config FILE]`: applies pending schema migrations.

@@ -200,6 +200,102 @@ CREATE TABLE reports (
 CREATE INDEX reports_start_at ON reports (start_at, id);
 )sql";
 
+// The scheduler's record of job runs (src/scheduler): one row per job and period, so a period is
+// produced once (the primary key) and a period missed while no process ran is caught up later.
+// Alerts (src/alerts, docs/alerts.md): rules, each rule's current state, every transition, and the
+// outbox its notifications are delivered from (one row per transition, channel and target).
+// The default rules are kV9DefaultRules.
+constexpr const char* kV9SchedulerAlerts = R"sql(
+CREATE TABLE job_runs (
+  job TEXT NOT NULL,
+  period_key TEXT NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('running', 'done', 'failed')),
+  attempts INTEGER NOT NULL,
+  started_at TEXT NOT NULL,
+  finished_at TEXT,
+  error TEXT,
+  PRIMARY KEY (job, period_key)
+);
+CREATE TABLE alert_rules (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  metric TEXT NOT NULL,
+  feature TEXT,
+  window_minutes INTEGER NOT NULL,
+  comparator TEXT NOT NULL,
+  threshold REAL NOT NULL,
+  min_sample INTEGER NOT NULL,
+  cooldown_minutes INTEGER NOT NULL,
+  emails_json TEXT NOT NULL,
+  webhook_url TEXT,
+  webhook_secret TEXT,
+  enabled INTEGER NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE TABLE alert_states (
+  rule_id TEXT PRIMARY KEY,
+  state TEXT NOT NULL,
+  since TEXT NOT NULL,
+  last_value REAL,
+  last_sample INTEGER,
+  last_evaluated_at TEXT,
+  last_fired_at TEXT
+);
+CREATE TABLE alert_events (
+  id TEXT PRIMARY KEY,
+  rule_id TEXT NOT NULL,
+  rule_name TEXT NOT NULL,
+  metric TEXT NOT NULL,
+  transition TEXT NOT NULL CHECK (transition IN ('firing', 'resolved')),
+  value REAL,
+  threshold REAL NOT NULL,
+  comparator TEXT NOT NULL,
+  sample INTEGER NOT NULL,
+  window_from TEXT NOT NULL,
+  window_to TEXT NOT NULL,
+  occurred_at TEXT NOT NULL
+);
+CREATE INDEX alert_events_occurred_at ON alert_events (occurred_at);
+CREATE TABLE alert_outbox (
+  id TEXT PRIMARY KEY,
+  event_id TEXT NOT NULL,
+  channel TEXT NOT NULL CHECK (channel IN ('email', 'webhook')),
+  target TEXT NOT NULL,
+  secret TEXT,
+  payload TEXT NOT NULL,
+  attempts INTEGER NOT NULL,
+  next_attempt_at TEXT NOT NULL,
+  delivered_at TEXT,
+  created_at TEXT NOT NULL,
+  failed_at TEXT,
+  last_error TEXT,
+  UNIQUE (event_id, channel, target)
+);
+CREATE INDEX alert_outbox_due ON alert_outbox (delivered_at, failed_at, next_attempt_at);
+)sql";
+
+// Sensible rules out of the box (docs/alerts.md): no channels (an admin adds them), so they fire
+// into /v1/alerts/events only until then.
+constexpr const char* kV9DefaultRules = R"sql(
+INSERT INTO alert_rules (id, name, metric, feature, window_minutes, comparator, threshold, min_sample,
+  cooldown_minutes, emails_json, webhook_url, webhook_secret, enabled, created_at, updated_at) VALUES ('default-confidence-mean', 'mean face confidence dropped', 'confidence_mean', NULL,
+  60, '<', 0.6, 50, 60, '[]', NULL, NULL, 1, '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z');
+INSERT INTO alert_rules (id, name, metric, feature, window_minutes, comparator, threshold, min_sample,
+  cooldown_minutes, emails_json, webhook_url, webhook_secret, enabled, created_at, updated_at) VALUES ('default-no-face-share', 'many requests find no face', 'no_face_share', NULL,
+  60, '>', 0.5, 50, 60, '[]', NULL, NULL, 1, '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z');
+INSERT INTO alert_rules (id, name, metric, feature, window_minutes, comparator, threshold, min_sample,
+  cooldown_minutes, emails_json, webhook_url, webhook_secret, enabled, created_at, updated_at) VALUES ('default-error-share', 'many requests fail', 'error_share', NULL,
+  60, '>', 0.2, 50, 60, '[]', NULL, NULL, 1, '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z');
+INSERT INTO alert_rules (id, name, metric, feature, window_minutes, comparator, threshold, min_sample,
+  cooldown_minutes, emails_json, webhook_url, webhook_secret, enabled, created_at, updated_at) VALUES ('default-latency-p95', 'slow detections (p95)', 'latency_p95', NULL,
+  60, '>', 2000, 50, 60, '[]', NULL, NULL, 1, '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z');
+INSERT INTO alert_rules (id, name, metric, feature, window_minutes, comparator, threshold, min_sample,
+  cooldown_minutes, emails_json, webhook_url, webhook_secret, enabled, created_at, updated_at) VALUES ('default-brightness-drift', 'input brightness drifted', 'drift_verdict',
+  'image.brightness', 1440, '>=', 2, 100, 360, '[]', NULL, NULL, 1, '2026-01-01T00:00:00.000Z',
+  '2026-01-01T00:00:00.000Z');
+)sql";
+
 /// The schema is written in SQLite's type names; PostgreSQL has no BLOB, and its REAL is 4 bytes.
 std::string ForDialect(std::string sql, Dialect dialect) {
   if (dialect == Dialect::kSqlite) return sql;
@@ -227,6 +323,7 @@ std::vector<Migration> FaceloopMigrations(Dialect dialect) {
       Migration{6, "session key", ForDialect(kV6SessionKey, dialect)},
       Migration{7, "request sample keys and covering indexes", ForDialect(kV7Sampling, dialect)},
       Migration{8, "reports", ForDialect(kV8Reports, dialect)},
+      Migration{9, "scheduler and alerts", ForDialect(std::string(kV9SchedulerAlerts) + kV9DefaultRules, dialect)},
   };
 }
 

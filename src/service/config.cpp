@@ -14,6 +14,7 @@
 #include "common/error.hpp"
 #include "mail/message.hpp"
 #include "reports/zone.hpp"
+#include "service/config_schedules_toml.hpp"
 #include "telemetry/log.hpp"
 
 namespace faceloop::service {
@@ -230,6 +231,7 @@ void Validate(const Config& config) {
   }
   ValidateInsights(config.insights);
   ValidateReports(config.reports);
+  ValidateSchedules(config.scheduler, config.alerts);
   (void)telemetry::ParseLogLevel(config.log.level);  // throws kBadRequest naming the value
   (void)telemetry::ParseLogFormat(config.log.format);
 }
@@ -277,7 +279,7 @@ void ApplyToml(Config& config, std::string_view toml_text, std::string_view sour
   std::vector<std::string> unknown;
   CheckKnown(table,
              {"listen", "data_dir", "models_dir", "web_dir", "pepper_file", "model", "limits", "backends", "smtp",
-              "privacy", "log", "quotas", "network", "insights", "testing", "reports"},
+              "privacy", "log", "quotas", "network", "insights", "testing", "reports", "scheduler", "alerts"},
              "", unknown);
   if (const toml::node* node = table.get("limits")) ApplyLimits(config.limits, SubTable(*node, "limits"), unknown);
   if (const toml::node* node = table.get("backends")) {
@@ -293,6 +295,10 @@ void ApplyToml(Config& config, std::string_view toml_text, std::string_view sour
   }
   if (const toml::node* node = table.get("testing")) ApplyTesting(config.testing, SubTable(*node, "testing"), unknown);
   if (const toml::node* node = table.get("reports")) ApplyReports(config.reports, SubTable(*node, "reports"), unknown);
+  if (const toml::node* node = table.get("scheduler")) {
+    ApplySchedulerToml(config.scheduler, SubTable(*node, "scheduler"), unknown);
+  }
+  if (const toml::node* node = table.get("alerts")) ApplyAlertsToml(config.alerts, SubTable(*node, "alerts"), unknown);
   if (!unknown.empty()) {
     std::string names;
     for (const std::string& name : unknown) names += (names.empty() ? "" : ", ") + name;
@@ -337,6 +343,7 @@ void ApplyEnvironment(Config& config, const EnvLookup& env) {
     if (const auto value = env(name)) *field = *value;
   }
   ApplyInsightsEnvironment(config.insights, env);
+  ApplySchedulesEnvironment(config.scheduler, config.alerts, env);
   if (const auto value = env("FACELOOP_TRUSTED_PROXIES")) config.network.trusted_proxies = SplitList(*value);
   if (const auto value = env("FACELOOP_REPORTS_RECIPIENTS")) config.reports.recipients = SplitList(*value);
   if (const auto value = env("FACELOOP_TRUNCATE_CLIENT_IP")) {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "insights/thresholds.hpp"
+#include "service/config_schedules.hpp"
 
 namespace faceloop::service {
 
@@ -107,6 +108,8 @@ struct Config {
   insights::DriftThresholds insights;  ///< [insights]: the drift verdict's thresholds
   Testing testing;
   Reports reports;
+  SchedulerConfig scheduler;  ///< [scheduler] (config_schedules.hpp)
+  AlertsConfig alerts;        ///< [alerts]
 };
 
 /// What was given on the command line; unset fields fall through to the lower layers.

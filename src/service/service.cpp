@@ -9,6 +9,7 @@
 #include "events/object_sink.hpp"
 #include "events/search_delivery.hpp"
 #include "http/routes/accounts.hpp"
+#include "http/routes/alerts.hpp"
 #include "http/routes/detect.hpp"
 #include "http/routes/feedback.hpp"
 #include "http/routes/insights.hpp"
@@ -115,6 +116,7 @@ Service::Service(Config config)
                                                    ShippingBackends())),
       events_(std::make_unique<events::EventLog>(
           *pipeline_, [this](auto time) { return crypto_->NewTimeOrderedId(time); }, metrics_)),
+      schedules_(std::make_unique<Schedules>(config_, *db_, mailer_.get(), [this] { return NewRequestId(); })),
       registry_(std::make_unique<detect::DetectorRegistry>(detect::ModelPaths{ModelsDir(config_)})),
       pool_(std::make_unique<detect::DetectPool>(*registry_, DetectPoolOptionsFor(config_))),
       limiter_(config_.backends.redis_url.empty()
@@ -129,9 +131,11 @@ Service::Service(Config config)
     kLog.Warn("limits.sync_writes = false: answered requests can be lost in a crash");
   }
   RegisterMetrics();
+  if (config_.scheduler.enabled) schedules_->Start();
 }
 
 Service::~Service() {
+  schedules_.reset();  // no job runs while the parts below go
   pool_.reset();
   pipeline_.reset();  // the shippers stop before the backends they ship to
   committer_->Shutdown();
@@ -232,6 +236,8 @@ void Service::RegisterRoutes(http::Router& router) {
   http::RegisterInsightsRoutes(router, http_metrics_,
                                {*auth_, *db_, config_.limits.insights_max_days, read_your_writes, config_.insights});
   http::RegisterReportRoutes(router, http_metrics_, {*auth_, *report_store_});
+  http::RegisterAlertRoutes(router, http_metrics_,
+                            {*auth_, *db_, schedules_->webhook_policy(), [this] { return NewRequestId(); }});
   http::RegisterOpsRoutes(router, http_metrics_, {metrics_, [this] { return CheckReadiness(); }, *auth_});
   http::RegisterWebRoutes(router, http_metrics_,
                           std::make_shared<const http::StaticSite>(http::StaticSite::Load(WebDir(config_))));

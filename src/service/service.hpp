@@ -27,6 +27,7 @@
 #include "requests/store.hpp"
 #include "search/search_sink.hpp"
 #include "service/config.hpp"
+#include "service/schedules.hpp"
 #include "storage/group_commit.hpp"
 #include "storage/local_object_store.hpp"
 #include "telemetry/metrics.hpp"
@@ -75,6 +76,7 @@ class Service {
   std::unique_ptr<mail::IMailer> mailer_;                   ///< null without smtp.url
   std::unique_ptr<events::Pipeline> pipeline_;
   std::unique_ptr<events::EventLog> events_;
+  std::unique_ptr<Schedules> schedules_;  ///< alerts (and later reports); started unless scheduler.enabled = false
   std::unique_ptr<detect::DetectorRegistry> registry_;
   std::unique_ptr<detect::DetectPool> pool_;
   std::unique_ptr<ratelimit::IRateLimiter> limiter_;  ///< Redis with redis_url, else per process
