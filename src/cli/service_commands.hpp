@@ -17,5 +17,11 @@ Action RegisterFeedbackToken(CLI::App& app);
 /// summary, read from the configured database; `faceloop insights rebuild`: the rollups recomputed;
 /// `faceloop insights drift|feedback` (insights_analyses.hpp).
 Action RegisterInsights(CLI::App& app);
+/// `faceloop backup --to DIR|s3://...` and `faceloop restore --from DIR|s3://... --data-dir NEW`
+/// (backup_command.cpp, src/backup).
+Action RegisterBackup(CLI::App& app);
+Action RegisterRestore(CLI::App& app);
+/// `faceloop purge [--dry-run]`: the retention purge once (purge_command.cpp, src/retention).
+Action RegisterPurge(CLI::App& app);
 
 }  // namespace faceloop::cli
