@@ -163,6 +163,17 @@ CREATE TABLE rollup_bins (
 CREATE INDEX users_created_at ON users (created_at);
 )sql";
 
+// Deleted accounts' ids (src/retention): documents of an account that reach the search index after
+// its deletion, shipped late from another process's spool, are removed by the purge while the
+// tombstone lasts (retention.tombstone_days). Self-contained: only this table and its index.
+constexpr const char* kV6DeletedUsers = R"sql(
+CREATE TABLE deleted_users (
+  user_id TEXT PRIMARY KEY,
+  deleted_at TEXT NOT NULL
+);
+CREATE INDEX deleted_users_deleted_at ON deleted_users (deleted_at);
+)sql";
+
 /// The schema is written in SQLite's type names; PostgreSQL has no BLOB, and its REAL is 4 bytes.
 std::string ForDialect(std::string sql, Dialect dialect) {
   if (dialect == Dialect::kSqlite) return sql;
@@ -187,6 +198,7 @@ std::vector<Migration> FaceloopMigrations(Dialect dialect) {
                 dialect == Dialect::kSqlite ? kV3RecordColumnsSqlite : kV3RecordColumnsPostgres},
       Migration{4, "feedback", ForDialect(kV4Feedback, dialect)},
       Migration{5, "hourly rollups", ForDialect(kV5Rollups, dialect)},
+      Migration{6, "deleted users", ForDialect(kV6DeletedUsers, dialect)},
   };
 }
 

@@ -15,7 +15,8 @@ namespace faceloop::db {
 /// Timestamps are TEXT in the fixed-width format of db/timestamp.hpp; secrets are stored only as
 /// BLOB hashes.
 /// Version 2 adds requests.tiling and requests.error_type; 3 the record's columns; 4 feedback and
-/// feedback_tokens_used; 5 the hourly rollups (src/insights). The SQL is adapted to `dialect`.
+/// feedback_tokens_used; 5 the hourly rollups (src/insights); 6
+/// deleted_users, the tombstones of deleted accounts (src/retention). The SQL is adapted to `dialect`.
 std::vector<Migration> FaceloopMigrations(Dialect dialect = Dialect::kSqlite);
 
 }  // namespace faceloop::db

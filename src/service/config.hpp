@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "insights/thresholds.hpp"
+#include "retention/policy.hpp"
 
 namespace faceloop::service {
 
@@ -98,6 +99,7 @@ struct Config {
   Network network;
   insights::DriftThresholds insights;  ///< [insights]: the drift verdict's thresholds
   Testing testing;
+  retention::Policy retention;  ///< [retention]: days per data class, enforced by `faceloop purge`
 };
 
 /// What was given on the command line; unset fields fall through to the lower layers.
@@ -120,9 +122,9 @@ std::string PepperPath(const Config& config);
 void ParseListen(std::string_view listen, std::string& host, int& port);
 
 /// Applies a TOML document to `config`. Keys: listen, data_dir, models_dir, pepper_file, model and
-/// tables [limits], [backends], [smtp], [privacy], [log], [quotas], [network], [insights], [testing] with the fields of
-/// those structs. Unknown keys and wrong types throw Error(kBadRequest) naming them; `source` names the file in
-/// messages.
+/// tables [limits], [backends], [smtp], [privacy], [log], [quotas], [network], [insights], [testing], [retention] with
+/// the fields of those structs. Unknown keys and wrong types throw Error(kBadRequest) naming them; `source` names the
+/// file in messages.
 void ApplyToml(Config& config, std::string_view toml, std::string_view source);
 
 /// Applies the FACELOOP_* environment variables.

@@ -24,6 +24,7 @@
 #include "mail/mailer.hpp"
 #include "ratelimit/limiter.hpp"
 #include "requests/store.hpp"
+#include "retention/purge.hpp"
 #include "search/search_sink.hpp"
 #include "service/config.hpp"
 #include "storage/group_commit.hpp"
@@ -46,6 +47,9 @@ class Service {
   std::string NewRequestId();
   /// What the service needs filled in before a request is routed (the client's address).
   void Prepare(http::Request& request) const;
+  /// The retention purge (src/retention) on this service's backends with its configured policy: the
+  /// one function the daily scheduler calls. `faceloop purge` runs the same from the command line.
+  retention::PurgeReport Purge(bool dry_run);
 
  private:
   std::size_t DeleteAccount(const std::string& user_id);
