@@ -38,6 +38,7 @@ def test_purge_dry_run_counts_then_removes_rows_files_and_documents(make_server,
     assert server.json("GET", "/v1/requests", key=key)[0] == 200  # read-your-writes: all in the database
     if backends:
         assert wait_until(lambda: search_ids(backends, old + new) == 3, timeout=60)
+        assert wait_until(lambda: backends.search_count("events", {"ids": {"values": old + new}}) == 3, timeout=60)
 
     retention = ["--records-days", "30", "--events-days", "30"]
     dry = json.loads(server.cli("purge", "--dry-run", *retention))
@@ -58,6 +59,9 @@ def test_purge_dry_run_counts_then_removes_rows_files_and_documents(make_server,
     if backends:
         assert search_ids(backends, old) == 0
         assert search_ids(backends, new) == 1
+        # The detect events (their _id is the request id) past events_days went too.
+        assert backends.search_count("events", {"ids": {"values": old}}) == 0
+        assert backends.search_count("events", {"ids": {"values": new}}) == 1
     again = json.loads(server.cli("purge", *retention))
     assert again["counts"]["records"] == 0 and again["counts"]["input_images"] == 0, again
 
