@@ -1,9 +1,8 @@
 #include "backup/backup.hpp"
 
-#include <stdlib.h>
-
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 
 #include "backup/sqlite_snapshot.hpp"
 #include "common/error.hpp"

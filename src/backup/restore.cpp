@@ -1,8 +1,8 @@
 // `faceloop restore`: a backup (backup.hpp) into a new data folder, checked file by file first.
 #include <fcntl.h>
-#include <stdlib.h>
 
 #include <cerrno>
+#include <cstdlib>
 
 #include "backup/backup.hpp"
 #include "common/error.hpp"
@@ -40,7 +40,7 @@ std::string Text(const std::optional<std::vector<std::uint8_t>>& bytes) {
 
 /// Every file of a backup folder into `building`, streamed and checked.
 Manifest FromFolder(const fs::path& source, const fs::path& building) {
-  const Manifest manifest = ParseManifest(Text(storage::ReadWholeFile(source / kManifestName)));
+  Manifest manifest = ParseManifest(Text(storage::ReadWholeFile(source / kManifestName)));
   for (const FileEntry& file : manifest.files) {
     const auto copied = CopyFile(source / file.path, building / file.path, file.path);
     if (!copied) Damaged(file, "is missing");
@@ -52,7 +52,7 @@ Manifest FromFolder(const fs::path& source, const fs::path& building) {
 /// Every object of a backup under an S3 prefix into `building`, checked.
 Manifest FromS3(const std::string& url, const fs::path& building, const EnvLookup& env) {
   const auto store = storage::OpenObjectStore(url, env);
-  const Manifest manifest = ParseManifest(Text(store->Get(kManifestName)));
+  Manifest manifest = ParseManifest(Text(store->Get(kManifestName)));
   for (const FileEntry& file : manifest.files) {
     const auto bytes = store->Get(file.path);
     if (!bytes) Damaged(file, "is missing");
