@@ -77,6 +77,10 @@ User AccountService::DeleteUser(const std::string& user_id) {
     tx.Execute("DELETE FROM sessions WHERE user_id = ?", {user_id});
     tx.Execute("DELETE FROM api_keys WHERE user_id = ?", {user_id});
     tx.Execute("DELETE FROM users WHERE id = ?", {user_id});
+    // The tombstone the retention purge reads (src/retention): in the same transaction, so a
+    // deleted account always leaves one.
+    tx.Execute("INSERT INTO deleted_users (user_id, deleted_at) VALUES (?, ?) ON CONFLICT (user_id) DO NOTHING",
+               {user_id, Now()});
   });
   return user;
 }

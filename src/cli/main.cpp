@@ -33,6 +33,9 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
   const faceloop::cli::Action feedback_token = faceloop::cli::RegisterFeedbackToken(app);
   const faceloop::cli::Action insights = faceloop::cli::RegisterInsights(app);
   const faceloop::cli::Action report = faceloop::cli::RegisterReport(app);
+  const faceloop::cli::Action backup = faceloop::cli::RegisterBackup(app);
+  const faceloop::cli::Action restore = faceloop::cli::RegisterRestore(app);
+  const faceloop::cli::Action purge = faceloop::cli::RegisterPurge(app);
   if (UnknownSubcommand(app, argc, argv)) {
     std::cerr << "faceloop: unknown subcommand '" << argv[1] << "' (faceloop --help lists them)\n";
     return 2;
@@ -50,6 +53,9 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
     if (name == "feedback-token") return feedback_token();
     if (name == "insights") return insights();
     if (name == "report") return report();
+    if (name == "backup") return backup();
+    if (name == "restore") return restore();
+    if (name == "purge") return purge();
   } catch (const faceloop::Error& e) {
     std::cerr << "faceloop: " << e.what() << "\n";
     return 1;

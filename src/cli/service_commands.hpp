@@ -21,5 +21,11 @@ Action RegisterFeedbackToken(CLI::App& app);
 Action RegisterInsights(CLI::App& app);
 /// `faceloop report --period day|week|month --at DATE [--send]`: a period's report (report_command.cpp).
 Action RegisterReport(CLI::App& app);
+/// `faceloop backup --to DIR|s3://...` and `faceloop restore --from DIR|s3://... --data-dir NEW`
+/// (backup_command.cpp, src/backup).
+Action RegisterBackup(CLI::App& app);
+Action RegisterRestore(CLI::App& app);
+/// `faceloop purge [--dry-run]`: the retention purge once (purge_command.cpp, src/retention).
+Action RegisterPurge(CLI::App& app);
 
 }  // namespace faceloop::cli

@@ -296,6 +296,17 @@ INSERT INTO alert_rules (id, name, metric, feature, window_minutes, comparator, 
   '2026-01-01T00:00:00.000Z');
 )sql";
 
+// Deleted accounts' ids (src/retention): documents of an account that reach the search index after
+// its deletion, shipped late from another process's spool, are removed by the purge while the
+// tombstone lasts (retention.tombstone_days). Self-contained: only this table and its index.
+constexpr const char* kV10DeletedUsers = R"sql(
+CREATE TABLE deleted_users (
+  user_id TEXT PRIMARY KEY,
+  deleted_at TEXT NOT NULL
+);
+CREATE INDEX deleted_users_deleted_at ON deleted_users (deleted_at);
+)sql";
+
 /// The schema is written in SQLite's type names; PostgreSQL has no BLOB, and its REAL is 4 bytes.
 std::string ForDialect(std::string sql, Dialect dialect) {
   if (dialect == Dialect::kSqlite) return sql;
@@ -324,6 +335,7 @@ std::vector<Migration> FaceloopMigrations(Dialect dialect) {
       Migration{7, "request sample keys and covering indexes", ForDialect(kV7Sampling, dialect)},
       Migration{8, "reports", ForDialect(kV8Reports, dialect)},
       Migration{9, "scheduler and alerts", ForDialect(std::string(kV9SchedulerAlerts) + kV9DefaultRules, dialect)},
+      Migration{10, "deleted users", ForDialect(kV10DeletedUsers, dialect)},
   };
 }
 

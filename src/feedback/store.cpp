@@ -144,6 +144,17 @@ std::vector<Feedback> FeedbackStore::ListForRequest(const std::string& request_i
   return list;
 }
 
+std::vector<Feedback> FeedbackStore::ListGivenBy(const std::string& user_id,
+                                                 const std::optional<std::string>& after_request_id, int limit) {
+  std::vector<Feedback> list;
+  for (const db::Row& row :
+       database_.Query(SelectSql() + " WHERE user_id = ? AND request_id > ? ORDER BY request_id LIMIT ?",
+                       {user_id, after_request_id.value_or(""), std::int64_t{limit}})) {
+    list.push_back(FromRow(row));
+  }
+  return list;
+}
+
 bool FeedbackStore::Delete(const std::string& request_id, const std::string& user_id) {
   return database_.Execute("DELETE FROM feedback WHERE request_id = ? AND user_id = ?", {request_id, user_id}) > 0;
 }

@@ -25,6 +25,10 @@ class FeedbackStore {
   std::optional<Feedback> Find(const std::string& request_id, const std::string& user_id);
   /// Every user's feedback on the request, oldest first.
   std::vector<Feedback> ListForRequest(const std::string& request_id);
+  /// Up to `limit` feedback given by `user_id`, by request id, after `after_request_id` when set
+  /// (the user's data export pages through it).
+  std::vector<Feedback> ListGivenBy(const std::string& user_id, const std::optional<std::string>& after_request_id,
+                                    int limit);
   /// Whether there was one to delete.
   bool Delete(const std::string& request_id, const std::string& user_id);
   /// Deletes the feedback `user_id` gave and the feedback on `user_id`'s requests; returns how many.

@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "common/error.hpp"
+#include "common/time.hpp"
 #include "net/curl.hpp"
 #include "net/http_client.hpp"
 #include "net/http_status.hpp"
@@ -190,6 +191,11 @@ class OpenSearchHttpSink final : public ISearchSink {
         {{"bool",
           {{"should", json::array({{{"term", {{"user_id", user_id}}}}, {{"term", {{"request_user_id", user_id}}}}})},
            {"minimum_should_match", 1}}}});
+  }
+
+  void DeleteBefore(std::string_view family, std::string_view time_field,
+                    std::chrono::system_clock::time_point cutoff) override {
+    DeleteByQuery(family, {{"range", {{std::string(time_field), {{"lt", FormatTimestamp(cutoff)}}}}}});
   }
 
   std::string_view Name() const override { return "opensearch"; }

@@ -54,6 +54,10 @@ class ISearchSink {
   /// (account deletion). Idempotent; throws
   /// Error(kUnavailable) when it must be retried.
   virtual void DeleteUserRequests(const std::string& user_id) = 0;
+  /// Deletes every document of `family` whose date field `time_field` is before `cutoff` (the
+  /// retention purge, src/retention). Idempotent; throws Error(kUnavailable) when it must be retried.
+  virtual void DeleteBefore(std::string_view family, std::string_view time_field,
+                            std::chrono::system_clock::time_point cutoff) = 0;
   /// A short name for logs and metrics ("opensearch").
   virtual std::string_view Name() const = 0;
 };

@@ -146,6 +146,38 @@ void ApplyInsights(insights::DriftThresholds& thresholds, const toml::table& tab
   });
 }
 
+void ApplyRetention(retention::Policy& policy, const toml::table& table, std::vector<std::string>& unknown) {
+  std::vector<std::string_view> known;
+  retention::Policy::ForEachPeriod(policy, [&known](std::string_view name, int&) { known.push_back(name); });
+  CheckKnown(table, known, "retention.", unknown);
+  retention::Policy::ForEachPeriod(policy, [&table](std::string_view name, int& days) {
+    Read(table, name, "retention." + std::string(name), days);
+  });
+}
+
+/// FACELOOP_RETENTION_<NAME> for each period (e.g. FACELOOP_RETENTION_RECORDS_DAYS): whole days.
+void ApplyRetentionEnvironment(retention::Policy& policy, const EnvLookup& env) {
+  retention::Policy::ForEachPeriod(policy, [&env](std::string_view name, int& days) {
+    std::string variable = "FACELOOP_RETENTION_";
+    for (const char c : name) variable += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    const auto text = env(variable.c_str());
+    if (!text) return;
+    int parsed = 0;
+    const auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), parsed);
+    if (ec != std::errc() || end != text->data() + text->size()) Fail(variable + " must be a whole number of days");
+    days = parsed;
+  });
+}
+
+void ValidateRetention(const retention::Policy& policy) {
+  retention::Policy::ForEachPeriod(policy, [](std::string_view name, const int& days) {
+    if (days < 0 || days > retention::kMaxDays) {
+      Fail("config: retention." + std::string(name) + " must be within 0..36600 days (0 = forever)");
+    }
+  });
+  if (policy.tombstone_days < 1) Fail("config: retention.tombstone_days must be at least 1");
+}
+
 /// FACELOOP_INSIGHTS_<NAME> for each threshold (e.g. FACELOOP_INSIGHTS_PSI_ALERT): a whole number
 /// for min_sample, a number for the others; the ranges are Validate's.
 void ApplyInsightsEnvironment(insights::DriftThresholds& thresholds, const EnvLookup& env) {
@@ -232,6 +264,7 @@ void Validate(const Config& config) {
   ValidateInsights(config.insights);
   ValidateReports(config.reports);
   ValidateSchedules(config.scheduler, config.alerts);
+  ValidateRetention(config.retention);
   (void)telemetry::ParseLogLevel(config.log.level);  // throws kBadRequest naming the value
   (void)telemetry::ParseLogFormat(config.log.format);
 }
@@ -279,7 +312,7 @@ void ApplyToml(Config& config, std::string_view toml_text, std::string_view sour
   std::vector<std::string> unknown;
   CheckKnown(table,
              {"listen", "data_dir", "models_dir", "web_dir", "pepper_file", "model", "limits", "backends", "smtp",
-              "privacy", "log", "quotas", "network", "insights", "testing", "reports", "scheduler", "alerts"},
+              "privacy", "log", "quotas", "network", "insights", "testing", "reports", "scheduler", "alerts", "retention"},
              "", unknown);
   if (const toml::node* node = table.get("limits")) ApplyLimits(config.limits, SubTable(*node, "limits"), unknown);
   if (const toml::node* node = table.get("backends")) {
@@ -299,6 +332,9 @@ void ApplyToml(Config& config, std::string_view toml_text, std::string_view sour
     ApplySchedulerToml(config.scheduler, SubTable(*node, "scheduler"), unknown);
   }
   if (const toml::node* node = table.get("alerts")) ApplyAlertsToml(config.alerts, SubTable(*node, "alerts"), unknown);
+  if (const toml::node* node = table.get("retention")) {
+    ApplyRetention(config.retention, SubTable(*node, "retention"), unknown);
+  }
   if (!unknown.empty()) {
     std::string names;
     for (const std::string& name : unknown) names += (names.empty() ? "" : ", ") + name;
@@ -344,6 +380,7 @@ void ApplyEnvironment(Config& config, const EnvLookup& env) {
   }
   ApplyInsightsEnvironment(config.insights, env);
   ApplySchedulesEnvironment(config.scheduler, config.alerts, env);
+  ApplyRetentionEnvironment(config.retention, env);
   if (const auto value = env("FACELOOP_TRUSTED_PROXIES")) config.network.trusted_proxies = SplitList(*value);
   if (const auto value = env("FACELOOP_REPORTS_RECIPIENTS")) config.reports.recipients = SplitList(*value);
   if (const auto value = env("FACELOOP_TRUNCATE_CLIENT_IP")) {

@@ -10,6 +10,7 @@
 
 #include "insights/thresholds.hpp"
 #include "service/config_schedules.hpp"
+#include "retention/policy.hpp"
 
 namespace faceloop::service {
 
@@ -110,6 +111,7 @@ struct Config {
   Reports reports;
   SchedulerConfig scheduler;  ///< [scheduler] (config_schedules.hpp)
   AlertsConfig alerts;        ///< [alerts]
+  retention::Policy retention;  ///< [retention]: days per data class, enforced by `faceloop purge`
 };
 
 /// What was given on the command line; unset fields fall through to the lower layers.
@@ -132,7 +134,8 @@ std::string PepperPath(const Config& config);
 void ParseListen(std::string_view listen, std::string& host, int& port);
 
 /// Applies a TOML document to `config`. Keys: listen, data_dir, models_dir, web_dir, pepper_file, model and
-/// tables [limits], [backends], [smtp], [privacy], [log], [quotas], [network], [insights], [testing], [reports] with
+/// tables [limits], [backends], [smtp], [privacy], [log], [quotas], [network], [insights], [testing], [reports],
+/// [scheduler], [alerts], [retention] with
 /// the fields of those structs. Unknown keys and wrong types throw Error(kBadRequest) naming them; `source` names the
 /// file in messages.
 void ApplyToml(Config& config, std::string_view toml, std::string_view source);

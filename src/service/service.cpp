@@ -11,6 +11,7 @@
 #include "http/routes/accounts.hpp"
 #include "http/routes/alerts.hpp"
 #include "http/routes/detect.hpp"
+#include "http/routes/export.hpp"
 #include "http/routes/feedback.hpp"
 #include "http/routes/insights.hpp"
 #include "http/routes/reports.hpp"
@@ -205,6 +206,10 @@ http::Readiness Service::CheckReadiness() {
           {{"backends", backends}, {"spool", {{"bytes", spool.total_bytes}, {"limit_bytes", pipeline_->max_bytes()}}}}};
 }
 
+retention::PurgeReport Service::Purge(bool dry_run) {
+  return retention::Purge({*db_, *store_, search_.get()}, config_.retention, std::chrono::system_clock::now(), dry_run);
+}
+
 std::string Service::NewRequestId() { return crypto_->NewTimeOrderedId(std::chrono::system_clock::now()); }
 
 void Service::Prepare(http::Request& request) const {
@@ -233,6 +238,8 @@ void Service::RegisterRoutes(http::Router& router) {
   http::RegisterFeedbackRoutes(
       router, http_metrics_,
       {*auth_, *requests_, *feedback_, *feedback_tokens_, *pipeline_, *events_, read_your_writes});
+  http::RegisterExportRoutes(router, http_metrics_,
+                             {*auth_, *accounts_, *requests_, *feedback_, *db_, read_your_writes});
   http::RegisterInsightsRoutes(router, http_metrics_,
                                {*auth_, *db_, config_.limits.insights_max_days, read_your_writes, config_.insights});
   http::RegisterReportRoutes(router, http_metrics_, {*auth_, *report_store_});

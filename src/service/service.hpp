@@ -25,6 +25,7 @@
 #include "ratelimit/limiter.hpp"
 #include "reports/reporter.hpp"
 #include "requests/store.hpp"
+#include "retention/purge.hpp"
 #include "search/search_sink.hpp"
 #include "service/config.hpp"
 #include "service/schedules.hpp"
@@ -50,6 +51,9 @@ class Service {
   void Prepare(http::Request& request) const;
   /// The reports' producer: a scheduler calls reporter().ProduceDue(period, now) (idempotent).
   reports::Reporter& reporter() { return *reporter_; }
+  /// The retention purge (src/retention) on this service's backends with its configured policy: the
+  /// one function the daily scheduler calls. `faceloop purge` runs the same from the command line.
+  retention::PurgeReport Purge(bool dry_run);
 
  private:
   std::size_t DeleteAccount(const std::string& user_id);

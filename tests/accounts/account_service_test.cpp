@@ -9,6 +9,7 @@
 #include "common/error.hpp"
 #include "db/migrations.hpp"
 #include "db/sqlite_database.hpp"
+#include "db/timestamp.hpp"
 #include "support/error_code.hpp"
 #include "support/temp_dir.hpp"
 
@@ -119,6 +120,10 @@ TEST_F(AccountServiceTest, DeletedUserLosesAllKeysAndSessions) {
   EXPECT_EQ(CodeOf([&] { service_.DeleteUser(alice.user.id); }), ErrorCode::kNotFound);
   EXPECT_EQ(db_.QueryOne("SELECT count(*) FROM api_keys WHERE user_id = ?", {alice.user.id})->Get<std::int64_t>(0), 0);
   EXPECT_EQ(db_.QueryOne("SELECT count(*) FROM sessions")->Get<std::int64_t>(0), 0);
+  // The tombstone the retention purge reads (src/retention), written in the same transaction.
+  const auto tombstone = db_.QueryOne("SELECT deleted_at FROM deleted_users WHERE user_id = ?", {alice.user.id});
+  ASSERT_TRUE(tombstone.has_value());
+  EXPECT_EQ(tombstone->Get<std::string>(0), db::FormatTimestamp(now_));
   service_.AuthenticateKey(bob.key.secret);             // others unaffected
   service_.SignUp("alice@example.com", "Alice again");  // the address is free again
 }

@@ -37,6 +37,7 @@ class RecordingSink final : public search::ISearchSink {
     return {};
   }
   void DeleteUserRequests(const std::string& user_id) override { deleted_users.push_back(user_id); }
+  void DeleteBefore(std::string_view, std::string_view, std::chrono::system_clock::time_point) override {}
   std::string_view Name() const override { return "recording"; }
 
   std::vector<search::Document> documents;

@@ -479,5 +479,34 @@ TEST_F(OpenSearchNodeTest, TheDocumentedQueriesWorkAsWritten) {
   EXPECT_EQ(per_day[0]["doc_count"], 3);
 }
 
+// The retention purge's delete-by-query: documents whose date field is before the cut-off go,
+// across the family's daily indices; the others stay.
+TEST_F(OpenSearchNodeTest, DeleteBeforeRemovesOnlyOlderDocuments) {
+  sink_->EnsureSetup();
+  const auto now = system_clock::now();
+  const auto old = now - std::chrono::hours(24 * 40);
+  std::vector<Document> docs;
+  for (int i = 0; i < 4; ++i) docs.push_back(Request("r-" + std::to_string(i), i < 3 ? old : now));
+  for (int i = 0; i < 2; ++i) {
+    const auto updated = i == 0 ? old : now;
+    docs.push_back(
+        Document{"feedback",
+                 "r-" + std::to_string(i) + ":u",
+                 old,
+                 {{"request_id", "r-" + std::to_string(i)}, {"user_id", "u"}, {"updated_at", Rfc3339(updated)}}});
+  }
+  ASSERT_TRUE(sink_->Index(docs).rejected_ids.empty());
+  // Searchable first (Count refreshes): delete-by-query sees what a refresh made visible, as data
+  // past a retention period always is.
+  ASSERT_EQ(Count("requests"), 4);
+  ASSERT_EQ(Count("feedback"), 2);
+  const auto cutoff = now - std::chrono::hours(24 * 30);
+  sink_->DeleteBefore("requests", "received_at", cutoff);
+  sink_->DeleteBefore("feedback", "updated_at", cutoff);
+  EXPECT_EQ(Count("requests"), 1);
+  EXPECT_EQ(Count("feedback"), 1);
+  sink_->DeleteBefore("events", "occurred_at", cutoff);  // no index of the family yet: nothing to do
+}
+
 }  // namespace
 }  // namespace faceloop::search

@@ -11,6 +11,7 @@
 #include "http/problem.hpp"
 #include "http/quotas.hpp"
 #include "http/session_cookie.hpp"
+#include "http/routes/account_json.hpp"
 
 namespace faceloop::http {
 namespace {
@@ -18,25 +19,8 @@ namespace {
 using events::EventType;
 constexpr std::chrono::hours kSessionTtl{24};
 
-nlohmann::json UserJson(const accounts::User& user) {
-  return {{"id", user.id},
-          {"email", user.email},
-          {"name", user.name},
-          {"role", accounts::RoleName(user.role)},
-          {"created_at", user.created_at}};
-}
-
 nlohmann::json NewKeyJson(const accounts::NewKey& key) {
   return {{"id", key.id}, {"prefix", key.prefix}, {"secret", key.secret}, {"created_at", key.created_at}};
-}
-
-nlohmann::json KeyInfoJson(const accounts::KeyInfo& key) {
-  return {{"id", key.id},
-          {"name", key.name},
-          {"prefix", key.prefix},
-          {"created_at", key.created_at},
-          {"last_used_at", key.last_used_at ? nlohmann::json(*key.last_used_at) : nlohmann::json()},
-          {"revoked_at", key.revoked_at ? nlohmann::json(*key.revoked_at) : nlohmann::json()}};
 }
 
 mail::Message KeyMail(const accounts::SignUpResult& result) {
