@@ -88,22 +88,28 @@ std::vector<requests::UserActivity> CountUsersByDay(db::IDatabase& database, Tim
     params = {FormatTimestamp(split.days->from), FormatTimestamp(split.days->to)};
   }
   for (const TimeRange& edge : split.edges) {
-    // The records of the partial days, as rollup_user_days would hold them (same day key, same
-    // rule for anonymous requests); read on the (received_at, user_id) index only.
+    // The records of a partial day as rollup_user_days would hold them (the same day key, the same
+    // rule for anonymous requests), read on the (received_at, user_id) index only.
     parts.push_back(
-        "SELECT substr(received_at, 1, 10) || 'T00:00:00.000Z' AS day, user_id, 1 AS n FROM requests "
-        "WHERE received_at >= ? AND received_at < ? AND user_id IS NOT NULL AND user_id <> ''");
+        "SELECT substr(received_at, 1, 10) || 'T00:00:00.000Z' AS day, user_id, COUNT(*) AS n FROM requests "
+        "WHERE received_at >= ? AND received_at < ? AND user_id IS NOT NULL AND user_id <> '' GROUP BY 1, 2");
     params.emplace_back(FormatTimestamp(edge.from));
     params.emplace_back(FormatTimestamp(edge.to));
   }
+  // The parts cover disjoint days and each holds one row per day and user: a user's rows in a
+  // bucket are its active days there, so no COUNT(DISTINCT) (which sorts; these hash).
   std::string days;
   for (const std::string& part : parts) days += (days.empty() ? "" : " UNION ALL ") + part;
   const std::string key = bucket ? BucketSql(*bucket, database.dialect(), "day") : "substr(day, 1, 0)";
-  // Per bucket and user first (requests and active days), then per bucket.
-  const std::string sql =
-      "SELECT bucket, COUNT(*), SUM(CASE WHEN n > 1 AND active_days > 1 THEN 1 ELSE 0 END) FROM (SELECT " + key +
-      " AS bucket, user_id, SUM(n) AS n, COUNT(DISTINCT day) AS active_days FROM (" + days + ") AS days GROUP BY " +
-      key + ", user_id) AS per_user GROUP BY bucket";
+  std::string sql;
+  if (bucket == Bucket::kDay) {
+    // One active day per bucket: never returning, and each row is one user.
+    sql = "SELECT " + key + ", COUNT(*), 0 FROM (" + days + ") AS days GROUP BY " + key;
+  } else {
+    sql = "SELECT bucket, COUNT(*), SUM(CASE WHEN n > 1 AND active_days > 1 THEN 1 ELSE 0 END) FROM (SELECT " + key +
+          " AS bucket, user_id, SUM(n) AS n, COUNT(*) AS active_days FROM (" + days + ") AS days GROUP BY " + key +
+          ", user_id) AS per_user GROUP BY bucket";
+  }
   std::vector<requests::UserActivity> counts;
   for (const db::Row& row : database.Query(sql, params)) {
     counts.push_back({row.Get<std::string>(0), row.Get<std::int64_t>(1), row.Get<std::int64_t>(2)});
