@@ -54,6 +54,7 @@ struct Options {
   int runs = 5;
   std::string backend = "all";
   bool load_only = false;
+  std::string pg_database;  ///< default faceloop_insights_bench_N
 };
 
 /// Resets the peak RSS (Linux clear_refs 5), so each analysis reports its own peak.
@@ -195,8 +196,9 @@ void Bench(db::IDatabase& database, const char* backend, const Options& options)
          }));
 }
 
-std::unique_ptr<db::IDatabase> OpenPostgres(const std::string& url, std::int64_t records) {
-  const std::string name = "faceloop_insights_bench_" + std::to_string(records);
+std::unique_ptr<db::IDatabase> OpenPostgres(const std::string& url, const Options& options) {
+  const std::string name =
+      options.pg_database.empty() ? "faceloop_insights_bench_" + std::to_string(options.records) : options.pg_database;
   pqxx::connection admin(url);
   pqxx::nontransaction query(admin);
   if (query.exec("SELECT 1 FROM pg_database WHERE datname = " + query.quote(name)).empty()) {
@@ -214,6 +216,9 @@ int main(int argc, char** argv) {
   app.add_option("--dir", options.dir, "where the SQLite database is kept between runs");
   app.add_option("--runs", options.runs, "timed runs per analysis (after one warm-up)");
   app.add_option("--backend", options.backend, "sqlite, postgres or all");
+  app.add_option("--pg-database", options.pg_database,
+                 "the PostgreSQL database to use (a copy, say, to try a migration on; default "
+                 "faceloop_insights_bench_N)");
   app.add_flag("--load-only", options.load_only, "load (or check) the databases, time nothing");
   CLI11_PARSE(app, argc, argv);
   try {
@@ -230,7 +235,7 @@ int main(int argc, char** argv) {
     }
     const char* url = std::getenv("FACELOOP_TEST_DATABASE_URL");
     if (options.backend != "sqlite" && url != nullptr && *url != '\0') {
-      const auto postgres = OpenPostgres(url, options.records);
+      const auto postgres = OpenPostgres(url, options);
       Load(*postgres, options, "PostgreSQL");
       if (!options.load_only) Bench(*postgres, "PostgreSQL", options);
     } else if (options.backend != "sqlite") {

@@ -307,6 +307,38 @@ CREATE TABLE deleted_users (
 CREATE INDEX deleted_users_deleted_at ON deleted_users (deleted_at);
 )sql";
 
+// Daily rollups (insights/day_rows.hpp, docs/insights.md "At scale"): drift and the summary read
+// whole days from these, the edge hours from the hourly tables. Backfilled here, in SQL, from what
+// is already stored (the hourly bins; the records for the users), so an upgrade needs no rebuild.
+// rollup_user_days holds user ids: its user_id index serves the purge on account deletion.
+constexpr const char* kV11DailyRollups = R"sql(
+CREATE TABLE rollup_bin_days (
+  feature TEXT NOT NULL,
+  day TEXT NOT NULL,
+  model_name TEXT NOT NULL,
+  model_version TEXT NOT NULL,
+  bin INTEGER NOT NULL,
+  count INTEGER NOT NULL,
+  sum_x REAL NOT NULL,
+  sum_x2 REAL NOT NULL,
+  PRIMARY KEY (feature, day, model_name, model_version, bin)
+);
+CREATE TABLE rollup_user_days (
+  day TEXT NOT NULL,
+  user_id TEXT NOT NULL,
+  requests INTEGER NOT NULL,
+  PRIMARY KEY (day, user_id)
+);
+CREATE INDEX rollup_user_days_user_id ON rollup_user_days (user_id);
+INSERT INTO rollup_bin_days (feature, day, model_name, model_version, bin, count, sum_x, sum_x2)
+  SELECT feature, substr(hour, 1, 10) || 'T00:00:00.000Z', model_name, model_version, bin, SUM(count), SUM(sum_x),
+         SUM(sum_x2)
+  FROM rollup_bins GROUP BY 1, 2, 3, 4, 5;
+INSERT INTO rollup_user_days (day, user_id, requests)
+  SELECT substr(received_at, 1, 10) || 'T00:00:00.000Z', user_id, COUNT(*)
+  FROM requests WHERE received_at IS NOT NULL AND user_id IS NOT NULL AND user_id <> '' GROUP BY 1, 2;
+)sql";
+
 /// The schema is written in SQLite's type names; PostgreSQL has no BLOB, and its REAL is 4 bytes.
 std::string ForDialect(std::string sql, Dialect dialect) {
   if (dialect == Dialect::kSqlite) return sql;
@@ -336,6 +368,7 @@ std::vector<Migration> FaceloopMigrations(Dialect dialect) {
       Migration{8, "reports", ForDialect(kV8Reports, dialect)},
       Migration{9, "scheduler and alerts", ForDialect(std::string(kV9SchedulerAlerts) + kV9DefaultRules, dialect)},
       Migration{10, "deleted users", ForDialect(kV10DeletedUsers, dialect)},
+      Migration{11, "daily rollups", ForDialect(kV11DailyRollups, dialect)},
   };
 }
 

@@ -48,9 +48,6 @@ struct Correlations {
   std::vector<FieldCorrelation> pairs;  ///< field by field, each against every target
 };
 
-/// At most about this many requests are read: 50 000 pairs give an interval of r of about +-0.009.
-inline constexpr std::int64_t kCorrelationSampleCap = 50000;
-
 /// The targets: confidence_max (the image's confidence), confidence_mean (its faces' mean score;
 /// both absent without faces) and face_count.
 const std::vector<std::string>& CorrelationTargets();

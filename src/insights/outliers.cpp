@@ -8,6 +8,7 @@
 
 #include "common/error.hpp"
 #include "common/time.hpp"
+#include "insights/day_window.hpp"
 #include "insights/features.hpp"
 #include "insights/rollups.hpp"
 #include "requests/aggregates.hpp"
@@ -52,21 +53,9 @@ const Feature& Named(std::string_view name) {
 std::map<std::string, Histogram> ReadHistograms(db::IDatabase& database, Time from, Time to,
                                                 const std::vector<std::string>& names) {
   std::map<std::string, Histogram> histograms;
-  std::string marks;
-  db::Params params = {FormatTimestamp(from), FormatTimestamp(to)};
-  for (const std::string& name : names) {
-    histograms.emplace(name, Histogram(Named(name)));
-    marks += marks.empty() ? "?" : ", ?";
-    params.emplace_back(name);
-  }
-  const std::string sql =
-      "SELECT feature, bin, SUM(count), SUM(sum_x), SUM(sum_x2) FROM rollup_bins WHERE hour >= ? AND hour < ? AND "
-      "feature IN (" +
-      marks + ") GROUP BY feature, bin";
-  for (const db::Row& row : database.Query(sql, params)) {
-    histograms.at(row.Get<std::string>(0))
-        .AddBin(static_cast<std::size_t>(row.Get<std::int64_t>(1)),
-                Moments{row.Get<std::int64_t>(2), row.Get<double>(3), row.Get<double>(4)});
+  for (const std::string& name : names) histograms.emplace(name, Histogram(Named(name)));
+  for (const BinRow& row : SumBins(database, from, to, names)) {
+    histograms.at(row.feature).AddBin(static_cast<std::size_t>(row.bin), Moments{row.count, row.sum_x, row.sum_x2});
   }
   return histograms;
 }

@@ -31,9 +31,6 @@ inline constexpr double kDefaultRobustZ = 3.5;  // Iglewicz & Hoaglin's cut for 
 inline constexpr std::int64_t kMinReferenceValues = 30;
 /// No face is unusual where at least this share of the reference's images had one.
 inline constexpr double kFaceShareForNoFace = 0.9;
-/// At most about this many requests of the window are scored (requests/sample.hpp): scoring reads
-/// each one's metadata, ~10 us a record, so a month of traffic is sampled to stay within 250 ms.
-inline constexpr std::int64_t kOutlierSampleCap = 20000;
 
 struct OutlierParams {
   std::optional<std::string> from;       ///< as for the summary: a whole hour, default to - 7 days

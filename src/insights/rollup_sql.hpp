@@ -71,7 +71,7 @@ void AppendParams(const Row& row, db::Params& params) {
   Row::ForEachColumn([&params](const Column&, const auto& value) { params.emplace_back(value); }, row);
 }
 
-/// SELECT of every column with the hour replaced by `bucket_sql` (an expression over `hour`) and
+/// SELECT of every column with the hour (or day) replaced by `bucket_sql` (an expression over it) and
 /// the counters summed per bucket and other keys; then `where` (over the table's columns).
 template <typename Row>
 std::string SelectByBucketSql(const std::string& bucket_sql, const std::string& where) {
@@ -80,7 +80,7 @@ std::string SelectByBucketSql(const std::string& bucket_sql, const std::string& 
   Row::ForEachColumn(
       [&](const Column& column, const auto&) {
         const std::string name(column.name);
-        std::string expression = name == "hour" ? bucket_sql : name;
+        std::string expression = name == "hour" || name == "day" ? bucket_sql : name;  // the time column
         if (column.role == ColumnRole::kKey) {
           group += (group.empty() ? "" : ", ") + expression;
         } else {

@@ -5,6 +5,7 @@
 
 #include "common/time.hpp"
 #include "insights/bucket.hpp"
+#include "insights/day_rows.hpp"
 #include "insights/features.hpp"
 #include "insights/rollup_sql.hpp"
 #include "requests/store.hpp"
@@ -23,6 +24,9 @@ class BatchRollup {
   void Add(const RequestRecord& r) {
     HourRow hour;
     hour.hour = FormatTimestamp(FloorHour(r.received_at));
+    const std::string day = FormatTimestamp(BucketStart(Bucket::kDay, r.received_at));
+    // Anonymous requests (no user id) are no user to count.
+    if (!r.user_id.empty()) Merge(user_days_, UserDayRow{day, r.user_id, 1});
     hour.model_name = r.model_name;
     hour.model_version = r.model_version.value_or("");
     const bool ok = r.status == 200;
@@ -37,8 +41,11 @@ class BatchRollup {
       values_.clear();
       feature.read(r, values_);
       for (const double value : values_) {
-        Merge(bins_, BinRow{std::string(feature.name), hour.hour, hour.model_name, hour.model_version,
-                            static_cast<std::int64_t>(BinOf(feature, value)), 1, value, value * value});
+        const auto bin = static_cast<std::int64_t>(BinOf(feature, value));
+        Merge(bins_, BinRow{std::string(feature.name), hour.hour, hour.model_name, hour.model_version, bin, 1, value,
+                            value * value});
+        Merge(day_bins_, DayBinRow{std::string(feature.name), day, hour.model_name, hour.model_version, bin, 1, value,
+                                   value * value});
       }
     }
     Merge(hours_, std::move(hour));
@@ -51,6 +58,8 @@ class BatchRollup {
     WriteAll(tx, hours_);
     WriteAll(tx, errors_);
     WriteAll(tx, bins_);
+    WriteAll(tx, day_bins_);
+    WriteAll(tx, user_days_);
   }
 
  private:
@@ -81,6 +90,8 @@ class BatchRollup {
   std::map<std::string, HourRow> hours_;
   std::map<std::string, ErrorRow> errors_;
   std::map<std::string, BinRow> bins_;
+  std::map<std::string, DayBinRow> day_bins_;
+  std::map<std::string, UserDayRow> user_days_;
   std::vector<double> values_;  // reused between features
 };
 
@@ -101,7 +112,8 @@ std::int64_t RebuildRollups(db::IDatabase& database) {
     // SQLite's write transaction already excludes the shipper; PostgreSQL needs the table lock, or a
     // record shipped meanwhile could be counted by both.
     if (tx.dialect() == db::Dialect::kPostgres) tx.Execute("LOCK TABLE requests IN SHARE MODE");
-    for (const std::string_view table : {HourRow::kTable, ErrorRow::kTable, BinRow::kTable}) {
+    for (const std::string_view table :
+         {HourRow::kTable, ErrorRow::kTable, BinRow::kTable, DayBinRow::kTable, UserDayRow::kTable}) {
       tx.Execute("DELETE FROM " + std::string(table));
     }
     requests::RequestStore::FillSampleKeys(tx);  // the one pass over old records, while it runs anyway
@@ -120,6 +132,10 @@ std::int64_t RebuildRollups(db::IDatabase& database) {
     }
   });
   return counted;
+}
+
+std::int64_t PurgeUserRollups(db::IDatabase& database, const std::string& user_id) {
+  return database.Execute("DELETE FROM " + std::string(UserDayRow::kTable) + " WHERE user_id = ?", {user_id});
 }
 
 std::int64_t CountSuccesses(db::IDatabase& database, Time from, Time to) {

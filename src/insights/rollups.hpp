@@ -1,6 +1,7 @@
 #pragma once
 // Maintenance of the hourly rollups (rollup_rows.hpp): the database shipper folds every record it
 // inserted into them, in the same transaction, so the rollups count exactly the stored records.
+#include <string>
 #include <vector>
 
 #include "db/database.hpp"
@@ -22,6 +23,10 @@ void AddToRollups(db::IDatabase& tx, const std::vector<const requests::RequestRe
 /// of deleted accounts are gone, so their share of the old rollups is lost. Also writes the sample
 /// keys of records stored before migration 7 (requests/sample.hpp).
 std::int64_t RebuildRollups(db::IDatabase& database);
+
+/// Deletes the user's rows of the one rollup that holds user ids (rollup_user_days) on account
+/// deletion; the anonymous counts stay. Returns the rows deleted.
+std::int64_t PurgeUserRollups(db::IDatabase& database, const std::string& user_id);
 
 /// The successful requests received in [from, to) (whole hours), counted from rollup_hours: what a
 /// sampled analysis draws its sample from (requests/sample.hpp).

@@ -4,6 +4,8 @@
 
 #include "common/error.hpp"
 #include "common/time.hpp"
+#include "insights/day_rows.hpp"
+#include "insights/day_window.hpp"
 #include "insights/rollup_sql.hpp"
 #include "requests/store.hpp"
 
@@ -69,21 +71,46 @@ void ReadErrors(const Window& w, BucketIndex& index) {
   }
 }
 
-void ReadBins(const Window& w, BucketIndex& index) {
-  static const std::string where = "feature IN (?, ?) AND hour >= ? AND hour < ?";
-  db::Params params = {std::string(kLatencyFeature), std::string(kConfidenceFeature)};
-  for (db::Value& value : w.Range()) params.push_back(std::move(value));
-  for (const db::Row& stored : w.database.Query(SelectByBucketSql<BinRow>(w.BucketOf("hour"), where), params)) {
-    const auto row = FromRow<BinRow>(stored);
-    Slice& slice = index.At(row.hour).models[{row.model_name, row.model_version}];
+// The bucket key a bucketed read leaves in the row's time column.
+const std::string& KeyOf(const BinRow& row) { return row.hour; }
+const std::string& KeyOf(const DayBinRow& row) { return row.day; }
+
+/// The latency and confidence bins of `range` from one bin table, summed per bucket and model.
+template <typename Row>
+void AddBins(const Window& w, std::string_view time, const TimeRange& range, BucketIndex& index) {
+  const std::string t(time);
+  const std::string where = "feature IN (?, ?) AND " + t + " >= ? AND " + t + " < ?";
+  const db::Params params = {std::string(kLatencyFeature), std::string(kConfidenceFeature), FormatTimestamp(range.from),
+                             FormatTimestamp(range.to)};
+  for (const db::Row& stored : w.database.Query(SelectByBucketSql<Row>(w.BucketOf(time), where), params)) {
+    const auto row = FromRow<Row>(stored);
+    Slice& slice = index.At(KeyOf(row)).models[{row.model_name, row.model_version}];
     Histogram& histogram = row.feature == kLatencyFeature ? slice.latency : slice.confidence;
     histogram.AddBin(static_cast<std::size_t>(row.bin), Moments{row.count, row.sum_x, row.sum_x2});
   }
 }
 
+/// Whole days from the daily bins (every bucket but the hour is made of whole days), the rest from
+/// the hourly ones.
+void ReadBins(const Window& w, BucketIndex& index) {
+  if (w.query.bucket == Bucket::kHour) {
+    AddBins<BinRow>(w, "hour", {w.query.from, w.query.to}, index);
+    return;
+  }
+  const DaySplit split = SplitDays(w.query.from, w.query.to);
+  if (split.days) AddBins<DayBinRow>(w, "day", *split.days, index);
+  for (const TimeRange& edge : split.edges) AddBins<BinRow>(w, "hour", edge, index);
+}
+
+/// Hour buckets count from the records (the user rollup is daily); the others from the daily
+/// user rollup and the records of the window's partial edge days.
+std::vector<requests::UserActivity> BucketUsers(const Window& w) {
+  if (w.query.bucket != Bucket::kHour) return CountUsersByDay(w.database, w.query.from, w.query.to, w.query.bucket);
+  return requests::RequestStore(w.database).CountUsers(w.query.from, w.query.to, w.BucketOf("received_at"));
+}
+
 void ReadUsers(const Window& w, BucketIndex& index) {
-  requests::RequestStore store(w.database);
-  for (const requests::UserActivity& activity : store.CountUsers(w.query.from, w.query.to, w.BucketOf("received_at"))) {
+  for (const requests::UserActivity& activity : BucketUsers(w)) {
     index.At(activity.bucket).users.unique = activity.unique;
     index.At(activity.bucket).users.returning = activity.returning;
   }
@@ -96,12 +123,10 @@ void ReadUsers(const Window& w, BucketIndex& index) {
   }
 }
 
-/// Unique and returning users of the whole window: one bucket spanning it (an empty key for all).
+/// Unique and returning users of the whole window: one bucket spanning it.
 UserCounts WindowUsers(const Window& w) {
-  requests::RequestStore store(w.database);
   UserCounts users;
-  for (const requests::UserActivity& activity :
-       store.CountUsers(w.query.from, w.query.to, "substr(received_at, 1, 0)")) {
+  for (const requests::UserActivity& activity : CountUsersByDay(w.database, w.query.from, w.query.to, std::nullopt)) {
     users.unique += activity.unique;
     users.returning += activity.returning;
   }

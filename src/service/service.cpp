@@ -17,6 +17,7 @@
 #include "http/routes/reports.hpp"
 #include "http/routes/requests.hpp"
 #include "http/routes/web.hpp"
+#include "insights/rollups.hpp"
 #include "ratelimit/redis_limiter.hpp"
 #include "service/backends.hpp"
 #include "storage/tiered_object_store.hpp"
@@ -175,6 +176,7 @@ std::size_t Service::DeleteAccount(const std::string& user_id) {
   for (const std::string& key : keys) store_->Delete(key);
   feedback_->PurgeUser(user_id);  // given by the user, and anyone's on the user's requests
   requests_->PurgeUser(user_id);
+  insights::PurgeUserRollups(*db_, user_id);  // the per-day user counts; the anonymous rollups stay
   return keys.size();
 }
 
