@@ -10,8 +10,6 @@
 #include "retention/purge.hpp"
 #include "service/backends.hpp"
 #include "service/config.hpp"
-#include "storage/local_object_store.hpp"
-#include "storage/tiered_object_store.hpp"
 
 namespace faceloop::cli {
 namespace {
@@ -47,13 +45,7 @@ service::Config ResolveFor(const PurgeFlags& flags) {
 int RunPurge(const PurgeFlags& flags) {
   const service::Config config = ResolveFor(flags);
   const auto database = db::Open(config.backends.database_url, config.data_dir);
-  storage::LocalObjectStore local(std::filesystem::path(config.data_dir) / "objects");
-  const auto remote = service::OpenRemoteStore(config);
-  const auto tiered = remote ? std::make_unique<storage::TieredObjectStore>(local, *remote) : nullptr;
-  const auto search = service::OpenSearch(config);
-  const retention::PurgeReport report =
-      retention::Purge({*database, tiered ? static_cast<storage::IObjectStore&>(*tiered) : local, search.get()},
-                       config.retention, std::chrono::system_clock::now(), flags.dry_run);
+  const retention::PurgeReport report = service::PurgeConfigured(config, *database, flags.dry_run);
   std::cout << nlohmann::json(report).dump(2) << "\n";
   return 0;
 }

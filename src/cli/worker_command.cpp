@@ -41,6 +41,9 @@ int Work(const WorkerFlags& flags) {
   const auto database = db::Open(config.backends.database_url, config.data_dir);
   const auto mailer = service::OpenMailer(config);
   service::Schedules schedules(config, *database, mailer.get(), [&crypto] { return crypto.NewTimeOrderedId(); });
+  reports::Reporter reporter(*database, mailer.get(), service::ReporterOptionsFor(config));
+  service::AddReportJobs(schedules, reporter);
+  service::AddPurgeJob(schedules, [&config, &database] { (void)service::PurgeConfigured(config, *database, false); });
 
   int fds[2];
   if (::pipe(fds) != 0) throw Error(ErrorCode::kInternal, "cannot create the stop pipe");
@@ -63,7 +66,8 @@ int Work(const WorkerFlags& flags) {
 }  // namespace
 
 Action RegisterWorker(CLI::App& app) {
-  CLI::App* command = app.add_subcommand("worker", "run the scheduler (alerts) without the HTTP API");
+  CLI::App* command =
+      app.add_subcommand("worker", "run the scheduler (alerts, reports, retention purge) without the HTTP API");
   auto flags = std::make_shared<WorkerFlags>();
   command->add_option("--data-dir", flags->data_dir, "folder for the database and pepper (default ./data)");
   command->add_option("--config", flags->config_file, "TOML configuration file");

@@ -2,7 +2,9 @@
 
 #include "mail/open_mailer.hpp"
 #include "search/open_search_sink.hpp"
+#include "storage/local_object_store.hpp"
 #include "storage/open_object_store.hpp"
+#include "storage/tiered_object_store.hpp"
 
 namespace faceloop::service {
 
@@ -28,6 +30,20 @@ std::unique_ptr<mail::IMailer> OpenMailer(const Config& config) {
                   : config.smtp.starttls == "required" ? mail::SmtpConfig::Tls::kRequired
                                                        : mail::SmtpConfig::Tls::kTry;
   return mail::OpenMailer(smtp);
+}
+
+reports::ReporterOptions ReporterOptionsFor(const Config& config) {
+  return {config.reports.time_zone, config.reports.recipients, config.reports.base_url, config.insights};
+}
+
+retention::PurgeReport PurgeConfigured(const Config& config, db::IDatabase& database, bool dry_run) {
+  storage::LocalObjectStore local(std::filesystem::path(config.data_dir) / "objects");
+  const auto remote = OpenRemoteStore(config);
+  const auto tiered = remote ? std::make_unique<storage::TieredObjectStore>(local, *remote) : nullptr;
+  const auto search = OpenSearch(config);
+  storage::IObjectStore& objects = tiered ? static_cast<storage::IObjectStore&>(*tiered) : local;
+  return retention::Purge({database, objects, search.get()}, config.retention, std::chrono::system_clock::now(),
+                          dry_run);
 }
 
 }  // namespace faceloop::service

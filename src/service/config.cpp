@@ -310,10 +310,11 @@ void ApplyToml(Config& config, std::string_view toml_text, std::string_view sour
     Fail("config: " + std::string(source) + ": " + std::string(e.description()));
   }
   std::vector<std::string> unknown;
-  CheckKnown(table,
-             {"listen", "data_dir", "models_dir", "web_dir", "pepper_file", "model", "limits", "backends", "smtp",
-              "privacy", "log", "quotas", "network", "insights", "testing", "reports", "scheduler", "alerts", "retention"},
-             "", unknown);
+  CheckKnown(
+      table,
+      {"listen", "data_dir", "models_dir", "web_dir", "pepper_file", "model", "limits", "backends", "smtp", "privacy",
+       "log", "quotas", "network", "insights", "testing", "reports", "scheduler", "alerts", "retention"},
+      "", unknown);
   if (const toml::node* node = table.get("limits")) ApplyLimits(config.limits, SubTable(*node, "limits"), unknown);
   if (const toml::node* node = table.get("backends")) {
     ApplyBackends(config.backends, SubTable(*node, "backends"), unknown);

@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "insights/thresholds.hpp"
-#include "service/config_schedules.hpp"
 #include "retention/policy.hpp"
+#include "service/config_schedules.hpp"
 
 namespace faceloop::service {
 
@@ -109,8 +109,8 @@ struct Config {
   insights::DriftThresholds insights;  ///< [insights]: the drift verdict's thresholds
   Testing testing;
   Reports reports;
-  SchedulerConfig scheduler;  ///< [scheduler] (config_schedules.hpp)
-  AlertsConfig alerts;        ///< [alerts]
+  SchedulerConfig scheduler;    ///< [scheduler] (config_schedules.hpp)
+  AlertsConfig alerts;          ///< [alerts]
   retention::Policy retention;  ///< [retention]: days per data class, enforced by `faceloop purge`
 };
 

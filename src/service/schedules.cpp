@@ -1,5 +1,7 @@
 #include "service/schedules.hpp"
 
+#include "common/time.hpp"
+
 namespace faceloop::service {
 namespace {
 
@@ -19,6 +21,9 @@ scheduler::SchedulerOptions SchedulerOptionsFor(const Config& config) {
                           std::chrono::milliseconds(std::chrono::seconds(config.alerts.interval_s)));
   return options;
 }
+
+// Report periods missed while no process led (down over a long weekend) that are still produced.
+constexpr int kReportCatchUp = 3;
 
 }  // namespace
 
@@ -48,6 +53,28 @@ void Schedules::Stop() {
   scheduler_.Stop();
   dispatcher_.Stop();
   started_ = false;
+}
+
+void AddReportJobs(Schedules& schedules, reports::Reporter& reporter) {
+  for (const reports::Period period : {reports::Period::kDay, reports::Period::kWeek, reports::Period::kMonth}) {
+    const auto window_at = [&reporter, period](scheduler::Time at) {
+      return reports::PeriodAt(period, at, reporter.zone());
+    };
+    schedules.AddJob({"reports." + std::string(reports::PeriodName(period)),
+                      [window_at](scheduler::Time at) {
+                        const reports::PeriodWindow window = window_at(at);
+                        return scheduler::Period{FormatTimestamp(window.start), window.start, window.end};
+                      },
+                      scheduler::RunWhen::kEnd, kReportCatchUp,
+                      [&reporter, window_at](const scheduler::Period& due) {
+                        (void)reporter.Produce(window_at(due.start), true, std::chrono::system_clock::now());
+                      }});
+  }
+}
+
+void AddPurgeJob(Schedules& schedules, std::function<void()> purge) {
+  schedules.AddJob({"retention.purge", scheduler::CalendarPeriod("day"), scheduler::RunWhen::kEnd, 1,
+                    [purge = std::move(purge)](const scheduler::Period&) { purge(); }});
 }
 
 }  // namespace faceloop::service

@@ -11,6 +11,7 @@
 #include "alerts/url_policy.hpp"
 #include "db/database.hpp"
 #include "mail/mailer.hpp"
+#include "reports/reporter.hpp"
 #include "scheduler/scheduler.hpp"
 #include "service/config.hpp"
 
@@ -39,5 +40,11 @@ class Schedules {
   scheduler::Scheduler scheduler_;
   bool started_ = false;
 };
+
+/// The reports' jobs: each day, week and month of the reporter's time zone, produced and e-mailed
+/// once it has ended (missed ones caught up, three at most).
+void AddReportJobs(Schedules& schedules, reports::Reporter& reporter);
+/// `purge` once a day (UTC), for the retention policy.
+void AddPurgeJob(Schedules& schedules, std::function<void()> purge);
 
 }  // namespace faceloop::service

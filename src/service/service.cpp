@@ -86,10 +86,6 @@ http::RoleQuotas RoleQuotasFor(const Config& config) {
           PerMinute("detect", config.quotas.admin_per_minute)};
 }
 
-reports::ReporterOptions ReporterOptionsFor(const Config& config) {
-  return {config.reports.time_zone, config.reports.recipients, config.reports.base_url, config.insights};
-}
-
 }  // namespace
 
 Service::Service(Config config)
@@ -133,6 +129,7 @@ Service::Service(Config config)
     kLog.Warn("limits.sync_writes = false: answered requests can be lost in a crash");
   }
   RegisterMetrics();
+  AddScheduledJobs();
   if (config_.scheduler.enabled) schedules_->Start();
 }
 
@@ -163,6 +160,11 @@ void Service::RegisterMetrics() {
   metrics_.Add("faceloop_group_commit_queue_depth", "Writes waiting for the next group commit.", Type::kGauge,
                [this] { return static_cast<double>(committer_->Stats().queue_depth); });
   pipeline_->RegisterMetrics(metrics_);
+}
+
+void Service::AddScheduledJobs() {
+  AddReportJobs(*schedules_, *reporter_);
+  AddPurgeJob(*schedules_, [this] { (void)Purge(false); });
 }
 
 std::size_t Service::DeleteAccount(const std::string& user_id) {

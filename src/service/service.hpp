@@ -60,6 +60,9 @@ class Service {
   http::Readiness CheckReadiness();
   std::vector<events::Pipeline::Backend> ShippingBackends();
   void RegisterMetrics();
+  /// The reports (day, week, month in the configured zone) and the daily retention purge, on the
+  /// scheduler beside the alert job.
+  void AddScheduledJobs();
 
   Config config_;
   telemetry::MetricsRegistry metrics_;
@@ -80,7 +83,7 @@ class Service {
   std::unique_ptr<mail::IMailer> mailer_;                   ///< null without smtp.url
   std::unique_ptr<events::Pipeline> pipeline_;
   std::unique_ptr<events::EventLog> events_;
-  std::unique_ptr<Schedules> schedules_;  ///< alerts (and later reports); started unless scheduler.enabled = false
+  std::unique_ptr<Schedules> schedules_;  ///< alerts, reports, purge; started unless scheduler.enabled = false
   std::unique_ptr<detect::DetectorRegistry> registry_;
   std::unique_ptr<detect::DetectPool> pool_;
   std::unique_ptr<ratelimit::IRateLimiter> limiter_;  ///< Redis with redis_url, else per process
