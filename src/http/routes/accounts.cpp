@@ -10,8 +10,8 @@
 #include "http/guard.hpp"
 #include "http/problem.hpp"
 #include "http/quotas.hpp"
-#include "http/session_cookie.hpp"
 #include "http/routes/account_json.hpp"
+#include "http/session_cookie.hpp"
 
 namespace faceloop::http {
 namespace {
