@@ -45,7 +45,7 @@ std::string Etag(std::string_view content_hash, std::string_view encoding) {
 
 std::string ContentHash(std::string_view content) {
   char hex[17];
-  std::snprintf(hex, sizeof hex, "%016zx", std::hash<std::string_view>{}(content));
+  (void)std::snprintf(hex, sizeof hex, "%016zx", std::hash<std::string_view>{}(content));
   return hex;
 }
 

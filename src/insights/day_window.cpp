@@ -90,7 +90,7 @@ std::vector<requests::UserActivity> CountUsersByDay(db::IDatabase& database, Tim
   for (const TimeRange& edge : split.edges) {
     // The records of a partial day as rollup_user_days would hold them (the same day key, the same
     // rule for anonymous requests), read on the (received_at, user_id) index only.
-    parts.push_back(
+    parts.emplace_back(
         "SELECT substr(received_at, 1, 10) || 'T00:00:00.000Z' AS day, user_id, COUNT(*) AS n FROM requests "
         "WHERE received_at >= ? AND received_at < ? AND user_id IS NOT NULL AND user_id <> '' GROUP BY 1, 2");
     params.emplace_back(FormatTimestamp(edge.from));

@@ -66,7 +66,7 @@ std::string RelatedBody(std::string_view text, std::string_view html, const std:
   for (const InlinePart& part : parts) CheckPart(part);
   const std::string related = NewBoundary("rel");
   const std::string alternative = NewBoundary("alt");
-  std::string out = "Content-Type: multipart/related; type=\"multipart/alternative\"; boundary=\"" + related +
+  std::string out = R"(Content-Type: multipart/related; type="multipart/alternative"; boundary=")" + related +
                     "\"\r\n\r\n--" + related + "\r\n";
   out += "Content-Type: multipart/alternative; boundary=\"" + alternative + "\"\r\n\r\n";
   out += "--" + alternative + "\r\n" + TextPart("text/plain", text);

@@ -70,7 +70,7 @@ void DrawFace(cairo_t* cr, const nlohmann::json& face, double scale, double line
   const double confidence = Number(face, "confidence");
   if (std::isfinite(confidence)) {
     char text[16];
-    std::snprintf(text, sizeof text, "%.2f", confidence);
+    (void)std::snprintf(text, sizeof text, "%.2f", confidence);
     cairo_set_font_size(cr, std::max(10.0, line * 6));
     cairo_text_extents_t extents;
     cairo_text_extents(cr, text, &extents);

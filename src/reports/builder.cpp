@@ -56,6 +56,7 @@ std::vector<SeriesPoint> Series(const insights::Summary& hourly, const ReportInp
     steps.back().second.Merge(bucket.all);
   }
   std::vector<SeriesPoint> points;
+  points.reserve(steps.size());
   for (const auto& [start, slice] : steps) {
     points.push_back({start, slice.requests, slice.confidence.moments().Mean(), slice.confidence.Percentile(10)});
   }
@@ -102,10 +103,11 @@ std::vector<DriftFinding> Drift(db::IDatabase& database, const ReportInputs& in,
 std::string ReasonText(const insights::OutlierReason& r) {
   char text[160];
   if (r.z) {
-    std::snprintf(text, sizeof text, "%s: %s = %.4g (robust z %.1f)", r.kind.c_str(), r.feature.c_str(), r.value, *r.z);
+    (void)std::snprintf(text, sizeof text, "%s: %s = %.4g (robust z %.1f)", r.kind.c_str(), r.feature.c_str(), r.value,
+                        *r.z);
   } else {
-    std::snprintf(text, sizeof text, "%s: %s = %.4g (limit %.4g)", r.kind.c_str(), r.feature.c_str(), r.value,
-                  r.threshold);
+    (void)std::snprintf(text, sizeof text, "%s: %s = %.4g (limit %.4g)", r.kind.c_str(), r.feature.c_str(), r.value,
+                        r.threshold);
   }
   return text;
 }
@@ -148,8 +150,9 @@ Report BuildReport(db::IDatabase& database, const ReportInputs& in) {
   report.generated_at = in.now;
   report.users = {now.total.users.unique, now.total.users.returning};
   report.all = ToSliceReport(now.total.all, "", "");
-  for (const auto& [model, slice] : now.total.models)
+  for (const auto& [model, slice] : now.total.models) {
     report.models.push_back(ToSliceReport(slice, model.first, model.second));
+  }
   const Distribution previous_confidence = Summarize(before.total.all.confidence);
   report.confidence_change = {previous_confidence, Delta(report.all.confidence.mean, previous_confidence.mean),
                               Delta(report.all.confidence.p10, previous_confidence.p10),

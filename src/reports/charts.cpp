@@ -31,7 +31,7 @@ struct Plot {
 
 std::string Number(double v) {
   char text[32];
-  std::snprintf(text, sizeof text, "%.3g", v);
+  (void)std::snprintf(text, sizeof text, "%.3g", v);
   return text;
 }
 

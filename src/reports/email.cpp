@@ -12,7 +12,7 @@ namespace {
 std::string Fixed(const std::optional<double>& value, const char* format = "%.3f") {
   if (!value) return "n/a";
   char text[32];
-  std::snprintf(text, sizeof text, format, *value);
+  (void)std::snprintf(text, sizeof text, format, *value);
   return text;
 }
 
@@ -25,7 +25,7 @@ std::vector<mail::InlinePart> Charts(const Report& r) {
   ChartSpec volume{"Requests", ChartKind::kBars, {}, "", "", 560, 220};
   for (const SeriesPoint& p : r.series) {
     confidence.values.push_back(p.confidence_mean);
-    volume.values.push_back(static_cast<double>(p.requests));
+    volume.values.emplace_back(static_cast<double>(p.requests));
   }
   if (!r.series.empty()) {
     confidence.first_label = volume.first_label = FormatTimestamp(r.series.front().start).substr(0, 16);
@@ -35,7 +35,7 @@ std::vector<mail::InlinePart> Charts(const Report& r) {
   if (!r.correlations.empty()) {
     const CorrelationFinding& f = r.correlations.front();
     curve.title = f.target + " by decile of " + f.field;
-    for (const CurvePoint& p : f.curve) curve.values.push_back(p.mean);
+    for (const CurvePoint& p : f.curve) curve.values.emplace_back(p.mean);
     if (!f.curve.empty()) {
       curve.first_label = Fixed(f.curve.front().x_min, "%.3g");
       curve.last_label = Fixed(f.curve.back().x_max, "%.3g");
@@ -78,8 +78,9 @@ std::string Findings(const Report& r, const std::string& base_url) {
   if (r.correlations.empty()) html += "<li>No notable correlation.</li>\n";
   html += "</ul>\n<h2>Drift against the previous period</h2>\n<ul>\n";
   for (const DriftFinding& d : r.drift) {
-    if (d.verdict == "warn" || d.verdict == "drift")
+    if (d.verdict == "warn" || d.verdict == "drift") {
       html += "<li>" + EscapeHtml(d.feature + ": " + d.verdict) + "</li>\n";
+    }
   }
   html += "</ul>\n<h2>Outliers</h2>\n<ul>\n";
   for (const OutlierFinding& o : r.outliers) {

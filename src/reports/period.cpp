@@ -77,8 +77,8 @@ year_month_day ParseLocalDate(std::string_view text, std::string_view field) {
 
 std::string FormatLocalDate(year_month_day date) {
   char text[16];
-  std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(date.year()), static_cast<unsigned>(date.month()),
-                static_cast<unsigned>(date.day()));
+  (void)std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(date.year()),
+                      static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()));
   return text;
 }
 

@@ -20,9 +20,9 @@ Period ParsePeriod(std::string_view name, std::string_view field = "period");
 
 struct PeriodWindow {
   Period period = Period::kDay;
-  std::chrono::year_month_day first_day;  ///< the local date the period starts on
-  Time start;                             ///< local midnight of first_day, as UTC
-  Time end;                               ///< local midnight after the period's last day, as UTC
+  std::chrono::year_month_day first_day{};  ///< the local date the period starts on
+  Time start;                               ///< local midnight of first_day, as UTC
+  Time end;                                 ///< local midnight after the period's last day, as UTC
 };
 
 /// "YYYY-MM-DD" as a date; throws Error(kUnprocessable) naming `field`.

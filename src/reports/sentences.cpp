@@ -60,7 +60,7 @@ std::string CorrelationSentence(std::string_view field, std::string_view target,
   char rho[16];
   // Rounded first so that -0.004 reads "0.00", not "-0.00".
   const double rounded = std::round(spearman * 100.0) / 100.0;
-  std::snprintf(rho, sizeof rho, "%.2f", rounded == 0.0 ? 0.0 : rounded);
+  (void)std::snprintf(rho, sizeof rho, "%.2f", rounded == 0.0 ? 0.0 : rounded);
   return TargetWords(target) + " is lower for " + EndWords(field, spearman < 0) + ": Spearman " + rho +
          ", n = " + GroupThousands(n);
 }
