@@ -93,6 +93,8 @@ test_release() {
 test_asan() {
   stage asan "ASan+UBSan build + ctest (without the Facebench-wide tests and functional_production)"
   cmake --preset asan
+  # Third-party caches kept for the process's life (tests/lsan.supp says which and why).
+  export LSAN_OPTIONS="suppressions=$ROOT/tests/lsan.supp:print_suppressions=0"
   # The build runs the test binaries too (gtest_discover_tests), so the options apply to it as well.
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     cmake --build --preset asan -j "$JOBS"
