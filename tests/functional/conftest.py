@@ -158,6 +158,22 @@ class Load:
         self.thread.join(timeout=120)
 
 
+def splice(client, upstream):
+    """Copies bytes both ways between two sockets on daemon threads until either side closes: the
+    TCP forwarders that stand between the service and a server in outage and late-start tests."""
+    def pipe(source, sink):
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            sink.close()
+
+    for a, b in ((client, upstream), (upstream, client)):
+        threading.Thread(target=pipe, args=(a, b), daemon=True).start()
+
+
 def wait_until(predicate, timeout=30, interval=0.1):
     deadline = time.time() + timeout
     while True:

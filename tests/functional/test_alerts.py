@@ -22,7 +22,7 @@ import time
 import uuid
 
 import pytest
-from conftest import require_env, wait_until
+from conftest import require_env, splice, wait_until
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "scripts"))
 import replay  # noqa: E402
@@ -235,18 +235,7 @@ class Outage:
                 client.close()
                 continue
             upstream = socket.create_connection(("127.0.0.1", self.target_port))
-            for a, b in ((client, upstream), (upstream, client)):
-                threading.Thread(target=self.pipe, args=(a, b), daemon=True).start()
-
-    @staticmethod
-    def pipe(source, sink):
-        try:
-            while data := source.recv(65536):
-                sink.sendall(data)
-        except OSError:
-            pass
-        finally:
-            sink.close()
+            splice(client, upstream)
 
     def close(self):
         self.listener.close()

@@ -16,7 +16,7 @@ import uuid
 import pytest
 
 import conftest
-from conftest import Load, wait_until
+from conftest import Load, splice, wait_until
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ALL_SH = os.path.join(HERE, "..", "servers", "all.sh")
@@ -155,18 +155,7 @@ class LateListener:
         while True:
             client, _ = listener.accept()
             upstream = socket.create_connection(self.target)
-            for a, b in ((client, upstream), (upstream, client)):
-                threading.Thread(target=self.pipe, args=(a, b), daemon=True).start()
-
-    @staticmethod
-    def pipe(source, sink):
-        try:
-            while data := source.recv(65536):
-                sink.sendall(data)
-        except OSError:
-            pass
-        finally:
-            sink.close()
+            splice(client, upstream)
 
 
 @pytest.fixture
