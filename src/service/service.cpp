@@ -9,6 +9,7 @@
 #include "events/object_sink.hpp"
 #include "events/search_delivery.hpp"
 #include "http/routes/accounts.hpp"
+#include "http/routes/admin_users.hpp"
 #include "http/routes/alerts.hpp"
 #include "http/routes/detect.hpp"
 #include "http/routes/export.hpp"
@@ -227,6 +228,9 @@ void Service::RegisterRoutes(http::Router& router) {
       router, http_metrics_,
       {*accounts_, *auth_, *crypto_, *limiter_, PerMinute("signup", config_.limits.signups_per_minute), mailer_.get(),
        *events_, [this](const std::string& user_id) { return DeleteAccount(user_id); }});
+  http::RegisterAdminUserRoutes(router, http_metrics_,
+                                {*auth_, accounts::UserDirectory(*db_), *db_, *events_,
+                                 [this](const std::string& user_id) { return DeleteAccount(user_id); }});
   http::RegisterDetectRoutes(
       router, http_metrics_,
       {*auth_, *quotas_, [this] { return NewRequestId(); }, *pool_, registry_->Names(),
