@@ -92,14 +92,13 @@ RoleChange UserDirectory::ChangeRole(const std::string& user_id, Role role) cons
   return change;
 }
 
-void UserDirectory::CheckDeletable(const std::string& actor_id, const std::string& user_id) const {
+User UserDirectory::PrepareDeletion(const std::string& actor_id, const std::string& user_id) const {
   if (actor_id == user_id) {
     throw Error(ErrorCode::kConflict, "an admin deletes their own account on the account page (DELETE /v1/me)");
   }
-  const User user = LoadUser(database_, user_id);
-  if (user.role == Role::kAdmin && LockAdmins(database_) <= 1) {
-    throw Error(ErrorCode::kConflict, "this is the last admin; make another user admin first");
-  }
+  User user = LoadUser(database_, user_id);
+  if (user.role == Role::kAdmin) user.role = ChangeRole(user_id, Role::kUser).previous;
+  return user;
 }
 
 }  // namespace faceloop::accounts

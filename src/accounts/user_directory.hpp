@@ -64,9 +64,11 @@ class UserDirectory {
   /// admin (checked and written in one transaction, the admin rows locked on PostgreSQL, so two
   /// admins demoting each other at once cannot both succeed).
   RoleChange ChangeRole(const std::string& user_id, Role role) const;
-  /// Whether `actor_id` may delete `user_id` here: kConflict for themself (the account page does
-  /// that) and for the last admin; kNotFound for unknown users. The deletion is the caller's.
-  void CheckDeletable(const std::string& actor_id, const std::string& user_id) const;
+  /// Readies `user_id` for deletion by `actor_id` (the deletion itself is the caller's):
+  /// kConflict for themself (the account page does that) and for the last admin; kNotFound for
+  /// unknown users. An admin is demoted first, under ChangeRole's lock, so two admins deleting each
+  /// other at once cannot leave the service without one. Returns the user as it was.
+  User PrepareDeletion(const std::string& actor_id, const std::string& user_id) const;
 
  private:
   db::IDatabase& database_;

@@ -2,6 +2,10 @@
 filters and cursor, role changes with the last-admin rule, deletion with the account's data, and
 the events naming the acting admin."""
 import json
+import os
+import sqlite3
+
+from conftest import wait_until
 
 
 def events_of(server, key, kind):
@@ -90,3 +94,12 @@ def test_deleting_a_user_removes_the_account_and_its_data(server, astronaut):
     status, page = server.json("GET", f"/v1/admin/users?email={user['email']}", key=admin)
     assert status == 200 and page["users"] == []
     assert server.request("DELETE", f"/v1/admin/users/{user['id']}", key=admin)[0] == 404
+    if not server.backends:  # the embedded database: the event names the admin
+        def deleted_event():
+            with sqlite3.connect(os.path.join(server.data_dir, "faceloop.db")) as db:
+                rows = db.execute("SELECT data_json FROM events WHERE type = 'account_deleted' AND user_id = ?",
+                                  (user["id"],)).fetchall()
+            return rows and json.loads(rows[0][0])
+        data = wait_until(deleted_event)
+        assert data["admin_id"] == me["id"] and data["images_deleted"] == 1
+

@@ -124,7 +124,7 @@ void ChangeRole(const AdminUserRoutes& s, const Request& req, Response& res) {
 void Delete(const AdminUserRoutes& s, const Request& req, Response& res) {
   const accounts::Principal admin = Admin(s, req);
   const std::string& user_id = req.path_params.at(0);
-  s.users.CheckDeletable(admin.user_id, user_id);
+  s.users.PrepareDeletion(admin.user_id, user_id);
   const std::size_t images = s.delete_account(user_id);
   s.events.Log(EventType::kAccountDeleted, user_id, {{"images_deleted", images}, {"admin_id", admin.user_id}});
   res.status = 204;
