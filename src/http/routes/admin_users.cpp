@@ -20,7 +20,7 @@ constexpr int kMaxLimit = 100;
 constexpr std::size_t kMaxEmailFilter = 254;  // the longest address there can be
 
 accounts::Principal Admin(const AdminUserRoutes& s, const Request& req) {
-  const accounts::Principal who = s.auth.Authenticate(ParseCredentials(req));
+  accounts::Principal who = s.auth.Authenticate(ParseCredentials(req));
   if (who.role != accounts::Role::kAdmin) throw Error(ErrorCode::kForbidden, "user management is for admins");
   return who;
 }
@@ -81,6 +81,7 @@ void List(const AdminUserRoutes& s, const Request& req, Response& res) {
   const accounts::UserListQuery query = ParseQuery(req);
   const std::vector<accounts::UserSummary> users = s.users.List(query);
   std::vector<std::string> ids;
+  ids.reserve(users.size());
   for (const auto& user : users) ids.push_back(user.id);
   const auto activity = requests::ActivityOf(s.database, ids);
   nlohmann::json items = nlohmann::json::array();
