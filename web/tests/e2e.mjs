@@ -238,9 +238,11 @@ async function main() {
     await upage.getByRole('button', { name: 'Delete bob@example.com' }).click();
     const confirmDelete = upage.getByRole('button', { name: 'Delete account' });
     check(await confirmDelete.isDisabled(), 'deleting needs the typed address');
-    await upage.getByLabel(/Type the address/).fill('bob@example.com');
+    // Focus moved into the step: the address is typed from the keyboard, Enter deletes.
+    await upage.keyboard.type('bob@example.com');
+    check((await upage.getByLabel(/Type the address/).inputValue()) === 'bob@example.com', 'focus is in the address field');
     await audit(upage, '16-admin-delete-confirm');
-    await confirmDelete.click();
+    await upage.keyboard.press('Enter');
     await upage.getByText('bob@example.com and their data were deleted.').waitFor();
     await upage.getByText('No users match.').waitFor();
 

@@ -1,6 +1,6 @@
 // Admins: the users (GET /v1/admin/users), filtered by e-mail prefix and role, paged; a role change
 // asks for confirmation, a deletion for the user's e-mail address typed out.
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { call, describe, type User } from '../api';
 import { AsyncView, Message, useLoad } from '../components/async_view';
 
@@ -29,6 +29,9 @@ function Confirm(props: { pending: Pending; onDone: (text: string) => void; onCa
   const [typed, setTyped] = useState('');
   const [error, setError] = useState<string>();
   const path = `/v1/admin/users/${encodeURIComponent(pending.user.id)}`;
+  // Keyboard users land in the step they opened: the address field, or the confirm button.
+  const first = useRef<HTMLInputElement & HTMLButtonElement>(null);
+  useEffect(() => first.current?.focus(), []);
   const run = async (e: Event) => {
     e.preventDefault();
     try {
@@ -54,7 +57,7 @@ function Confirm(props: { pending: Pending; onDone: (text: string) => void; onCa
             feedback. It cannot be undone.
           </p>
           <label for="confirm-email">Type the address ({pending.user.email}) to confirm</label>
-          <input id="confirm-email" type="text" autoComplete="off" value={typed} onInput={(e) => setTyped(e.currentTarget.value)} />
+          <input ref={first} id="confirm-email" type="text" autoComplete="off" value={typed} onInput={(e) => setTyped(e.currentTarget.value)} />
         </>
       ) : (
         <p>
@@ -62,7 +65,7 @@ function Confirm(props: { pending: Pending; onDone: (text: string) => void; onCa
         </p>
       )}
       <div class="inline">
-        <button type="submit" class={deleting ? 'danger' : ''} disabled={deleting && typed.trim().toLowerCase() !== pending.user.email}>
+        <button ref={deleting ? undefined : first} type="submit" class={deleting ? 'danger' : ''} disabled={deleting && typed.trim().toLowerCase() !== pending.user.email}>
           {deleting ? 'Delete account' : `Make ${pending.role}`}
         </button>
         <button type="button" class="secondary" onClick={props.onCancel}>

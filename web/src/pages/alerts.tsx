@@ -1,7 +1,7 @@
 // Analysts and admins: alert rules (list, create, edit, delete) and the timeline of their
 // transitions. A 422's detail starts with the member's name (docs/api.md#alerts), so the message is
 // shown at that field.
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, call, describe } from '../api';
 import { AsyncView, Message, useLoad } from '../components/async_view';
 
@@ -64,6 +64,8 @@ function toBody(d: Draft, editing?: Rule): Record<string, unknown> {
 function RuleForm(props: { editing?: Rule; onSaved: (text: string) => void; onCancel: () => void }) {
   const [draft, setDraft] = useState<Draft>(props.editing ? toDraft(props.editing) : EMPTY);
   const [error, setError] = useState<{ field?: string; text: string }>();
+  const form = useRef<HTMLFormElement>(null);
+  useEffect(() => form.current?.querySelector('input')?.focus(), []);  // keyboard users start at Name
   const set = (name: keyof Draft, value: string | boolean) => setDraft({ ...draft, [name]: value });
   const save = async (e: Event) => {
     e.preventDefault();
@@ -104,7 +106,7 @@ function RuleForm(props: { editing?: Rule; onSaved: (text: string) => void; onCa
     </select>
   );
   return (
-    <form class="rule-form" onSubmit={save} aria-labelledby="rule-form-title" noValidate>
+    <form ref={form} class="rule-form" onSubmit={save} aria-labelledby="rule-form-title" noValidate>
       <h2 id="rule-form-title">{props.editing ? `Edit "${props.editing.name}"` : 'New rule'}</h2>
       <div class="filters">
         {field('name', 'Name', text('name'))}
