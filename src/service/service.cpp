@@ -163,7 +163,7 @@ void Service::RegisterMetrics() {
 }
 
 void Service::AddScheduledJobs() {
-  AddReportJobs(*schedules_, *reporter_);
+  AddReportJobs(*schedules_, *reporter_, std::chrono::minutes(config_.reports.grace_minutes));
   AddPurgeJob(*schedules_, [this] { (void)Purge(false); });
 }
 
