@@ -211,16 +211,20 @@ void ValidateInsights(const insights::DriftThresholds& t) {
 }
 
 void ApplyReports(Reports& reports, const toml::table& table, std::vector<std::string>& unknown) {
-  CheckKnown(table, {"time_zone", "recipients", "base_url"}, "reports.", unknown);
+  CheckKnown(table, {"time_zone", "recipients", "base_url", "grace_minutes"}, "reports.", unknown);
   Read(table, "time_zone", "reports.time_zone", reports.time_zone);
   Read(table, "recipients", "reports.recipients", reports.recipients);
   Read(table, "base_url", "reports.base_url", reports.base_url);
+  Read(table, "grace_minutes", "reports.grace_minutes", reports.grace_minutes);
 }
 
 void ValidateReports(const Reports& reports) {
   try {
     (void)reports::TimeZone::Load(reports.time_zone, "config: reports.time_zone");
     for (const std::string& to : reports.recipients) mail::ValidateAddress("reports.recipients", to);
+    if (reports.grace_minutes < 0 || reports.grace_minutes > 7 * 24 * 60) {
+      Fail("config: reports.grace_minutes must be between 0 and 10080 (a week)");
+    }
   } catch (const Error& e) {
     Fail(e.what());  // a configuration error, whatever the check's own code
   }

@@ -89,6 +89,7 @@ struct Reports {
   std::string time_zone = "UTC";        ///< IANA name ("Europe/Berlin"); days, weeks and months are local
   std::vector<std::string> recipients;  ///< analysts' addresses; none = reports are stored, not mailed
   std::string base_url;                 ///< the API's public URL, for links in the e-mail ("" = relative)
+  int grace_minutes = 30;               ///< a period's report is built this long after it ends
 };
 
 struct Config {

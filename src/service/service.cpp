@@ -164,7 +164,7 @@ void Service::RegisterMetrics() {
 }
 
 void Service::AddScheduledJobs() {
-  AddReportJobs(*schedules_, *reporter_);
+  AddReportJobs(*schedules_, *reporter_, std::chrono::minutes(config_.reports.grace_minutes));
   AddPurgeJob(*schedules_, [this] { (void)Purge(false); });
 }
 
