@@ -2,7 +2,7 @@
 // downloaded) against the real `faceloop serve`:
 //   sign up -> key shown -> try it with the astronaut -> one face drawn -> history shows it ->
 //   feedback given -> an analyst sees it counted -> key revoked -> the next call fails -> log in
-//   again, back where we were -> account deleted. Around it: the history's face-count filter (server
+//   again, back where we were -> account deleted. Around it: the account page's preferences; the history's face-count filter (server
 //   side); the analyst's reports (a report built with `faceloop report`, its detail and charts) and
 //   alerts (a rule created after a 422 shown at its field, edited, deleted; the timeline); an admin
 //   (made with `faceloop users create`) changes a user's role and deletes that user.
@@ -163,6 +163,14 @@ async function main() {
     await nav(page, 'Account');
     check((await page.getByTestId('user-name').textContent()) === XSS_NAME, 'account shows the name as text');
     check((await page.locator('main img').count()) === 0, 'no image element from the name');
+    // Preferences: rating e-mails off is kept by the server (still off after a reload).
+    const rating = page.getByLabel('E-mails asking me to rate recent results');
+    check(await rating.isChecked(), 'rating e-mails are on by default');
+    await rating.uncheck();
+    await page.getByText('Preferences saved.').waitFor();
+    await page.reload();
+    await page.getByLabel('My requests may be used to train the models').waitFor();
+    check(!(await rating.isChecked()), 'the rating e-mail choice is stored');
     await audit(page, '06-account');
 
     const analyst = await browser.newContext({ viewport: DESKTOP, baseURL: server.base });

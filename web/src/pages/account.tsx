@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { call, describe, navigate, session } from '../api';
 import { Message } from '../components/async_view';
+import { PreferencesSection } from '../components/preferences';
 import { useSignal } from '../signal';
 
 export function AccountPage() {
@@ -31,6 +32,7 @@ export function AccountPage() {
         <dt>Member since</dt>
         <dd>{new Date(user.created_at).toLocaleDateString()}</dd>
       </dl>
+      <PreferencesSection />
       <h2>Delete my account</h2>
       <p>
         This deletes your account, every key and session, your request history and the stored images. It cannot be
