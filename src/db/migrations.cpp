@@ -353,6 +353,12 @@ std::string ForDialect(std::string sql, Dialect dialect) {
   return sql;
 }
 
+// Sessions listed and revoked by their owner (GET/DELETE /v1/sessions): when each was last used,
+// written at most once a minute (accounts::kLastUsedResolution), as for API keys.
+constexpr const char* kV15SessionLastUsed = R"sql(
+ALTER TABLE sessions ADD COLUMN last_used_at TEXT;
+)sql";
+
 }  // namespace
 
 std::vector<Migration> FaceloopMigrations(Dialect dialect) {
@@ -369,6 +375,7 @@ std::vector<Migration> FaceloopMigrations(Dialect dialect) {
       Migration{9, "scheduler and alerts", ForDialect(std::string(kV9SchedulerAlerts) + kV9DefaultRules, dialect)},
       Migration{10, "deleted users", ForDialect(kV10DeletedUsers, dialect)},
       Migration{11, "daily rollups", ForDialect(kV11DailyRollups, dialect)},
+      Migration{15, "session last use", ForDialect(kV15SessionLastUsed, dialect)},
   };
 }
 
