@@ -23,9 +23,12 @@ std::string OriginOf(std::string_view url) {
   return Lower(url.substr(0, host_end));
 }
 
-/// What may travel as a body with the cookie: JSON, and the upload routes' images and forms.
+/// What may travel as a body with the cookie: JSON, and the upload routes' images and forms
+/// (application/octet-stream: the web application's upload of a file the browser has no type for;
+/// like JSON, a cross-site form cannot send it).
 bool AcceptedBody(const std::string& media_type) {
-  return media_type == "application/json" || media_type == "multipart/form-data" || media_type.starts_with("image/");
+  return media_type == "application/json" || media_type == "multipart/form-data" ||
+         media_type == "application/octet-stream" || media_type.starts_with("image/");
 }
 
 }  // namespace

@@ -3,8 +3,9 @@
 // token (accounts/csrf.hpp): the cookie is attached by the browser whoever's page made the request,
 // so the request must look like one our own web application makes.
 //   - Origin (or, without it, Referer) names this service's origin when present: 403 `cross-origin`.
-//   - A body comes as JSON (Content-Type: application/json), or as an image or multipart form for the
-//     upload routes: 415 otherwise. The JSON routes take only application/json from a cookie (JsonBody).
+//   - A body comes as JSON (Content-Type: application/json), or as an image, octet stream or
+//     multipart form for the upload routes: 415 otherwise. The JSON routes take only application/json from a cookie
+//     (JsonBody).
 // Requests with an API key or a bearer token are not browser-driven and are not held to this.
 #include <string>
 #include <string_view>

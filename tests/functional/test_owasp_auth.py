@@ -170,6 +170,18 @@ class TestAPI2Authentication:
         for _ in range(30):
             assert server.request("GET", "/v1/me", key=key, headers=from_client("198.51.100.11"))[0] == 200
 
+    def test_processes_sharing_redis_share_the_throttle(self, make_server, backends, tmp_path):
+        if backends is None:
+            pytest.skip("needs the production backends (PostgreSQL and Redis shared by two processes)")
+        pepper = {"FACELOOP_PEPPER_FILE": str(tmp_path / "shared-pepper")}
+        a = make_server(tmp_path / "a", env=pepper)
+        b = make_server(tmp_path / "b", env=pepper)
+        key, _ = a.sign_up()
+        for i in range(5):
+            assert (a if i % 2 == 0 else b).request("GET", "/v1/me", key=wrong_secret(key))[0] == 401
+        assert a.request("GET", "/v1/me", key=key)[0] == 429
+        assert b.request("GET", "/v1/me", key=key)[0] == 429
+
     def test_login_failed_events_carry_the_truncated_address_and_are_capped(self, make_server):
         server = make_server(config=PROXY)
         key, _ = server.sign_up()

@@ -56,6 +56,9 @@ def test_cookie_writes_must_come_from_our_origin(server, astronaut):
     assert server.json("POST", "/v1/keys", {"name": "x"}, {**headers, "Referer": ours + "/keys"})[0] == 201
     png = {**headers, "Origin": ours, "Content-Type": "image/png"}
     assert server.request("POST", "/v1/detect", astronaut, png)[0] == 200
+    # The web application's upload of a file the browser has no type for.
+    untyped = {**png, "Content-Type": "application/octet-stream"}
+    assert server.request("POST", "/v1/detect", astronaut, untyped)[0] == 200
     # With an API key, no browser is involved: any Origin is the client's business.
     assert server.json("POST", "/v1/keys", {"name": "x"}, {"Origin": "https://evil.example"}, key=key)[0] == 201
 
@@ -72,3 +75,33 @@ def test_cookie_writes_send_json_as_json(server):
     assert server.json("POST", "/v1/keys", body, {**headers, "Content-Type": "application/json"})[0] == 201
     # API clients keep sending JSON as they always did.
     assert server.json("POST", "/v1/keys", body, {"Content-Type": "text/plain"}, key=key)[0] == 201
+
+
+# Unsafe routes that do not authenticate with the session: sign-up (no credentials), log-in (an API
+# key only) and the feedback link (a one-time token in the body).
+NOT_COOKIE_AUTHENTICATED = {("POST", "/v1/users"), ("POST", "/v1/sessions"), ("POST", "/v1/requests/{id}/feedback")}
+
+
+def unsafe_routes(server):
+    status, document = server.json("GET", "/openapi.json")
+    assert status == 200
+    for path, operations in document["paths"].items():
+        for method in operations:
+            if method in ("post", "put", "patch", "delete"):
+                yield method.upper(), path
+
+
+def test_every_cookie_write_needs_the_csrf_token_and_our_origin(server):
+    key, _ = server.sign_up()
+    cookie, csrf = login(server, key)
+    routes = list(unsafe_routes(server))
+    assert len(routes) >= 10
+    for method, pattern in routes:
+        if (method, pattern) in NOT_COOKIE_AUTHENTICATED:
+            continue
+        path = pattern.replace("{id}", "01J2Z8K4M6Q9R3T5V7W9X1Y3Z5")
+        status, problem = server.json(method, path, {}, cookie)
+        assert status == 403 and problem["type"].endswith("/forbidden"), (method, path, problem)
+        status, problem = server.json(method, path, {}, {**cookie, "X-CSRF-Token": csrf, "Origin": "https://a.example"})
+        assert status == 403 and problem["type"].endswith("/cross-origin"), (method, path, problem)
+    assert server.request("GET", "/v1/me", headers=cookie)[0] == 200  # nothing above ended the session

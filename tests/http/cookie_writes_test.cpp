@@ -58,8 +58,8 @@ TEST(CookieWritesTest, OriginMustBeOursWhenPresent) {
 }
 
 TEST(CookieWritesTest, BodiesOnlyAsJsonImagesOrForms) {
-  for (const char* accepted :
-       {"application/json", "Application/JSON; charset=utf-8", "image/png", "multipart/form-data; boundary=x"}) {
+  for (const char* accepted : {"application/json", "Application/JSON; charset=utf-8", "image/png",
+                               "multipart/form-data; boundary=x", "application/octet-stream"}) {
     EXPECT_NO_THROW(ParseCredentials(CookiePost(accepted, "x"))) << accepted;
   }
   for (const char* refused : {"text/plain", "application/x-www-form-urlencoded", ""}) {
