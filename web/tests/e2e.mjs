@@ -2,7 +2,8 @@
 // downloaded) against the real `faceloop serve`:
 //   sign up -> key shown -> try it with the astronaut -> one face drawn -> history shows it ->
 //   feedback given -> an analyst sees it counted -> key revoked -> the next call fails -> log in
-//   again, back where we were -> account deleted. Around it: the account page's preferences; the history's face-count filter (server
+//   again, back where we were -> account deleted. Around it: the account page's preferences and
+//   sessions (another one revoked); the history's face-count filter (server
 //   side); the analyst's reports (a report built with `faceloop report`, its detail and charts) and
 //   alerts (a rule created after a 422 shown at its field, edited, deleted; the timeline); an admin
 //   (made with `faceloop users create`) changes a user's role and deletes that user.
@@ -168,10 +169,23 @@ async function main() {
     check(await rating.isChecked(), 'rating e-mails are on by default');
     await rating.uncheck();
     await page.getByText('Preferences saved.').waitFor();
+    // A second session (another device), then revoked from this page.
+    const other = await fetch(`${server.base}/v1/sessions`, { method: 'POST', headers: { Authorization: `Bearer ${key}` } });
+    check(other.status === 201, `a second session, not ${other.status}`);
+    const otherToken = (await other.json()).token;
     await page.reload();
     await page.getByLabel('My requests may be used to train the models').waitFor();
     check(!(await rating.isChecked()), 'the rating e-mail choice is stored');
+    const rows = page.getByTestId('sessions').locator('tbody tr');
+    await rows.nth(1).waitFor();
+    check((await rows.count()) === 2, 'both sessions are listed');
+    await rows.filter({ hasNotText: 'this browser' }).getByRole('button', { name: /Revoke/ }).click();
     await audit(page, '06-account');
+    await page.getByRole('button', { name: 'Yes, revoke' }).click();
+    await page.getByText('Session revoked.').waitFor();
+    await rows.nth(1).waitFor({ state: 'detached' });  // one session is left
+    const ended = await fetch(`${server.base}/v1/me`, { headers: { Authorization: `Bearer ${otherToken}` } });
+    check(ended.status === 401, `the revoked session gets 401, not ${ended.status}`);
 
     const analyst = await browser.newContext({ viewport: DESKTOP, baseURL: server.base });
     const apage = await analyst.newPage();

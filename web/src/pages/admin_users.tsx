@@ -83,8 +83,10 @@ function UserRow(props: { user: AdminUser; onPick: (p: Pending) => void }) {
   return (
     <tr>
       <td data-label="E-mail">
-        {user.email}
-        {user.name && <div class="hint">{user.name}</div>}
+        <div>
+          {user.email}
+          {user.name && <div class="hint">{user.name}</div>}
+        </div>
       </td>
       <td data-label="Role">
         <div class="inline">
