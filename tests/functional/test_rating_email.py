@@ -4,7 +4,7 @@
 period (a second run sends none), with valid inline JPEG thumbnails, links to the web application
 and List-Unsubscribe (RFC 8058); a user without requests and a deleted one get none. A "correct"
 link is a GET page whose button POSTs the feedback (visible in GET /v1/requests/{id}/feedback); its
-replay is 409 and a forged token 401. The opt-out link's one-click POST turns rating_email off, and
+replay is 409, a forged token 401 and an expired one 410. The opt-out link's one-click POST turns rating_email off, and
 the next period brings that user nothing while another user still gets theirs.
 """
 import datetime
@@ -17,6 +17,7 @@ import json
 import os
 import re
 import subprocess
+import time
 import urllib.parse
 import uuid
 
@@ -110,6 +111,13 @@ def test_rating_email_once_per_period_with_links_and_opt_out(make_server, astron
     forged = dict(fields, token=fields["token"][:-4] + ("AAAA" if not fields["token"].endswith("AAAA") else "BBBB"))
     assert server.request("POST", "/v1/rating/feedback", urllib.parse.urlencode(forged).encode(), form_type)[0] == 401
     assert server.request("GET", path_of(correct).replace("token=flfb_", "token=flfb_x"))[0] == 401
+
+    # An expired link: 410, on the page and on its POST.
+    expiring = server.cli("feedback-token", "--request", ids[0], "--ttl-seconds", "1").strip()
+    time.sleep(1.5)
+    assert server.request("GET", f"/v1/rating/feedback?token={expiring}&verdict=incorrect")[0] == 410
+    expired_form = urllib.parse.urlencode({"token": expiring, "verdict": "incorrect"}).encode()
+    assert server.request("POST", "/v1/rating/feedback", expired_form, form_type)[0] == 410
 
     # One-click opt-out (RFC 8058): a POST to the List-Unsubscribe URL.
     unsubscribe = message["List-Unsubscribe"].strip("<>")
