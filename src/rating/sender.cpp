@@ -52,8 +52,9 @@ enum class Outcome { kSent, kSkipped, kFailed };
 /// One recipient: claimed, rendered, sent; kFailed when the mail server could not take it.
 Outcome SendOne(const SenderParts& parts, const SenderOptions& options, const Window& window,
                 const Recipient& recipient, Time now) {
-  if (!ClaimPeriod(parts.db, recipient.user_id, window.period_start, now))
+  if (!ClaimPeriod(parts.db, recipient.user_id, window.period_start, now)) {
     return Outcome::kSkipped;  // another process has it
+  }
   try {
     const Time expires_at = now + options.link_ttl;
     const std::vector<RatedPrediction> predictions = Predictions(parts, options, recipient, expires_at);

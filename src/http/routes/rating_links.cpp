@@ -73,10 +73,10 @@ void FeedbackPage(const RatingLinkRoutes& s, const Request& req, Response& res) 
     }
     (void)s.feedback.tokens.Verify(token, std::chrono::system_clock::now());  // 401 / 410 before any button
     WritePage(res, 200, "Rate this detection",
-              "<form method=\"post\" action=\"" + std::string(kFeedbackPath) +
-                  "\"><input type=\"hidden\" name=\"token\" value=\"" + EscapeHtml(token) +
-                  "\"><input type=\"hidden\" name=\"verdict\" value=\"" + verdict +
-                  "\"><button type=\"submit\">Confirm: the detection was " + VerdictWord(verdict) +
+              R"(<form method="post" action=")" + std::string(kFeedbackPath) +
+                  R"("><input type="hidden" name="token" value=")" + EscapeHtml(token) +
+                  R"("><input type="hidden" name="verdict" value=")" + verdict +
+                  R"("><button type="submit">Confirm: the detection was )" + VerdictWord(verdict) +
                   "</button></form>\n");
   });
 }
@@ -101,8 +101,9 @@ void UnsubscribePage(const RatingLinkRoutes& s, const Request& req, Response& re
     (void)OptOutClaims(s, req);
     // The token stays in the query: RFC 8058's one-click POST goes to the very same URL.
     WritePage(res, 200, "Stop the rating e-mails",
-              "<form method=\"post\" action=\"" + EscapeHtml(req.target) +
-                  "\"><button type=\"submit\">Send me no more rating e-mails</button></form>\n");
+              R"(<form method="post" action=")" + EscapeHtml(req.target) +
+                  R"("><button type="submit">Send me no more rating e-mails</button></form>)"
+                  "\n");
   });
 }
 
