@@ -117,8 +117,9 @@ TokenClaims TokenSigner::Verify(std::string_view token, std::chrono::system_cloc
   claims.request_id = ReadId(bytes, at, purpose_.noun);
   claims.user_id = ReadId(bytes, at, purpose_.noun);
   if (at != bytes.size()) Malformed(purpose_.noun);
-  if (now >= claims.expires_at)
+  if (now >= claims.expires_at) {
     throw Error(ErrorCode::kGone, "this " + std::string(purpose_.noun) + " link has expired");
+  }
   return claims;
 }
 

@@ -191,7 +191,7 @@ std::string ExtraHeaders(const std::vector<std::pair<std::string, std::string>>&
     if (!printable || name.size() + 2 + value.size() > 998) {
       throw Error(ErrorCode::kBadRequest, "mail header " + name + ": value must be printable ASCII on one line");
     }
-    out += name + ": " + value + "\r\n";
+    out.append(name).append(": ").append(value).append("\r\n");
   }
   return out;
 }

@@ -115,7 +115,7 @@ Feedback SaveWithToken(const FeedbackRoutes& s, const nlohmann::json& body, cons
   const auto record = s.requests.Find(claims.request_id);
   if (!record || record->user_id != claims.user_id) throw Error(ErrorCode::kNotFound, "no such request");
   feedback::CheckAgainst(input, *record);
-  const Feedback stored = s.store.SaveWithToken(
+  Feedback stored = s.store.SaveWithToken(
       feedback::MakeFeedback(std::move(input), *record, claims.user_id, feedback::Channel::kToken, now),
       claims.token_id, claims.expires_at);
   s.store.ForgetExpiredTokens(now);  // keeps the table to the tokens that could still be replayed
