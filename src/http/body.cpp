@@ -13,7 +13,9 @@ nlohmann::json JsonBody(const Request& request) {
 
 std::string StringField(const nlohmann::json& body, const char* key) {
   const auto it = body.find(key);
-  if (it == body.end() || it->is_null()) return {};
+  if (it == body.end()) return {};
+  // null is refused like any other non-string: the OpenAPI document says `type: string`, and a
+  // client that sends null meant something this route cannot guess.
   if (!it->is_string()) throw Error(ErrorCode::kUnprocessable, std::string(key) + " must be a string");
   return it->get<std::string>();
 }

@@ -62,6 +62,13 @@ double NumberParam(const Request& req, const char* name) {
   return value;
 }
 
+/// A best-face confidence bound: a number within 0..1, as every confidence the service answers is.
+double ConfidenceParam(const Request& req, const char* name) {
+  const double value = NumberParam(req, name);
+  if (value < 0.0 || value > 1.0) BadParam(name, "must be within 0..1");
+  return value;
+}
+
 requests::Time TimeParam(const Request& req, const char* name) {
   try {
     return ParseTimestamp(req.Param(name));
@@ -92,8 +99,8 @@ requests::ListQuery ParseListQuery(const accounts::Principal& who, const Request
   if (req.HasParam("cursor")) query.before_id = req.Param("cursor");
   if (req.HasParam("from")) query.from = TimeParam(req, "from");
   if (req.HasParam("to")) query.to = TimeParam(req, "to");
-  if (req.HasParam("min_confidence")) query.min_confidence = NumberParam(req, "min_confidence");
-  if (req.HasParam("max_confidence")) query.max_confidence = NumberParam(req, "max_confidence");
+  if (req.HasParam("min_confidence")) query.min_confidence = ConfidenceParam(req, "min_confidence");
+  if (req.HasParam("max_confidence")) query.max_confidence = ConfidenceParam(req, "max_confidence");
   return query;
 }
 
