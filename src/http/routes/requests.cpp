@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "common/error.hpp"
+#include "common/number_text.hpp"
 #include "common/time.hpp"
 #include "http/credentials.hpp"
 #include "http/guard.hpp"
@@ -55,11 +56,9 @@ nlohmann::json RecordJson(const RequestRecord& r, bool full) {
 }
 
 double NumberParam(const Request& req, const char* name) {
-  const std::string text = req.Param(name);
-  char* end = nullptr;
-  const double value = std::strtod(text.c_str(), &end);
-  if (text.empty() || end != text.c_str() + text.size() || !std::isfinite(value)) BadParam(name, "must be a number");
-  return value;
+  const std::optional<double> value = ParseFiniteNumber(req.Param(name));
+  if (!value) BadParam(name, "must be a number");
+  return *value;
 }
 
 /// A best-face confidence bound: a number within 0..1, as every confidence the service answers is.
