@@ -14,6 +14,7 @@
 #include "common/error.hpp"
 #include "mail/message.hpp"
 #include "reports/zone.hpp"
+#include "service/config_rating_toml.hpp"
 #include "service/config_schedules_toml.hpp"
 #include "telemetry/log.hpp"
 
@@ -211,16 +212,20 @@ void ValidateInsights(const insights::DriftThresholds& t) {
 }
 
 void ApplyReports(Reports& reports, const toml::table& table, std::vector<std::string>& unknown) {
-  CheckKnown(table, {"time_zone", "recipients", "base_url"}, "reports.", unknown);
+  CheckKnown(table, {"time_zone", "recipients", "base_url", "grace_minutes"}, "reports.", unknown);
   Read(table, "time_zone", "reports.time_zone", reports.time_zone);
   Read(table, "recipients", "reports.recipients", reports.recipients);
   Read(table, "base_url", "reports.base_url", reports.base_url);
+  Read(table, "grace_minutes", "reports.grace_minutes", reports.grace_minutes);
 }
 
 void ValidateReports(const Reports& reports) {
   try {
     (void)reports::TimeZone::Load(reports.time_zone, "config: reports.time_zone");
     for (const std::string& to : reports.recipients) mail::ValidateAddress("reports.recipients", to);
+    if (reports.grace_minutes < 0 || reports.grace_minutes > 7 * 24 * 60) {
+      Fail("config: reports.grace_minutes must be between 0 and 10080 (a week)");
+    }
   } catch (const Error& e) {
     Fail(e.what());  // a configuration error, whatever the check's own code
   }
@@ -265,6 +270,7 @@ void Validate(const Config& config) {
   ValidateReports(config.reports);
   ValidateSchedules(config.scheduler, config.alerts);
   ValidateRetention(config.retention);
+  ValidateRating(config.rating);
   (void)telemetry::ParseLogLevel(config.log.level);  // throws kBadRequest naming the value
   (void)telemetry::ParseLogFormat(config.log.format);
 }
@@ -310,11 +316,10 @@ void ApplyToml(Config& config, std::string_view toml_text, std::string_view sour
     Fail("config: " + std::string(source) + ": " + std::string(e.description()));
   }
   std::vector<std::string> unknown;
-  CheckKnown(
-      table,
-      {"listen", "data_dir", "models_dir", "web_dir", "pepper_file", "model", "limits", "backends", "smtp", "privacy",
-       "log", "quotas", "network", "insights", "testing", "reports", "scheduler", "alerts", "retention"},
-      "", unknown);
+  CheckKnown(table, {"listen",   "data_dir", "models_dir", "web_dir", "pepper_file", "model",   "limits",
+                     "backends", "smtp",     "privacy",    "log",     "quotas",      "network", "insights",
+                     "testing",  "reports",  "scheduler",  "alerts",  "retention",   "rating",  "datasets"},
+             "", unknown);
   if (const toml::node* node = table.get("limits")) ApplyLimits(config.limits, SubTable(*node, "limits"), unknown);
   if (const toml::node* node = table.get("backends")) {
     ApplyBackends(config.backends, SubTable(*node, "backends"), unknown);
@@ -335,6 +340,10 @@ void ApplyToml(Config& config, std::string_view toml_text, std::string_view sour
   if (const toml::node* node = table.get("alerts")) ApplyAlertsToml(config.alerts, SubTable(*node, "alerts"), unknown);
   if (const toml::node* node = table.get("retention")) {
     ApplyRetention(config.retention, SubTable(*node, "retention"), unknown);
+  }
+  if (const toml::node* node = table.get("rating")) ApplyRatingToml(config.rating, SubTable(*node, "rating"), unknown);
+  if (const toml::node* node = table.get("datasets")) {
+    ApplyDatasetsToml(config.datasets, SubTable(*node, "datasets"), unknown);
   }
   if (!unknown.empty()) {
     std::string names;
@@ -382,6 +391,7 @@ void ApplyEnvironment(Config& config, const EnvLookup& env) {
   ApplyInsightsEnvironment(config.insights, env);
   ApplySchedulesEnvironment(config.scheduler, config.alerts, env);
   ApplyRetentionEnvironment(config.retention, env);
+  ApplyRatingEnvironment(config.rating, config.datasets, env);
   if (const auto value = env("FACELOOP_TRUSTED_PROXIES")) config.network.trusted_proxies = SplitList(*value);
   if (const auto value = env("FACELOOP_REPORTS_RECIPIENTS")) config.reports.recipients = SplitList(*value);
   if (const auto value = env("FACELOOP_TRUNCATE_CLIENT_IP")) {

@@ -10,6 +10,7 @@
 
 #include "insights/thresholds.hpp"
 #include "retention/policy.hpp"
+#include "service/config_rating.hpp"
 #include "service/config_schedules.hpp"
 
 namespace faceloop::service {
@@ -89,6 +90,7 @@ struct Reports {
   std::string time_zone = "UTC";        ///< IANA name ("Europe/Berlin"); days, weeks and months are local
   std::vector<std::string> recipients;  ///< analysts' addresses; none = reports are stored, not mailed
   std::string base_url;                 ///< the API's public URL, for links in the e-mail ("" = relative)
+  int grace_minutes = 30;               ///< a period's report is built this long after it ends
 };
 
 struct Config {
@@ -112,6 +114,8 @@ struct Config {
   SchedulerConfig scheduler;    ///< [scheduler] (config_schedules.hpp)
   AlertsConfig alerts;          ///< [alerts]
   retention::Policy retention;  ///< [retention]: days per data class, enforced by `faceloop purge`
+  RatingConfig rating;          ///< [rating]: the rating e-mail (config_rating.hpp)
+  DatasetsConfig datasets;      ///< [datasets]: training_use_default
 };
 
 /// What was given on the command line; unset fields fall through to the lower layers.
@@ -135,7 +139,7 @@ void ParseListen(std::string_view listen, std::string& host, int& port);
 
 /// Applies a TOML document to `config`. Keys: listen, data_dir, models_dir, web_dir, pepper_file, model and
 /// tables [limits], [backends], [smtp], [privacy], [log], [quotas], [network], [insights], [testing], [reports],
-/// [scheduler], [alerts], [retention] with
+/// [scheduler], [alerts], [retention], [rating], [datasets] with
 /// the fields of those structs. Unknown keys and wrong types throw Error(kBadRequest) naming them; `source` names the
 /// file in messages.
 void ApplyToml(Config& config, std::string_view toml, std::string_view source);

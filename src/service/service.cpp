@@ -14,6 +14,7 @@
 #include "http/routes/export.hpp"
 #include "http/routes/feedback.hpp"
 #include "http/routes/insights.hpp"
+#include "http/routes/preferences.hpp"
 #include "http/routes/reports.hpp"
 #include "http/routes/requests.hpp"
 #include "http/routes/web.hpp"
@@ -84,6 +85,10 @@ ratelimit::Quota PerMinute(std::string name, double per_minute) {
 http::RoleQuotas RoleQuotasFor(const Config& config) {
   return {PerMinute("detect", config.quotas.user_per_minute), PerMinute("detect", config.quotas.analyst_per_minute),
           PerMinute("detect", config.quotas.admin_per_minute)};
+}
+
+accounts::PreferenceDefaults PreferenceDefaultsFor(const Config& config) {
+  return {true, config.datasets.training_use_default};
 }
 
 }  // namespace
@@ -163,7 +168,7 @@ void Service::RegisterMetrics() {
 }
 
 void Service::AddScheduledJobs() {
-  AddReportJobs(*schedules_, *reporter_);
+  AddReportJobs(*schedules_, *reporter_, std::chrono::minutes(config_.reports.grace_minutes));
   AddPurgeJob(*schedules_, [this] { (void)Purge(false); });
 }
 
@@ -249,6 +254,7 @@ void Service::RegisterRoutes(http::Router& router) {
   http::RegisterReportRoutes(router, http_metrics_, {*auth_, *report_store_});
   http::RegisterAlertRoutes(router, http_metrics_,
                             {*auth_, *db_, schedules_->webhook_policy(), [this] { return NewRequestId(); }});
+  http::RegisterPreferenceRoutes(router, http_metrics_, {*auth_, *db_, PreferenceDefaultsFor(config_)});
   http::RegisterOpsRoutes(router, http_metrics_, {metrics_, [this] { return CheckReadiness(); }, *auth_});
   http::RegisterWebRoutes(router, http_metrics_,
                           std::make_shared<const http::StaticSite>(http::StaticSite::Load(WebDir(config_))));
