@@ -371,6 +371,12 @@ std::string ForDialect(std::string sql, Dialect dialect) {
   return sql;
 }
 
+// Sessions listed and revoked by their owner (GET/DELETE /v1/sessions): when each was last used,
+// written at most once a minute (accounts::kLastUsedResolution), as for API keys.
+constexpr const char* kV13SessionLastUsed = R"sql(
+ALTER TABLE sessions ADD COLUMN last_used_at TEXT;
+)sql";
+
 }  // namespace
 
 std::vector<Migration> FaceloopMigrations(Dialect dialect) {
@@ -388,6 +394,7 @@ std::vector<Migration> FaceloopMigrations(Dialect dialect) {
       Migration{10, "deleted users", ForDialect(kV10DeletedUsers, dialect)},
       Migration{11, "daily rollups", ForDialect(kV11DailyRollups, dialect)},
       Migration{12, "user preferences and rating e-mails", ForDialect(kV12Preferences, dialect)},
+      Migration{13, "session last use", ForDialect(kV13SessionLastUsed, dialect)},
   };
 }
 

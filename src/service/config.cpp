@@ -62,10 +62,26 @@ void CheckKnown(const toml::table& table, const std::vector<std::string_view>& k
 
 void ApplyLimits(Limits& limits, const toml::table& table, std::vector<std::string>& unknown) {
   CheckKnown(table,
-             {"max_image_bytes", "read_timeout_s", "request_timeout_s", "write_timeout_s", "keep_alive_timeout_s",
-              "keep_alive_max_count", "http_threads", "io_threads", "max_header_bytes", "max_connections",
-              "max_connections_per_ip", "detect_workers", "detect_queue", "detect_max_wait_ms", "signups_per_minute",
-              "spool_max_mb", "sync_writes", "insights_max_days"},
+             {"max_image_bytes",
+              "read_timeout_s",
+              "request_timeout_s",
+              "write_timeout_s",
+              "keep_alive_timeout_s",
+              "keep_alive_max_count",
+              "http_threads",
+              "io_threads",
+              "max_header_bytes",
+              "max_connections",
+              "max_connections_per_ip",
+              "detect_workers",
+              "detect_queue",
+              "detect_max_wait_ms",
+              "signups_per_minute",
+              "spool_max_mb",
+              "sync_writes",
+              "insights_max_days",
+              "auth_failures_per_client_per_minute",
+              "auth_failures_per_key_per_minute"},
              "limits.", unknown);
   Read(table, "max_image_bytes", "limits.max_image_bytes", limits.max_image_bytes);
   Read(table, "read_timeout_s", "limits.read_timeout_s", limits.read_timeout_s);
@@ -82,6 +98,10 @@ void ApplyLimits(Limits& limits, const toml::table& table, std::vector<std::stri
   Read(table, "detect_queue", "limits.detect_queue", limits.detect_queue);
   Read(table, "detect_max_wait_ms", "limits.detect_max_wait_ms", limits.detect_max_wait_ms);
   Read(table, "signups_per_minute", "limits.signups_per_minute", limits.signups_per_minute);
+  Read(table, "auth_failures_per_client_per_minute", "limits.auth_failures_per_client_per_minute",
+       limits.auth_failures_per_client_per_minute);
+  Read(table, "auth_failures_per_key_per_minute", "limits.auth_failures_per_key_per_minute",
+       limits.auth_failures_per_key_per_minute);
   Read(table, "spool_max_mb", "limits.spool_max_mb", limits.spool_max_mb);
   Read(table, "sync_writes", "limits.sync_writes", limits.sync_writes);
   Read(table, "insights_max_days", "limits.insights_max_days", limits.insights_max_days);
@@ -110,8 +130,9 @@ void ApplySmtp(Smtp& smtp, const toml::table& table, std::vector<std::string>& u
 }
 
 void ApplyPrivacy(Privacy& privacy, const toml::table& table, std::vector<std::string>& unknown) {
-  CheckKnown(table, {"truncate_client_ip"}, "privacy.", unknown);
+  CheckKnown(table, {"truncate_client_ip", "login_failed_client_ip"}, "privacy.", unknown);
   Read(table, "truncate_client_ip", "privacy.truncate_client_ip", privacy.truncate_client_ip);
+  Read(table, "login_failed_client_ip", "privacy.login_failed_client_ip", privacy.login_failed_client_ip);
 }
 
 void ApplyTesting(Testing& testing, const toml::table& table, std::vector<std::string>& unknown) {
@@ -262,9 +283,16 @@ void Validate(const Config& config) {
   if (l.http_threads < 0 || l.max_header_bytes < 1024) {
     Fail("config: limits.http_threads >= 0, max_header_bytes >= 1024");
   }
-  for (const double per_minute : {config.quotas.user_per_minute, config.quotas.analyst_per_minute,
-                                  config.quotas.admin_per_minute, config.limits.signups_per_minute}) {
-    if (!(per_minute >= 0) || per_minute > 1e9) Fail("config: quotas and signups_per_minute must be within 0..1e9");
+  for (const double per_minute :
+       {config.quotas.user_per_minute, config.quotas.analyst_per_minute, config.quotas.admin_per_minute,
+        config.limits.signups_per_minute, config.limits.auth_failures_per_client_per_minute,
+        config.limits.auth_failures_per_key_per_minute}) {
+    if (!(per_minute >= 0) || per_minute > 1e9)
+      Fail("config: quotas, limits.signups_per_minute and limits.auth_failures_per_*_per_minute must be within 0..1e9");
+  }
+  const std::string& recorded = config.privacy.login_failed_client_ip;
+  if (recorded != "off" && recorded != "truncated" && recorded != "full") {
+    Fail("config: privacy.login_failed_client_ip must be off, truncated or full");
   }
   ValidateInsights(config.insights);
   ValidateReports(config.reports);

@@ -31,9 +31,13 @@ struct Limits {
   int detect_queue = 0;                      ///< hard bound on queued detections; 0 = 1024
   int detect_max_wait_ms = 2000;             ///< refuse (503) a detection expected to wait longer for a worker
   double signups_per_minute = 10;            ///< per client IP (token bucket, burst of the same size)
-  std::size_t spool_max_mb = 1024;           ///< bound on records waiting to be shipped; full → 503
-  bool sync_writes = true;                   ///< false: no fsync (benchmarks of the durability cost only)
-  int insights_max_days = 366;               ///< the longest window an insights query may cover
+  /// Failed authentications (API key, session, log-in) allowed per minute before 429: per client
+  /// address (IPv6: per /64) and per API key id; 0 = unthrottled (http/auth_throttle.hpp).
+  double auth_failures_per_client_per_minute = 10;
+  double auth_failures_per_key_per_minute = 5;
+  std::size_t spool_max_mb = 1024;  ///< bound on records waiting to be shipped; full → 503
+  bool sync_writes = true;          ///< false: no fsync (benchmarks of the durability cost only)
+  int insights_max_days = 366;      ///< the longest window an insights query may cover
 };
 
 /// Where data goes beyond the embedded defaults. Empty = the default.
@@ -77,6 +81,8 @@ struct Logging {
 
 struct Privacy {
   bool truncate_client_ip = false;  ///< keep only /24 (IPv4) or /48 (IPv6) of client addresses
+  /// The client address in login_failed events: off | truncated (/24, /48) | full.
+  std::string login_failed_client_ip = "truncated";
 };
 /// [testing]: hooks for tests and replays only, never for production (docs/insights.md#replay).
 struct Testing {
