@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Runs faceloop's whole test suite; .ci/run calls it on a clean clone.
 #
-#   scripts/test.sh           # setup, servers, then: release tests, web end to end, format and clang-tidy
-#                             # checks, ASan+UBSan tests, fuzzers
-#   scripts/test.sh --quick   # setup, servers, then the release tests and the web end to end only
+#   scripts/test.sh           # setup, servers, then: release tests, Schemathesis, web end to end, format
+#                             # and clang-tidy checks, ASan+UBSan tests, fuzzers
+#   scripts/test.sh --quick   # setup, servers, then the release tests, Schemathesis and the web end to end
 #
 # The integration tests talk to real servers (PostgreSQL, SeaweedFS for S3, OpenSearch, an SMTP
 # sink) that this script installs (tests/servers/all.sh), starts on loopback before the tests and
@@ -152,6 +152,14 @@ test_fuzz() {
   stage_done
 }
 
+# Schemathesis against the real faceloop serve on the embedded default (scripts/schemathesis.sh):
+# every operation of /openapi.json, positive and negative cases, every check; about 2 minutes.
+test_schemathesis() {
+  stage schemathesis "the API fuzzed from its OpenAPI document (Schemathesis, every operation)"
+  scripts/schemathesis.sh --faceloop "$ROOT/build/faceloop"
+  stage_done
+}
+
 # The web application in Debian's chromium against the real faceloop serve (web/tests/e2e.mjs):
 # the sign-up-to-deletion journey, axe-core on every page, screenshots under build/web-e2e.
 test_web() {
@@ -202,9 +210,10 @@ main() {
 
   start_servers
   test_release
+  test_schemathesis
   test_web
   if ((QUICK)); then
-    printf '\nfaceloop test suite: quick run passed (release tests and web) in %ds\n' "$SECONDS"
+    printf '\nfaceloop test suite: quick run passed (release tests, Schemathesis and web) in %ds\n' "$SECONDS"
     return
   fi
   test_format

@@ -28,7 +28,9 @@ void OnlyMembers(const nlohmann::json& body, std::initializer_list<std::string_v
 
 std::string StringField(const nlohmann::json& body, const char* key) {
   const auto it = body.find(key);
-  if (it == body.end() || it->is_null()) return {};
+  if (it == body.end()) return {};
+  // null is refused like any other non-string: the OpenAPI document says `type: string`, and a
+  // client that sends null meant something this route cannot guess.
   if (!it->is_string()) throw Error(ErrorCode::kUnprocessable, std::string(key) + " must be a string");
   return it->get<std::string>();
 }

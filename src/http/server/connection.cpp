@@ -7,6 +7,7 @@
 
 #include "common/error.hpp"
 #include "http/server/response_head.hpp"
+#include "http/server/security_headers.hpp"
 
 namespace faceloop::http {
 namespace {
@@ -260,6 +261,7 @@ void Connection::Send(Response response, bool close_after) {
   keep_after_write_ = !close_after && client_keep_alive_ && !close_after_response_ && !core_.stopping() &&
                       requests_served_ < core_.options().max_requests_per_connection;
   const Framing framing{version_, keep_after_write_, head_request_, request_->request_id};
+  AddMissingSecurityHeaders(response.headers);
   response_head_ = SerializeHead(response, framing);
   response_ = std::move(response);
   const std::array<net::const_buffer, 2> buffers{
