@@ -3,6 +3,8 @@
 #include <cctype>
 #include <utility>
 
+#include "db/migration_v14_labels.hpp"
+
 namespace faceloop::db {
 namespace {
 
@@ -369,6 +371,7 @@ std::vector<Migration> FaceloopMigrations(Dialect dialect) {
       Migration{9, "scheduler and alerts", ForDialect(std::string(kV9SchedulerAlerts) + kV9DefaultRules, dialect)},
       Migration{10, "deleted users", ForDialect(kV10DeletedUsers, dialect)},
       Migration{11, "daily rollups", ForDialect(kV11DailyRollups, dialect)},
+      Migration{14, "imported labels", ForDialect(kV14Labels, dialect)},
   };
 }
 
