@@ -119,6 +119,12 @@ std::vector<Label> LabelStore::Current() {
   return current;
 }
 
+std::int64_t LabelStore::PurgeRequestsOf(const std::string& user_id) {
+  // Labels carry no user id of their own (the request has it): the one read of `requests` here.
+  return database_.Execute("DELETE FROM labels WHERE request_id IN (SELECT id FROM requests WHERE user_id = ?)",
+                           {user_id});
+}
+
 std::vector<LabelImport> LabelStore::Imports(int limit) {
   std::vector<LabelImport> imports;
   for (const db::Row& row : database_.Query(

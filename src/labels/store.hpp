@@ -30,6 +30,9 @@ class LabelStore {
   /// imported_at) of its labels. Ordered by request id. (Labels are a few boxes each; the
   /// requests' own filters are applied by the caller through RequestStore, which owns that table.)
   std::vector<Label> Current();
+  /// Deletes the labels of `user_id`'s requests (account deletion, before the requests go);
+  /// returns how many.
+  std::int64_t PurgeRequestsOf(const std::string& user_id);
   /// The imports, newest first.
   std::vector<LabelImport> Imports(int limit);
 

@@ -119,6 +119,10 @@ TEST_P(LabelImportTest, ConflictsAndUnknownIdsAreReportedLineByLine) {
   const auto current = labels_->Current();
   ASSERT_EQ(current.size(), 1u);
   EXPECT_EQ(current[0].annotator, "labelstudio:2");
+  // Account deletion takes the labels of the user's requests.
+  EXPECT_EQ(labels_->PurgeRequestsOf("bob"), 0);
+  EXPECT_EQ(labels_->PurgeRequestsOf("alice"), 2);
+  EXPECT_TRUE(labels_->Current().empty());
 }
 
 TEST_P(LabelImportTest, AnInvalidTaskRefusesTheWholeImport) {
