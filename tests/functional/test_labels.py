@@ -3,6 +3,7 @@ Label Studio export as an annotator would (keep a box, move one, delete one, add
 HTTP, `faceloop eval --labels` reports the AP computed here independently, importing again changes
 nothing; COCO through `faceloop import`; malformed, invalid, foreign and oversized files."""
 import json
+import subprocess
 import time
 
 import pytest
@@ -185,7 +186,19 @@ def test_bad_files_are_refused_with_the_line_and_store_nothing(labelled):
     analyst = analyst_key(server)
     assert imports(server, analyst) == []  # the good task was not stored either
 
+    assert server.request("POST", "/v1/labels/import?format=coco", b"{}")[0] == 401
     status, _, problem = post(server, key, {"images": []}, fmt="yolo")
     assert status == 422 and "format" in problem["detail"]
     status, _, problem = post(server, key, b"[" + b" " * (1 << 20) + b"]")
     assert status == 413, problem
+
+
+def test_eval_labels_without_labels_or_with_both_sources_fails(server):
+    done = subprocess.run([server.binary, "eval", "--labels", "--data-dir", server.data_dir], capture_output=True,
+                          text=True, env=server.env())
+    assert done.returncode == 1 and "no labelled requests" in done.stderr, done
+    done = subprocess.run([server.binary, "eval", "--labels", "--annotations", "x.json"], capture_output=True, text=True)
+    assert done.returncode == 1 and "--annotations FILE or --labels (one of them)" in done.stderr, done
+    done = subprocess.run([server.binary, "import", "--format", "yolo", "x.json", "--data-dir", server.data_dir],
+                          capture_output=True, text=True, env=server.env())
+    assert done.returncode == 1 and "--format must be labelstudio or coco" in done.stderr, done
