@@ -3,12 +3,23 @@ Label Studio export as an annotator would (keep a box, move one, delete one, add
 HTTP, `faceloop eval --labels` reports the AP computed here independently, importing again changes
 nothing; COCO through `faceloop import`; malformed, invalid, foreign and oversized files."""
 import json
+import sqlite3
 import subprocess
 import time
 
 import pytest
 
 LIMITS = "[limits]\nlabels_import_max_mb = 1\n"
+
+
+def label_rows(server):
+    """Rows of the labels table, read beside the service (SQLite file or PostgreSQL)."""
+    if server.backends:
+        out = subprocess.run(["psql", "-tA", server.backends.database_url, "-c", "SELECT COUNT(*) FROM labels"],
+                             check=True, capture_output=True, text=True).stdout
+        return int(out.strip())
+    with sqlite3.connect(f"{server.data_dir}/faceloop.db") as db:
+        return db.execute("SELECT COUNT(*) FROM labels").fetchone()[0]
 
 
 def analyst_key(server):
@@ -166,6 +177,11 @@ def test_label_studio_round_trip_measures_the_expected_ap(labelled, astronaut, t
     out = json.loads(server.cli("import", "--format", "coco", str(path)))
     assert out["stored"] == 2 and out["conflicts"] == 1, out
     assert [(line["task"], line["kind"]) for line in out["lines"]] == [(1, "conflict")]
+
+    # The account goes, and the labels of its requests with it.
+    assert label_rows(server) == 6
+    assert server.request("DELETE", "/v1/me", key=key)[0] == 204
+    assert label_rows(server) == 0
 
 
 def test_bad_files_are_refused_with_the_line_and_store_nothing(labelled):
