@@ -4,7 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/resource.h>
+
 #include <sstream>
+#include <streambuf>
 
 #include "common/error.hpp"
 #include "labels/json_stream.hpp"
@@ -190,6 +193,56 @@ TEST(CocoTest, MalformedFilesAndUnusableEntries) {
                                       "annotations[1].bbox must be [x, y, width, height]",
                                       "annotations[0].image_id 9 names no image",
                                       "annotations[2].category_id must name the category \"face\" or \"ignore\""}));
+}
+
+/// A Label Studio export of `tasks` tasks, made as it is read: the file never exists whole.
+class GeneratedExport : public std::streambuf {
+ public:
+  explicit GeneratedExport(int tasks) : tasks_(tasks) { Refill(); }
+
+ protected:
+  int_type underflow() override {
+    if (gptr() == egptr() && !Refill()) return traits_type::eof();
+    return traits_type::to_int_type(*gptr());
+  }
+
+ private:
+  bool Refill() {
+    if (next_ > tasks_) return false;
+    if (next_ == tasks_) {
+      chunk_ = "]";
+    } else {
+      chunk_ = std::string(next_ == 0 ? "[" : ",\n") + R"({"data": {"request_id": "r)" + std::to_string(next_) +
+               R"("}, "annotations": [{"completed_by": 1, "result": [)" + Rect(next_ % 50) + "]}]}";
+    }
+    ++next_;
+    setg(chunk_.data(), chunk_.data(), chunk_.data() + chunk_.size());
+    return true;
+  }
+
+  int tasks_;
+  int next_ = 0;
+  std::string chunk_;
+};
+
+long PeakRssKb() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_maxrss;
+}
+
+TEST(LabelStudioTest, StreamsALargeExportInBoundedMemory) {
+  constexpr int kTasks = 100'000;  // about 40 MB of JSON
+  GeneratedExport source(kTasks);
+  std::istream in(&source);
+  const long before = PeakRssKb();
+  std::int64_t boxes = 0;
+  const std::int64_t read = ParseLabelStudio(
+      in, [&boxes](ParsedTask&& t) { boxes += static_cast<std::int64_t>(t.boxes.size()); },
+      [](TaskProblem&& p) { FAIL() << p.message; });
+  EXPECT_EQ(read, kTasks);
+  EXPECT_EQ(boxes, kTasks);
+  EXPECT_LT(PeakRssKb() - before, 8 * 1024) << "the peak grew by more than 8 MiB: the file was held";
 }
 
 TEST(RequestIdOfFileTest, StripsFolderAndExtension) {
