@@ -68,8 +68,9 @@ std::optional<std::string> ToPixels(ParsedTask& task, double width, double heigh
   }
   for (std::size_t i = 0; i < task.boxes.size(); ++i) {
     LabelBox& b = task.boxes[i];
-    if (task.percent)
+    if (task.percent) {
       b = {b.x * width / 100, b.y * height / 100, b.width * width / 100, b.height * height / 100, b.ignore};
+    }
     const double t = kEdgeTolerancePx;
     if (b.width <= 0 || b.height <= 0) return "boxes[" + std::to_string(i) + "] has no area";
     if (b.x < -t || b.y < -t || b.x + b.width > width + t || b.y + b.height > height + t) {

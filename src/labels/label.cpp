@@ -69,6 +69,7 @@ std::string ContentVersion(const std::vector<LabelBox>& boxes) {
     return std::make_tuple(r(b.x), r(b.y), r(b.width), r(b.height), b.ignore);
   };
   std::vector<decltype(key(LabelBox{}))> keys;
+  keys.reserve(boxes.size());
   for (const LabelBox& box : boxes) keys.push_back(key(box));
   std::sort(keys.begin(), keys.end());
   nlohmann::json canonical = nlohmann::json::array();

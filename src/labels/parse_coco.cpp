@@ -128,7 +128,7 @@ std::int64_t Emit(const CocoFile& file, const TaskSink& sink, const ProblemSink&
     if (task == tasks.end()) {
       problem({box.at, "", path + ".image_id " + std::to_string(box.image_id) + " names no image"});
     } else if (category == file.categories.end() || (category->second != "face" && category->second != "ignore")) {
-      problem({box.at, task->second.request_id, path + ".category_id must name the category \"face\" or \"ignore\""});
+      problem({box.at, task->second.request_id, path + R"(.category_id must name the category "face" or "ignore")"});
     } else {
       LabelBox read = box.box;
       read.ignore = read.ignore || category->second == "ignore";
@@ -149,8 +149,9 @@ std::int64_t ParseCoco(std::istream& in, const TaskSink& task, const ProblemSink
   while (stream.More()) {
     const std::string key = stream.Key();
     if (key == "images" || key == "annotations" || key == "categories") {
-      if (!seen.insert(key).second)
+      if (!seen.insert(key).second) {
         throw Error(ErrorCode::kBadRequest, "line " + std::to_string(stream.line()) + ": " + key + " appears twice");
+      }
       ReadList(stream, key, file, problem);
     } else {
       stream.Skip(key);  // info, licenses, ...

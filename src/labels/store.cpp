@@ -48,6 +48,7 @@ const std::string& SelectLabels() {
 
 std::vector<Label> LabelsOf(const std::vector<db::Row>& rows) {
   std::vector<Label> labels;
+  labels.reserve(rows.size());
   for (const db::Row& row : rows) labels.push_back(db::FromRow<LabelRowCodec, Label>(row));
   return labels;
 }
