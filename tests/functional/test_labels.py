@@ -218,3 +218,11 @@ def test_eval_labels_without_labels_or_with_both_sources_fails(server):
     done = subprocess.run([server.binary, "import", "--format", "yolo", "x.json", "--data-dir", server.data_dir],
                           capture_output=True, text=True, env=server.env())
     assert done.returncode == 1 and "--format must be labelstudio or coco" in done.stderr, done
+
+
+def test_openapi_describes_the_label_routes(server):
+    status, spec = server.json("GET", "/openapi.json")
+    assert status == 200
+    assert set(spec["paths"]["/v1/labels/import"]["post"]["responses"]) >= {"200", "201", "400", "413", "422"}
+    assert "get" in spec["paths"]["/v1/labels/imports"]
+    assert "lines" in spec["components"]["schemas"]["LabelImportReport"]["properties"]
