@@ -25,7 +25,7 @@ DEBIAN_PACKAGES=(
   libturbojpeg0-dev libjpeg62-turbo-dev libpng-dev libwebp-dev libexif-dev
   nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  python3-skimage python3-pil python3-pytest
+  python3-skimage python3-pil python3-pytest python3-matplotlib
   libsqlite3-dev libpqxx-dev postgresql-15 python3-aiosmtpd libsodium-dev libcpp-httplib-dev libtomlplusplus-dev libcurl4-openssl-dev
   libonnx-dev libprotobuf-dev python3-pip python3-onnx
   libboost-dev

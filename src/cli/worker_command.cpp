@@ -42,7 +42,7 @@ int Work(const WorkerFlags& flags) {
   const auto mailer = service::OpenMailer(config);
   service::Schedules schedules(config, *database, mailer.get(), [&crypto] { return crypto.NewTimeOrderedId(); });
   reports::Reporter reporter(*database, mailer.get(), service::ReporterOptionsFor(config));
-  service::AddReportJobs(schedules, reporter);
+  service::AddReportJobs(schedules, reporter, std::chrono::minutes(config.reports.grace_minutes));
   service::AddPurgeJob(schedules, [&config, &database] { (void)service::PurgeConfigured(config, *database, false); });
 
   int fds[2];

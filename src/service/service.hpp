@@ -16,7 +16,9 @@
 #include "events/pipeline.hpp"
 #include "feedback/store.hpp"
 #include "feedback/token.hpp"
+#include "http/auth_throttle.hpp"
 #include "http/client_ip.hpp"
+#include "http/failed_logins.hpp"
 #include "http/http_metrics.hpp"
 #include "http/quotas.hpp"
 #include "http/routes/ops.hpp"
@@ -90,6 +92,8 @@ class Service {
   std::unique_ptr<detect::DetectPool> pool_;
   std::unique_ptr<ratelimit::IRateLimiter> limiter_;  ///< Redis with redis_url, else per process
   std::unique_ptr<http::KeyQuotas> quotas_;
+  std::unique_ptr<http::AuthThrottle> auth_throttle_;  ///< failed authentications, over limiter_
+  std::unique_ptr<http::FailedLogins> failed_logins_;  ///< login_failed events, capped
   std::unique_ptr<reports::ReportStore> report_store_;
   std::unique_ptr<reports::Reporter> reporter_;
   http::TrustedProxies trusted_proxies_;
