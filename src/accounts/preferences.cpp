@@ -83,12 +83,13 @@ Preferences UpdatePreferences(db::IDatabase& db, const std::string& user_id, con
 
 Preferences ParsePreferencesPatch(const nlohmann::json& body) {
   if (!body.is_object()) throw Error(ErrorCode::kBadRequest, "preferences must be a JSON object");
-  for (const auto& [name, value] : body.items()) {
+  for (const auto& item : body.items()) {
+    const std::string& name = item.key();
     bool known = false;
     ForEachField(kShape,
                  [&known, &name](const PreferenceField& field, const auto&) { known = known || field.name == name; });
     if (!known) throw Error(ErrorCode::kUnprocessable, name + ": unknown preference (one of " + FieldNames() + ")");
-    if (!value.is_boolean()) throw Error(ErrorCode::kUnprocessable, name + ": must be true or false");
+    if (!item.value().is_boolean()) throw Error(ErrorCode::kUnprocessable, name + ": must be true or false");
   }
   return fields::FromJson<PreferencesJsonCodec, Preferences>(body);
 }

@@ -9,6 +9,7 @@
 #include "events/object_sink.hpp"
 #include "events/search_delivery.hpp"
 #include "http/routes/accounts.hpp"
+#include "http/routes/admin_users.hpp"
 #include "http/routes/alerts.hpp"
 #include "http/routes/detect.hpp"
 #include "http/routes/export.hpp"
@@ -16,6 +17,7 @@
 #include "http/routes/insights.hpp"
 #include "http/routes/labels.hpp"
 #include "http/routes/preferences.hpp"
+#include "http/routes/rating_links.hpp"
 #include "http/routes/reports.hpp"
 #include "http/routes/requests.hpp"
 #include "http/routes/sessions.hpp"
@@ -112,6 +114,8 @@ Service::Service(Config config)
       // Read again rather than taken from crypto_, which keeps the pepper to itself; only the key
       // derived from it stays in the signer.
       feedback_tokens_(std::make_unique<feedback::TokenSigner>(accounts::LoadOrCreatePepper(PepperPath(config_)))),
+      opt_out_tokens_(std::make_unique<feedback::TokenSigner>(accounts::LoadOrCreatePepper(PepperPath(config_)),
+                                                              feedback::kOptOutTokens)),
       committer_(
           std::make_unique<storage::GroupCommitter>(storage::GroupCommitOptions{1024, config_.limits.sync_writes})),
       local_store_(std::make_unique<storage::LocalObjectStore>(std::filesystem::path(config_.data_dir) / "objects",
@@ -144,6 +148,10 @@ Service::Service(Config config)
                               "Failed log-ins not stored as events (over one per client and key id a minute)."))),
       report_store_(std::make_unique<reports::ReportStore>(*db_)),
       reporter_(std::make_unique<reports::Reporter>(*db_, mailer_.get(), ReporterOptionsFor(config_))),
+      rating_(RatingEmailsEnabled(config_) && mailer_
+                  ? std::make_unique<RatingEmails>(config_, *db_, *mailer_,
+                                                   accounts::LoadOrCreatePepper(PepperPath(config_)))
+                  : nullptr),
       trusted_proxies_(config_.network.trusted_proxies),
       faces_(metrics_.AddCounter("faceloop_faces_detected_total", "Faces returned by /v1/detect.")) {
   if (!config_.limits.sync_writes) {
@@ -187,6 +195,7 @@ void Service::RegisterMetrics() {
 void Service::AddScheduledJobs() {
   AddReportJobs(*schedules_, *reporter_, std::chrono::minutes(config_.reports.grace_minutes));
   AddPurgeJob(*schedules_, [this] { (void)Purge(false); });
+  if (rating_) AddRatingJob(*schedules_, *rating_);
 }
 
 std::size_t Service::DeleteAccount(const std::string& user_id) {
@@ -253,6 +262,9 @@ void Service::RegisterRoutes(http::Router& router) {
        *events_, *failed_logins_, [this](const std::string& user_id) { return DeleteAccount(user_id); }});
   // After the account routes: their /v1/sessions/current matches before /v1/sessions/{id}.
   http::RegisterSessionRoutes(router, http_metrics_, {*accounts_, *auth_});
+  http::RegisterAdminUserRoutes(router, http_metrics_,
+                                {*auth_, accounts::UserDirectory(*db_), *db_, *events_,
+                                 [this](const std::string& user_id) { return DeleteAccount(user_id); }});
   http::RegisterDetectRoutes(
       router, http_metrics_,
       {*auth_, *quotas_, [this] { return NewRequestId(); }, *pool_, registry_->Names(),
@@ -279,6 +291,12 @@ void Service::RegisterRoutes(http::Router& router) {
   http::RegisterAlertRoutes(router, http_metrics_,
                             {*auth_, *db_, schedules_->webhook_policy(), [this] { return NewRequestId(); }});
   http::RegisterPreferenceRoutes(router, http_metrics_, {*auth_, *db_, PreferenceDefaultsFor(config_)});
+  http::RegisterRatingLinkRoutes(
+      router, http_metrics_,
+      {{*auth_, *requests_, *feedback_, *feedback_tokens_, *pipeline_, *events_, read_your_writes},
+       *opt_out_tokens_,
+       *db_,
+       PreferenceDefaultsFor(config_)});
   http::RegisterOpsRoutes(router, http_metrics_, {metrics_, [this] { return CheckReadiness(); }, *auth_});
   http::RegisterWebRoutes(router, http_metrics_,
                           std::make_shared<const http::StaticSite>(http::StaticSite::Load(WebDir(config_))));

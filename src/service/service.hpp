@@ -31,6 +31,7 @@
 #include "retention/purge.hpp"
 #include "search/search_sink.hpp"
 #include "service/config.hpp"
+#include "service/rating_job.hpp"
 #include "service/schedules.hpp"
 #include "storage/group_commit.hpp"
 #include "storage/local_object_store.hpp"
@@ -63,8 +64,8 @@ class Service {
   http::Readiness CheckReadiness();
   std::vector<events::Pipeline::Backend> ShippingBackends();
   void RegisterMetrics();
-  /// The reports (day, week, month in the configured zone) and the daily retention purge, on the
-  /// scheduler beside the alert job.
+  /// The reports (day, week, month in the configured zone), the daily retention purge and the rating
+  /// e-mail, on the scheduler beside the alert job.
   void AddScheduledJobs();
 
   Config config_;
@@ -78,6 +79,7 @@ class Service {
   std::unique_ptr<feedback::FeedbackStore> feedback_;
   std::unique_ptr<labels::LabelStore> labels_;
   std::unique_ptr<feedback::TokenSigner> feedback_tokens_;
+  std::unique_ptr<feedback::TokenSigner> opt_out_tokens_;  ///< the rating e-mail's opt-out links
   std::unique_ptr<storage::GroupCommitter> committer_;
   std::unique_ptr<storage::LocalObjectStore> local_store_;  ///< where inputs land first
   std::unique_ptr<storage::IObjectStore> remote_store_;     ///< S3; null without object_store_url
@@ -96,6 +98,7 @@ class Service {
   std::unique_ptr<http::FailedLogins> failed_logins_;  ///< login_failed events, capped
   std::unique_ptr<reports::ReportStore> report_store_;
   std::unique_ptr<reports::Reporter> reporter_;
+  std::unique_ptr<RatingEmails> rating_;  ///< null unless RatingEmailsEnabled (mail and [rating] enabled)
   http::TrustedProxies trusted_proxies_;
   telemetry::Counter& faces_;
 };

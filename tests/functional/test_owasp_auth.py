@@ -262,7 +262,7 @@ class TestAPI3PropertyLevel:
         for path, who in [("/v1/me", key), ("/v1/keys", key), ("/v1/sessions", key), ("/v1/requests", key),
                           (f"/v1/requests/{request_id}", key), (f"/v1/requests/{request_id}/feedback", key),
                           ("/v1/me/export", key), ("/v1/alerts/rules", admin), ("/readyz", admin),
-                          ("/v1/insights/summary", admin)]:
+                          ("/v1/insights/summary", admin), ("/v1/admin/users", admin)]:
             status, _, answer = server.request("GET", path, key=who)
             assert status == 200, (path, answer)
             answers.append(answer)
@@ -287,6 +287,7 @@ class TestAPI5FunctionLevel:
         ("GET", "/v1/reports"), ("GET", "/v1/reports/01J2Z8K4M6Q9R3T5V7W9X1Y3Z5"),
         ("GET", "/v1/alerts/rules"), ("POST", "/v1/alerts/rules"), ("GET", "/v1/alerts/rules/x"),
         ("PUT", "/v1/alerts/rules/x"), ("DELETE", "/v1/alerts/rules/x"), ("GET", "/v1/alerts/events"),
+        ("GET", "/v1/admin/users"), ("PATCH", "/v1/admin/users/x"), ("DELETE", "/v1/admin/users/x"),
     ]
 
     def test_plain_users_and_anonymous_callers_are_refused(self, server):

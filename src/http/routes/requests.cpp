@@ -70,6 +70,18 @@ requests::Time TimeParam(const Request& req, const char* name) {
   }
 }
 
+/// A face count: a whole number within 0..kMaxFaceCount.
+std::int64_t FaceCountParam(const Request& req, const char* name) {
+  constexpr std::int64_t kMaxFaceCount = 100'000;
+  const std::string text = req.Param(name);
+  std::int64_t value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size() || value < 0 || value > kMaxFaceCount) {
+    BadParam(name, "must be a whole number within 0..100000");
+  }
+  return value;
+}
+
 int LimitParam(const Request& req) {
   if (!req.HasParam("limit")) return kDefaultLimit;
   const std::string text = req.Param("limit");
@@ -94,6 +106,11 @@ requests::ListQuery ParseListQuery(const accounts::Principal& who, const Request
   if (req.HasParam("to")) query.to = TimeParam(req, "to");
   if (req.HasParam("min_confidence")) query.min_confidence = NumberParam(req, "min_confidence");
   if (req.HasParam("max_confidence")) query.max_confidence = NumberParam(req, "max_confidence");
+  if (req.HasParam("min_faces")) query.min_faces = FaceCountParam(req, "min_faces");
+  if (req.HasParam("max_faces")) query.max_faces = FaceCountParam(req, "max_faces");
+  if (query.min_faces && query.max_faces && *query.min_faces > *query.max_faces) {
+    BadParam("max_faces", "must not be below min_faces");
+  }
   return query;
 }
 
