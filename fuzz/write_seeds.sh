@@ -9,7 +9,7 @@ set -euo pipefail
 seeds="${1:?usage: $0 DIR}"
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 mkdir -p "$seeds"/{decode_fuzzer,config_fuzzer,record_fuzzer,s3_list_fuzzer,bulk_response_fuzzer,request_fuzzer} \
-  "$seeds"/{multipart_fuzzer,feedback_fuzzer,onnx_fuzzer,request_fields_fuzzer}
+  "$seeds"/{multipart_fuzzer,feedback_fuzzer,onnx_fuzzer,request_fields_fuzzer,labels_fuzzer}
 
 /usr/bin/python3 "$HERE/make_seed_corpus.py" "$seeds/decode_fuzzer" >/dev/null
 printf 'listen = "127.0.0.1:8080"\n[limits]\nspool_max_mb = 64\n[backends]\nsearch_url = "http://x:9200"\n' \
@@ -31,6 +31,10 @@ printf 'multipart/form-data; boundary=XyZ\n--XyZ\r\nContent-Disposition: form-da
   'Content-Disposition: form-data; name="model"\r\n\r\nretina\r\n--XyZ--\r\n' >"$seeds/multipart_fuzzer/1"
 printf '{"verdict":"partly_correct","wrong_faces":[1],"missed_faces":[{"x":1,"y":2,"width":3,"height":4}],%s' \
   '"rating":3,"comment":"ok","token":"flfb_AQ"}' >"$seeds/feedback_fuzzer/1"
+# labels: a Label Studio task (the COCO reader reads the same bytes and refuses them at once).
+printf '[{"data":{"request_id":"r1"},"annotations":[{"completed_by":{"email":"a@b"},"result":[{%s%s' \
+  '"type":"rectanglelabels","original_width":640,"value":{"x":1,"y":2,"width":3,"height":4,' \
+  '"rectanglelabels":["face"]}}],"updated_at":"2026-11-30T10:00:00Z"}]}]' >"$seeds/labels_fuzzer/1"
 # request_fields: the peer selector byte, the User-Agent, NUL, X-Forwarded-For.
 printf '\x00Mozilla/5.0 (X11) caf\xc3\xa9 \xff\x00203.0.113.7, 10.0.0.9' >"$seeds/request_fields_fuzzer/1"
 /usr/bin/python3 "$HERE/make_onnx_seed.py" "$seeds/onnx_fuzzer" >/dev/null

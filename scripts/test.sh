@@ -135,18 +135,18 @@ run_fuzzer() {
 }
 
 test_fuzz() {
-  stage fuzz "decode_fuzzer for ${FUZZ_SECONDS}s, then the config, record, S3-list, bulk-response, request, multipart, feedback, ONNX and request-fields fuzzers"
+  stage fuzz "decode_fuzzer for ${FUZZ_SECONDS}s, then the config, record, S3-list, bulk-response, request, multipart, feedback, ONNX, request-fields and labels fuzzers"
   command -v clang++ >/dev/null 2>&1 || die "clang++ not found (scripts/setup.sh installs clang)"
   # Built by the asan stage already (the same build); this only catches up when run on its own.
   cmake --preset asan >/dev/null
   cmake --build --preset asan -j "$JOBS" --target decode_fuzzer config_fuzzer record_fuzzer s3_list_fuzzer \
-    bulk_response_fuzzer request_fuzzer multipart_fuzzer onnx_fuzzer feedback_fuzzer request_fields_fuzzer
+    bulk_response_fuzzer request_fuzzer multipart_fuzzer onnx_fuzzer feedback_fuzzer request_fields_fuzzer labels_fuzzer
   local seeds="$ROOT/build/fuzz/corpus/seeds"
   fuzz/write_seeds.sh "$seeds"
   run_fuzzer decode_fuzzer "$FUZZ_SECONDS" 65536 "$seeds/decode_fuzzer"
   local short=$(((FUZZ_SECONDS + 2) / 3)) name
   for name in config_fuzzer record_fuzzer s3_list_fuzzer bulk_response_fuzzer request_fuzzer multipart_fuzzer \
-    feedback_fuzzer onnx_fuzzer request_fields_fuzzer; do
+    feedback_fuzzer onnx_fuzzer request_fields_fuzzer labels_fuzzer; do
     run_fuzzer "$name" "$short" 8192 "$seeds/$name"
   done
   stage_done

@@ -1,5 +1,6 @@
 // `faceloop eval --annotations FILE`: WIDER-protocol AP (easy / medium / hard) of a detector on a
-// labelled set, plus throughput and per-image latency.
+// labelled set, plus throughput and per-image latency. `faceloop eval --labels`: the same AP on the
+// service's imported labels (eval_labels.hpp).
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -8,6 +9,7 @@
 #include <opencv2/core.hpp>
 
 #include "cli/commands.hpp"
+#include "cli/eval_labels.hpp"
 #include "cli/files.hpp"
 #include "cli/parallel.hpp"
 #include "cli/percentile.hpp"
@@ -23,6 +25,7 @@ struct EvalArgs {
   std::string annotations;
   std::size_t limit = 0;
   int threads = 0;
+  LabelsEvalFlags labels;
 };
 
 struct ImageOutcome {
@@ -32,10 +35,14 @@ struct ImageOutcome {
 };
 
 int Run(const EvalArgs& args) {
-  std::vector<eval::AnnotatedImage> images = eval::LoadAnnotations(args.annotations);
-  if (args.limit > 0 && images.size() > args.limit) images.resize(args.limit);
   const int threads =
       args.threads > 0 ? args.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  if (args.labels.labels != args.annotations.empty()) {
+    throw Error(ErrorCode::kBadRequest, "eval takes --annotations FILE or --labels (one of them)");
+  }
+  if (args.labels.labels) return RunLabelsEval(args.labels, args.model, threads);
+  std::vector<eval::AnnotatedImage> images = eval::LoadAnnotations(args.annotations);
+  if (args.limit > 0 && images.size() > args.limit) images.resize(args.limit);
   cv::setNumThreads(1);  // parallelism comes from one worker per core, not from inside one image
 
   detect::DetectorRegistry registry(args.model.Paths(), args.model.SelectedRuntime());
@@ -79,11 +86,13 @@ int Run(const EvalArgs& args) {
 Action RegisterEval(CLI::App& app) {
   auto args = std::make_shared<EvalArgs>();
   args->model.min_confidence = 0.05f;  // AP needs the whole precision/recall curve
-  CLI::App* command = app.add_subcommand("eval", "WIDER-protocol AP of a detector on a labelled set");
+  CLI::App* command =
+      app.add_subcommand("eval", "WIDER-protocol AP of a detector on a labelled set or on the imported labels");
   args->model.Register(*command);
-  command->add_option("--annotations", args->annotations, "facebench-style annotations JSON")->required();
+  command->add_option("--annotations", args->annotations, "facebench-style annotations JSON");
   command->add_option("--limit", args->limit, "evaluate only the first N images");
   command->add_option("--threads", args->threads, "worker threads (default: all cores)");
+  RegisterLabelsEvalFlags(*command, args->labels);
   return [args] { return Run(*args); };
 }
 

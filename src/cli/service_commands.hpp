@@ -29,5 +29,7 @@ Action RegisterBackup(CLI::App& app);
 Action RegisterRestore(CLI::App& app);
 /// `faceloop purge [--dry-run]`: the retention purge once (purge_command.cpp, src/retention).
 Action RegisterPurge(CLI::App& app);
+/// `faceloop import --format labelstudio|coco FILE`: labels into the database (import_command.cpp, src/labels).
+Action RegisterImport(CLI::App& app);
 
 }  // namespace faceloop::cli

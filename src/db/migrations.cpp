@@ -3,6 +3,8 @@
 #include <cctype>
 #include <utility>
 
+#include "db/migration_v14_labels.hpp"
+
 namespace faceloop::db {
 namespace {
 
@@ -395,6 +397,7 @@ std::vector<Migration> FaceloopMigrations(Dialect dialect) {
       Migration{11, "daily rollups", ForDialect(kV11DailyRollups, dialect)},
       Migration{12, "user preferences and rating e-mails", ForDialect(kV12Preferences, dialect)},
       Migration{13, "session last use", ForDialect(kV13SessionLastUsed, dialect)},
+      Migration{14, "imported labels", ForDialect(kV14Labels, dialect)},
   };
 }
 

@@ -20,6 +20,7 @@ namespace faceloop::db {
 /// reports table; 9 the scheduler's job_runs and the alerts; 10 deleted_users, the tombstones of
 /// deleted accounts (src/retention); 11 the daily rollups (rollup_bin_days, rollup_user_days); 12 user_preferences and
 /// rating_emails (accounts/preferences.hpp, the rating e-mail); 13 sessions.last_used_at (GET /v1/sessions).
+/// 14 labels and label_imports (src/labels).
 /// The SQL is adapted to `dialect`.
 std::vector<Migration> FaceloopMigrations(Dialect dialect = Dialect::kSqlite);
 

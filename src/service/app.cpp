@@ -1,5 +1,7 @@
 #include "service/app.hpp"
 
+#include <algorithm>
+
 #include "http/access_log.hpp"
 #include "http/problem.hpp"
 
@@ -22,7 +24,10 @@ http::ServerOptions FrontEndOptions(Service& service) {
   options.write_timeout = std::chrono::seconds(limits.write_timeout_s);
   options.max_requests_per_connection = static_cast<std::size_t>(limits.keep_alive_max_count);
   options.max_header_bytes = limits.max_header_bytes;
-  options.max_body_bytes = limits.max_image_bytes + kMultipartOverhead;
+  // The largest body any route takes: an image (with its multipart framing) or a label file, whose
+  // route answers a precise 413 between its own cap and this one.
+  options.max_body_bytes = std::max<std::uint64_t>(limits.max_image_bytes + kMultipartOverhead,
+                                                   std::uint64_t{limits.labels_import_max_mb} * 1024 * 1024 + 1);
   options.max_connections = static_cast<std::size_t>(limits.max_connections);
   options.max_connections_per_ip = static_cast<std::size_t>(limits.max_connections_per_ip);
   options.new_request_id = [&service] { return service.NewRequestId(); };

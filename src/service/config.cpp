@@ -81,7 +81,8 @@ void ApplyLimits(Limits& limits, const toml::table& table, std::vector<std::stri
               "sync_writes",
               "insights_max_days",
               "auth_failures_per_client_per_minute",
-              "auth_failures_per_key_per_minute"},
+              "auth_failures_per_key_per_minute",
+              "labels_import_max_mb"},
              "limits.", unknown);
   Read(table, "max_image_bytes", "limits.max_image_bytes", limits.max_image_bytes);
   Read(table, "read_timeout_s", "limits.read_timeout_s", limits.read_timeout_s);
@@ -105,6 +106,7 @@ void ApplyLimits(Limits& limits, const toml::table& table, std::vector<std::stri
   Read(table, "spool_max_mb", "limits.spool_max_mb", limits.spool_max_mb);
   Read(table, "sync_writes", "limits.sync_writes", limits.sync_writes);
   Read(table, "insights_max_days", "limits.insights_max_days", limits.insights_max_days);
+  Read(table, "labels_import_max_mb", "limits.labels_import_max_mb", limits.labels_import_max_mb);
 }
 
 void ApplyBackends(Backends& backends, const toml::table& table, std::vector<std::string>& unknown) {
@@ -270,6 +272,7 @@ void Validate(const Config& config) {
   const std::string& tls = config.smtp.starttls;
   if (tls != "none" && tls != "try" && tls != "required") Fail("config: smtp.starttls must be none, try or required");
   if (config.limits.spool_max_mb == 0) Fail("config: limits.spool_max_mb must be > 0");
+  if (config.limits.labels_import_max_mb == 0) Fail("config: limits.labels_import_max_mb must be > 0");
   if (config.limits.detect_max_wait_ms < 1) Fail("config: limits.detect_max_wait_ms must be > 0");
   // Above about 80 years a window's nanoseconds no longer fit system_clock's 64 bits.
   if (config.limits.insights_max_days < 1 || config.limits.insights_max_days > 36600) {

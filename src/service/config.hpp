@@ -38,6 +38,8 @@ struct Limits {
   std::size_t spool_max_mb = 1024;  ///< bound on records waiting to be shipped; full → 503
   bool sync_writes = true;          ///< false: no fsync (benchmarks of the durability cost only)
   int insights_max_days = 366;      ///< the longest window an insights query may cover
+  /// The largest label file `faceloop import` and POST /v1/labels/import take (413 above).
+  std::size_t labels_import_max_mb = 16;
 };
 
 /// Where data goes beyond the embedded defaults. Empty = the default.

@@ -15,6 +15,7 @@
 #include "http/routes/export.hpp"
 #include "http/routes/feedback.hpp"
 #include "http/routes/insights.hpp"
+#include "http/routes/labels.hpp"
 #include "http/routes/preferences.hpp"
 #include "http/routes/rating_links.hpp"
 #include "http/routes/reports.hpp"
@@ -109,6 +110,7 @@ Service::Service(Config config)
       auth_(std::make_unique<accounts::AuthCache>(*accounts_, *crypto_, kAuthMaxStale)),
       requests_(std::make_unique<requests::RequestStore>(*db_)),
       feedback_(std::make_unique<feedback::FeedbackStore>(*db_)),
+      labels_(std::make_unique<labels::LabelStore>(*db_)),
       // Read again rather than taken from crypto_, which keeps the pepper to itself; only the key
       // derived from it stays in the signer.
       feedback_tokens_(std::make_unique<feedback::TokenSigner>(accounts::LoadOrCreatePepper(PepperPath(config_)))),
@@ -206,6 +208,8 @@ std::size_t Service::DeleteAccount(const std::string& user_id) {
   const std::vector<std::string> keys = requests_->ImageKeysOf(user_id);
   for (const std::string& key : keys) store_->Delete(key);
   feedback_->PurgeUser(user_id);  // given by the user, and anyone's on the user's requests
+  // The labels of the user's requests: before the requests, which say whose they are.
+  labels_->PurgeRequestsOf(user_id);
   requests_->PurgeUser(user_id);
   insights::PurgeUserRollups(*db_, user_id);  // the per-day user counts; the anonymous rollups stay
   return keys.size();
@@ -278,6 +282,9 @@ void Service::RegisterRoutes(http::Router& router) {
       {*auth_, *requests_, *feedback_, *feedback_tokens_, *pipeline_, *events_, read_your_writes});
   http::RegisterExportRoutes(router, http_metrics_,
                              {*auth_, *accounts_, *requests_, *feedback_, *db_, read_your_writes});
+  http::RegisterLabelRoutes(
+      router, http_metrics_,
+      {*auth_, *requests_, *labels_, config_.limits.labels_import_max_mb << 20, read_your_writes});
   http::RegisterInsightsRoutes(router, http_metrics_,
                                {*auth_, *db_, config_.limits.insights_max_days, read_your_writes, config_.insights});
   http::RegisterReportRoutes(router, http_metrics_, {*auth_, *report_store_});

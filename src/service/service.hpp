@@ -23,6 +23,7 @@
 #include "http/quotas.hpp"
 #include "http/routes/ops.hpp"
 #include "http/server/router.hpp"
+#include "labels/store.hpp"
 #include "mail/mailer.hpp"
 #include "ratelimit/limiter.hpp"
 #include "reports/reporter.hpp"
@@ -76,6 +77,7 @@ class Service {
   std::unique_ptr<accounts::AuthCache> auth_;
   std::unique_ptr<requests::RequestStore> requests_;
   std::unique_ptr<feedback::FeedbackStore> feedback_;
+  std::unique_ptr<labels::LabelStore> labels_;
   std::unique_ptr<feedback::TokenSigner> feedback_tokens_;
   std::unique_ptr<feedback::TokenSigner> opt_out_tokens_;  ///< the rating e-mail's opt-out links
   std::unique_ptr<storage::GroupCommitter> committer_;

@@ -97,6 +97,16 @@ TEST(ConfigTest, InsightsWindowLimit) {
   std::filesystem::remove(zero);
 }
 
+TEST(ConfigTest, LabelImportLimit) {
+  EXPECT_EQ(ResolveConfig({}, FakeEnv({})).limits.labels_import_max_mb, 16u);
+  const std::string file = WriteToml("[limits]\nlabels_import_max_mb = 64\n");
+  EXPECT_EQ(ResolveConfig(ConfigFlags{.config_file = file}, FakeEnv({})).limits.labels_import_max_mb, 64u);
+  std::filesystem::remove(file);
+  const std::string zero = WriteToml("[limits]\nlabels_import_max_mb = 0\n");
+  EXPECT_THROW(ResolveConfig(ConfigFlags{.config_file = zero}, FakeEnv({})), Error);
+  std::filesystem::remove(zero);
+}
+
 TEST(ConfigTest, InsightsDriftThresholds) {
   EXPECT_EQ(ResolveConfig({}, FakeEnv({})).insights.psi_alert, 0.25);
   const std::string file = WriteToml("[insights]\npsi_warn = 0.2\nmin_sample = 500\n");
