@@ -83,7 +83,12 @@ bool Accepts(std::string_view accept_encoding, std::string_view coding) {
   return false;
 }
 
-bool IsApiPath(std::string_view path) { return path == "/v1" || path.starts_with("/v1/"); }
+/// "/v1", "/v1/...", and any other version ("/v2/detect"): the API's, never the web application's.
+bool IsApiPath(std::string_view path) {
+  std::size_t end = 2;
+  while (end < path.size() && path[end] >= '0' && path[end] <= '9') ++end;
+  return path.starts_with("/v") && end > 2 && (end == path.size() || path[end] == '/');
+}
 
 /// A client-side route: no extension in the last segment ("/history/0123" yes, "/favicon.ico" no).
 bool IsClientRoute(std::string_view path) {

@@ -78,8 +78,10 @@ def test_cookie_writes_send_json_as_json(server):
 
 
 # Unsafe routes that do not authenticate with the session: sign-up (no credentials), log-in (an API
-# key only) and the feedback link (a one-time token in the body).
-NOT_COOKIE_AUTHENTICATED = {("POST", "/v1/users"), ("POST", "/v1/sessions"), ("POST", "/v1/requests/{id}/feedback")}
+# key only) and the feedback and opt-out links (a one-time token in the body; the rating e-mail's
+# link pages answer HTML).
+NOT_COOKIE_AUTHENTICATED = {("POST", "/v1/users"), ("POST", "/v1/sessions"), ("POST", "/v1/requests/{id}/feedback"),
+                            ("POST", "/v1/rating/feedback"), ("POST", "/v1/rating/unsubscribe")}
 
 
 def unsafe_routes(server):

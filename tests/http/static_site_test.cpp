@@ -71,9 +71,12 @@ TEST_F(StaticSiteTest, ClientRoutesGetTheIndexOtherPathsAndTheApiDoNot) {
   EXPECT_EQ(site_.Serve(Get("/login")).status, 200);
   EXPECT_EQ(site_.Serve(Get("/missing.png")).status, 404);
   EXPECT_EQ(site_.Serve(Get("/assets/other.js")).status, 404);
-  const Response api = site_.Serve(Get("/v1/unknown"));
-  EXPECT_EQ(api.status, 404);
-  EXPECT_EQ(api.headers.Get("Content-Type"), "application/problem+json");
+  for (const char* path : {"/v1/unknown", "/v1", "/v2/detect", "/v0/requests"}) {
+    const Response api = site_.Serve(Get(path));
+    EXPECT_EQ(api.status, 404) << path;
+    EXPECT_EQ(api.headers.Get("Content-Type"), "application/problem+json") << path;
+  }
+  EXPECT_EQ(site_.Serve(Get("/videos")).status, 200);  // a client route that merely starts with "v"
 }
 
 TEST_F(StaticSiteTest, EveryAnswerCarriesTheSecurityHeaders) {
