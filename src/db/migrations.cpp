@@ -339,6 +339,31 @@ INSERT INTO rollup_user_days (day, user_id, requests)
   FROM requests WHERE received_at IS NOT NULL AND user_id IS NOT NULL AND user_id <> '' GROUP BY 1, 2;
 )sql";
 
+// Dataset exports (src/datasets, docs/datasets.md): one row per export job, and which requests
+// (and whose) each one contains, so that account deletion can say which exports held the user's
+// images. params_json: the selection and format as asked; counts_json: per strategy and in total.
+constexpr const char* kV13Exports = R"sql(
+CREATE TABLE exports (
+  id TEXT PRIMARY KEY,
+  created_by TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  finished_at TEXT,
+  params_json TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('running', 'complete', 'failed')),
+  location TEXT NOT NULL,
+  counts_json TEXT NOT NULL,
+  error TEXT
+);
+CREATE INDEX exports_created_at ON exports (created_at);
+CREATE TABLE export_items (
+  export_id TEXT NOT NULL REFERENCES exports(id) ON DELETE CASCADE,
+  request_id TEXT NOT NULL,
+  user_id TEXT NOT NULL,
+  PRIMARY KEY (export_id, request_id)
+);
+CREATE INDEX export_items_user_id ON export_items (user_id);
+)sql";
+
 /// The schema is written in SQLite's type names; PostgreSQL has no BLOB, and its REAL is 4 bytes.
 std::string ForDialect(std::string sql, Dialect dialect) {
   if (dialect == Dialect::kSqlite) return sql;
@@ -369,6 +394,7 @@ std::vector<Migration> FaceloopMigrations(Dialect dialect) {
       Migration{9, "scheduler and alerts", ForDialect(std::string(kV9SchedulerAlerts) + kV9DefaultRules, dialect)},
       Migration{10, "deleted users", ForDialect(kV10DeletedUsers, dialect)},
       Migration{11, "daily rollups", ForDialect(kV11DailyRollups, dialect)},
+      Migration{13, "dataset exports", ForDialect(kV13Exports, dialect)},
   };
 }
 
