@@ -135,6 +135,27 @@ TEST_P(ExportTest, FeedbackTakesIncorrectPredictions) {
   EXPECT_EQ(CocoIds(), std::set<std::string>{wrong});
 }
 
+TEST_P(ExportTest, DriftedTakesRequestsInFiredWindows) {
+  const std::string inside = Add("u1", {0.9}, Picture(1));  // received 10:01
+  Add("u1", {0.9}, Picture(2));                             // 10:02
+  db_->Execute(
+      "INSERT INTO alert_events (id, rule_id, rule_name, metric, transition, value, threshold, comparator, sample, "
+      "window_from, window_to, occurred_at) VALUES ('ev1', 'r', 'drift', 'drift_verdict', 'firing', 2, 2, '>=', 100, "
+      "'2026-03-01T10:00:00.000Z', '2026-03-01T10:01:30.000Z', '2026-03-01T10:02:00.000Z')");
+  Export({{"strategies", "drifted"}});
+  EXPECT_EQ(CocoIds(), std::set<std::string>{inside});
+}
+
+TEST_P(ExportTest, StratifiedTakesAtMostPerBinFromEachStratum) {
+  for (int i = 0; i < 4; ++i) Add("u1", {0.9}, Picture(i));
+  const std::string dark = Add("u1", {0.9}, Picture(9));
+  db_->Execute("UPDATE requests SET metadata_json = ? WHERE id = ?",
+               {json({{"width", 160}, {"height", 120}, {"format", "jpeg"}, {"brightness", 0.05}}).dump(), dark});
+  const auto outcome = Export({{"strategies", "stratified"}, {"params", {{"stratified", {{"per_bin", 1}}}}}});
+  EXPECT_EQ(outcome.images, 2);  // one of the four alike, and the dark one
+  EXPECT_TRUE(CocoIds().contains(dark));
+}
+
 TEST_P(ExportTest, OptedOutAndDeletedUsersNeverAppear) {
   // user_preferences comes with migration 12 (the rating branch); its shape, as agreed.
   db_->ExecuteScript(
