@@ -36,6 +36,7 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
   const faceloop::cli::Action backup = faceloop::cli::RegisterBackup(app);
   const faceloop::cli::Action restore = faceloop::cli::RegisterRestore(app);
   const faceloop::cli::Action purge = faceloop::cli::RegisterPurge(app);
+  const faceloop::cli::Action export_ = faceloop::cli::RegisterExport(app);
   if (UnknownSubcommand(app, argc, argv)) {
     std::cerr << "faceloop: unknown subcommand '" << argv[1] << "' (faceloop --help lists them)\n";
     return 2;
@@ -56,6 +57,7 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
     if (name == "backup") return backup();
     if (name == "restore") return restore();
     if (name == "purge") return purge();
+    if (name == "export") return export_();
   } catch (const faceloop::Error& e) {
     std::cerr << "faceloop: " << e.what() << "\n";
     return 1;

@@ -27,5 +27,6 @@ Action RegisterBackup(CLI::App& app);
 Action RegisterRestore(CLI::App& app);
 /// `faceloop purge [--dry-run]`: the retention purge once (purge_command.cpp, src/retention).
 Action RegisterPurge(CLI::App& app);
+Action RegisterExport(CLI::App& app);
 
 }  // namespace faceloop::cli
