@@ -9,6 +9,7 @@
 
 #include "accounts/account_service.hpp"
 #include "accounts/auth_cache.hpp"
+#include "datasets/worker.hpp"
 #include "db/database.hpp"
 #include "detect/detect_pool.hpp"
 #include "detect/registry.hpp"
@@ -63,6 +64,8 @@ class Service {
   /// The reports (day, week, month in the configured zone) and the daily retention purge, on the
   /// scheduler beside the alert job.
   void AddScheduledJobs();
+  /// Fails exports a previous run left `running` (SQLite), then starts the export worker.
+  void StartExportWorker();
 
   Config config_;
   telemetry::MetricsRegistry metrics_;
@@ -90,6 +93,7 @@ class Service {
   std::unique_ptr<http::KeyQuotas> quotas_;
   std::unique_ptr<reports::ReportStore> report_store_;
   std::unique_ptr<reports::Reporter> reporter_;
+  std::unique_ptr<datasets::ExportWorker> export_worker_;  ///< POST /v1/exports jobs, one at a time
   http::TrustedProxies trusted_proxies_;
   telemetry::Counter& faces_;
 };
