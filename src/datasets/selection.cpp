@@ -21,7 +21,7 @@ constexpr auto kOutlierDefaultWindow = std::chrono::hours(24 * 7);
 
 /// A WHERE clause under construction and its parameters, in order.
 struct Where {
-  std::string sql = "status = 200 AND image_key IS NOT NULL";
+  std::string sql = "status = 200 AND image_key IS NOT NULL AND received_at IS NOT NULL";
   db::Params params;
 
   void Add(const std::string& clause, db::Params values = {}) {
@@ -93,26 +93,31 @@ void ForEachInSampleOrder(db::IDatabase& database, const Where& where, const std
                           const std::function<bool(const db::Row&)>& visit) {
   for (std::int64_t i = 0; i <= requests::kSampleBuckets; ++i) {
     const bool keyless = i == requests::kSampleBuckets;
-    std::string after;
+    // Keyset paging on (received_at, id): the (sample_key, received_at) index yields a bucket's
+    // rows in that order, where ORDER BY id would make the database walk the whole table per bucket.
+    std::optional<std::pair<std::string, std::string>> after;
     for (;;) {
-      db::Params params;
-      std::string sql = "SELECT " + columns + " FROM requests WHERE " + where.sql;
-      params = where.params;
+      db::Params params = where.params;
+      std::string sql = "SELECT " + columns + ", received_at FROM requests WHERE " + where.sql;
       if (keyless) {
         sql += " AND sample_key IS NULL";
       } else {
         sql += " AND sample_key = ?";
         params.emplace_back((seed + i) % requests::kSampleBuckets);
       }
-      sql += " AND id > ? ORDER BY id LIMIT ?";
-      params.emplace_back(after);
+      if (after) {
+        sql += " AND (received_at > ? OR (received_at = ? AND id > ?))";
+        params.insert(params.end(), {after->first, after->first, after->second});
+      }
+      sql += " ORDER BY received_at, id LIMIT ?";
       params.emplace_back(kPage);
       const std::vector<db::Row> rows = database.Query(sql, params);
       for (const db::Row& row : rows) {
         if (!visit(row)) return;
       }
       if (static_cast<std::int64_t>(rows.size()) < kPage) break;
-      after = rows.back().Get<std::string>(0);
+      const db::Row& last = rows.back();
+      after.emplace(last.Get<std::string>(last.size() - 1), last.Get<std::string>(0));
     }
   }
 }
