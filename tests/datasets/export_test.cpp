@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <random>
 #include <set>
 
 #include <opencv2/imgcodecs.hpp>
@@ -14,6 +15,7 @@
 #include "datasets/exporter.hpp"
 #include "requests/store.hpp"
 #include "storage/local_object_store.hpp"
+#include "storage/open_object_store.hpp"
 #include "support/error_code.hpp"
 #include "support/migrated_database.hpp"
 #include "support/temp_dir.hpp"
@@ -247,6 +249,34 @@ TEST_P(ExportTest, WritesEveryFormatAndTheManifestLast) {
   std::string text((std::istreambuf_iterator<char>(wider)), std::istreambuf_iterator<char>());
   EXPECT_NE(text.find("\n2\n10 20 40 50\n10 20 40 50\n"), std::string::npos) << text;
   EXPECT_NE(text.find("\n0\n0 0 0 0\n"), std::string::npos) << text;
+}
+
+TEST_P(ExportTest, WritesToAnS3PrefixWithTheManifestLast) {
+  FACELOOP_REQUIRE_SERVER_ENV("FACELOOP_TEST_S3_URL");
+  Add("u1", {0.9}, Picture(1));
+  Add("u2", {0.8}, Picture(2));
+  // s3://bucket?query -> s3://bucket-<run>/export-<backend>?query: a bucket of this run, a prefix of this test.
+  const std::string url = *faceloop::testing::ServerEnv("FACELOOP_TEST_S3_URL");
+  const auto query = url.find('?');
+  const std::string run = std::to_string(std::random_device{}() % 1000000);
+  std::string to = url.substr(0, query);
+  to.append("-").append(run).append("/export-").append(GetParam()).append(url.substr(query));
+  const ExportParams params = ParseExportParams({{"strategies", "random"}, {"format", "yolo"}, {"to", to}});
+  ExportStore(*db_).Create({"e-s3", "tester", std::chrono::system_clock::now(), std::nullopt, ToJson(params),
+                            std::string(kRunning), to, json::object(), std::nullopt});
+  const auto outcome = RunExport({*db_, *objects_, consent_, faceloop::testing::ServerEnv}, params, "e-s3",
+                                 std::chrono::system_clock::now());
+  EXPECT_EQ(outcome.images, 2);
+  const auto store = storage::OpenObjectStore(to, faceloop::testing::ServerEnv);
+  const auto manifest = store->Get("manifest.json");
+  ASSERT_TRUE(manifest.has_value());
+  const json parsed = json::parse(manifest->begin(), manifest->end());
+  ASSERT_EQ(parsed["files"].size(), 5u);  // data.yaml, two images, two label files
+  for (const auto& file : parsed["files"]) {
+    const auto bytes = store->Get(file["path"].get<std::string>());
+    ASSERT_TRUE(bytes.has_value()) << file["path"];
+    EXPECT_EQ(bytes->size(), file["bytes"].get<std::size_t>());
+  }
 }
 
 TEST_P(ExportTest, RefusesANonEmptyFolder) {
