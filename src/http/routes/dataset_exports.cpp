@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <filesystem>
+#include <memory>
 
 #include "common/error.hpp"
 #include "datasets/archive.hpp"
@@ -17,9 +18,6 @@ namespace {
 
 constexpr int kDefaultLimit = 20;
 constexpr int kMaxLimit = 100;
-/// The archive is built in memory (the HTTP server sends whole bodies): larger exports are read
-/// from their folder or S3 prefix instead.
-constexpr std::uint64_t kMaxArchiveBytes = 512ull * 1024 * 1024;
 
 accounts::Principal RequireAnalyst(const DatasetExportRoutes& s, const Request& req) {
   const accounts::Principal who = s.auth.Authenticate(ParseCredentials(req));
@@ -92,18 +90,11 @@ void Archive(const DatasetExportRoutes& s, const Request& req, Response& res) {
   if (record.location.starts_with("s3://") || !std::filesystem::is_directory(record.location)) {
     throw Error(ErrorCode::kNotFound, "the export is not a folder of this service (read it from its location)");
   }
-  datasets::TarStream tar(record.location, record.id);
-  if (tar.size() > kMaxArchiveBytes) {
-    throw Error(ErrorCode::kPayloadTooLarge, "the archive is over 512 MiB: read the export from its folder");
-  }
-  std::string body(tar.size(), '\0');
-  std::size_t at = 0;
-  while (at < body.size()) {
-    const std::size_t n = tar.Read(body.data() + at, body.size() - at);
-    if (n == 0) break;
-    at += n;
-  }
-  res.SetContent(std::move(body), "application/x-tar");
+  // Streamed: one chunk of one file in memory at a time, whatever the export's size.
+  auto tar = std::make_shared<datasets::TarStream>(record.location, record.id);
+  const std::uint64_t length = tar->size();
+  res.SetStream(
+      length, [tar](char* out, std::size_t capacity) { return tar->Read(out, capacity); }, "application/x-tar");
   res.headers.Set("Content-Disposition", "attachment; filename=\"" + record.id + ".tar\"");
 }
 
