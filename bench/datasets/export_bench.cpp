@@ -96,8 +96,8 @@ int main(int argc, char** argv) {
   Load(database, records);
   const std::string out = dir + "/out";
   std::filesystem::remove_all(out);
-  const datasets::ExportParams params = datasets::ParseExportParams(
-      {{"strategies", "random"}, {"format", format}, {"limit", records}, {"to", out}});
+  const datasets::ExportParams params =
+      datasets::ParseExportParams({{"strategies", "random"}, {"format", format}, {"limit", records}, {"to", out}});
   SyntheticImages images;
   const auto now = std::chrono::system_clock::now();
   const std::string id = datasets::NewExportId(now);
@@ -111,6 +111,7 @@ int main(int argc, char** argv) {
               static_cast<long long>(done.counts.value("images", 0)), format.c_str(), seconds,
               static_cast<double>(done.counts.value("images", 0)) / seconds, rss_before, RssMib("VmHWM:"));
   std::printf("counts: %s\n", done.counts.dump().c_str());
+  std::fflush(stdout);
   std::filesystem::remove_all(out);
   return 0;
 }

@@ -4,6 +4,7 @@
 
 #include <opencv2/imgproc.hpp>
 
+#include "common/error.hpp"
 #include "detect/decode/decode.hpp"
 
 namespace faceloop::datasets {
@@ -51,14 +52,22 @@ std::uint64_t NearDuplicateIndex::Band(std::uint64_t hash, std::size_t band) con
 bool NearDuplicateIndex::SeenOrAdd(std::uint64_t hash) {
   if (max_distance_ < 0) return false;
   for (std::size_t band = 0; band < bands_.size(); ++band) {
-    const auto found = bands_[band].find(Band(hash, band));
-    if (found == bands_[band].end()) continue;
-    for (const std::uint64_t other : found->second) {
-      if (HammingDistance(hash, other) <= max_distance_) return true;
+    const auto [first, last] = bands_[band].equal_range(Band(hash, band));
+    for (auto it = first; it != last; ++it) {
+      if (HammingDistance(hash, hashes_[it->second]) <= max_distance_) return true;
     }
   }
-  for (std::size_t band = 0; band < bands_.size(); ++band) bands_[band][Band(hash, band)].push_back(hash);
+  const auto index = static_cast<std::uint32_t>(hashes_.size());
+  hashes_.push_back(hash);
+  for (std::size_t band = 0; band < bands_.size(); ++band) bands_[band].emplace(Band(hash, band), index);
   return false;
+}
+
+bool ContentIndex::SeenOrAdd(const std::string& sha256_hex) {
+  if (sha256_hex.size() < 32) throw Error(ErrorCode::kInternal, "export: not a sha256");
+  const std::pair<std::uint64_t, std::uint64_t> key{std::stoull(sha256_hex.substr(0, 16), nullptr, 16),
+                                                    std::stoull(sha256_hex.substr(16, 16), nullptr, 16)};
+  return !seen_.insert(key).second;
 }
 
 }  // namespace faceloop::datasets

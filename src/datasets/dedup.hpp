@@ -6,6 +6,7 @@
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
 namespace faceloop::datasets {
@@ -33,17 +34,24 @@ class NearDuplicateIndex {
   std::uint64_t Band(std::uint64_t hash, std::size_t band) const;
 
   int max_distance_;
-  std::vector<std::unordered_map<std::uint64_t, std::vector<std::uint64_t>>> bands_;
+  std::vector<std::uint64_t> hashes_;  ///< every hash added, once
+  /// Per band: band value -> index into hashes_ (a multimap node per hash and band, no vectors:
+  /// about 200 bytes per image in all at the default distance).
+  std::vector<std::unordered_multimap<std::uint64_t, std::uint32_t>> bands_;
 };
 
-/// Exact duplicates: the sha256 (hex) of each image's bytes.
+/// Exact duplicates: the sha256 of each image's bytes, kept as its first 128 bits (a collision of
+/// two different images there is as unlikely as one of the whole hash, for any export's size).
 class ContentIndex {
  public:
-  /// Whether `sha256` was added before; if not, adds it.
-  bool SeenOrAdd(const std::string& sha256) { return !seen_.insert(sha256).second; }
+  /// Whether `sha256_hex` (64 hex digits) was added before; if not, adds it.
+  bool SeenOrAdd(const std::string& sha256_hex);
 
  private:
-  std::unordered_set<std::string> seen_;
+  struct PairHash {
+    std::size_t operator()(const std::pair<std::uint64_t, std::uint64_t>& p) const { return p.first ^ p.second; }
+  };
+  std::unordered_set<std::pair<std::uint64_t, std::uint64_t>, PairHash> seen_;
 };
 
 }  // namespace faceloop::datasets

@@ -13,6 +13,7 @@
 #include "datasets/dedup.hpp"
 #include "datasets/export_store.hpp"
 #include "datasets/exporter.hpp"
+#include "insights/rollups.hpp"
 #include "requests/store.hpp"
 #include "storage/local_object_store.hpp"
 #include "storage/open_object_store.hpp"
@@ -146,6 +147,27 @@ TEST_P(ExportTest, DriftedTakesRequestsInFiredWindows) {
       "'2026-03-01T10:00:00.000Z', '2026-03-01T10:01:30.000Z', '2026-03-01T10:02:00.000Z')");
   Export({{"strategies", "drifted"}});
   EXPECT_EQ(CocoIds(), std::set<std::string>{inside});
+}
+
+TEST_P(ExportTest, OutliersTakesTheInsightsOutliers) {
+  // A reference week of ordinary requests, then a window with one very slow request.
+  for (int i = 0; i < 40; ++i) {
+    const std::string id = Add("u1", {0.6 + 0.009 * i}, Picture(100 + i));
+    db_->Execute(
+        "UPDATE requests SET received_at = ?, total_ms = ? WHERE id = ?",
+        {FormatTimestamp(ParseTimestamp("2026-02-22T00:00:00.000Z") + std::chrono::hours(3 * i)), 100.0 + i, id});
+  }
+  const std::string slow = Add("u1", {0.8}, Picture(1));
+  const std::string ordinary = Add("u1", {0.8}, Picture(2));
+  db_->Execute("UPDATE requests SET total_ms = 90000 WHERE id = ?", {slow});
+  db_->Execute("UPDATE requests SET total_ms = 120 WHERE id = ?", {ordinary});
+  insights::RebuildRollups(*db_);
+  const auto outcome = Export({{"strategies", "outliers"},
+                               {"from", "2026-03-01T00:00:00Z"},
+                               {"until", "2026-03-02T00:00:00Z"},
+                               {"params", {{"outliers", {{"threshold", 3.5}}}}}});
+  EXPECT_EQ(CocoIds(), std::set<std::string>{slow});
+  EXPECT_EQ(outcome.counts["per_strategy"]["outliers"], 1);
 }
 
 TEST_P(ExportTest, StratifiedTakesAtMostPerBinFromEachStratum) {
