@@ -159,7 +159,7 @@ ExportOutcome RunExport(const ExportContext& context, const ExportParams& params
                              {"params", ToJson(params)},
                              {"counts", outcome.counts},
                              {"boxes", "the model's predictions (pre-annotations), not ground truth"}};
-  outcome.counts["files"] = output.Commit(std::move(manifest));
+  outcome.counts["files"] = output.Commit(manifest);
   return outcome;
 }
 

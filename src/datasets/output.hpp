@@ -27,7 +27,7 @@ class ExportOutput {
 
   /// Hashes every staged file, writes manifest.json = `manifest` + "files", and publishes: renames
   /// the folder (after syncing it) or uploads to S3 with the manifest last. Returns the file count.
-  std::int64_t Commit(nlohmann::json manifest);
+  std::int64_t Commit(const nlohmann::json& manifest);
 
  private:
   std::string to_;
