@@ -44,7 +44,8 @@ TEST_F(MigrationsTest, AppliesFaceloopSchemaOnce) {
   db_.ApplyMigrations(FaceloopMigrations());
   SqliteDatabase reopened(Options());
   reopened.ApplyMigrations(FaceloopMigrations());
-  EXPECT_EQ(Count("SELECT count(*) FROM schema_migrations"), latest);
+  // Each migration once (versions may have gaps while branches that reserved them are in flight).
+  EXPECT_EQ(Count("SELECT count(*) FROM schema_migrations"), static_cast<std::int64_t>(FaceloopMigrations().size()));
 }
 
 TEST_F(MigrationsTest, AppliesNewVersionsInOrder) {
