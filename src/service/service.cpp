@@ -239,7 +239,8 @@ void Service::RegisterRoutes(http::Router& router) {
   http::RegisterAccountRoutes(
       router, http_metrics_,
       {*accounts_, *auth_, *crypto_, *limiter_, PerMinute("signup", config_.limits.signups_per_minute), mailer_.get(),
-       *events_, [this](const std::string& user_id) { return DeleteAccount(user_id); }});
+       *events_, [this](const std::string& user_id) { return DeleteAccount(user_id); },
+       [this](const std::string& user_id) { return datasets::ExportStore(*db_).ExportsContaining(user_id); }});
   http::RegisterDetectRoutes(
       router, http_metrics_,
       {*auth_, *quotas_, [this] { return NewRequestId(); }, *pool_, registry_->Names(),

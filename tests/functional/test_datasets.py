@@ -145,3 +145,13 @@ def test_api_job_lifecycle_and_archive(server, traffic):
     status, mine = server.json("GET", "/v1/me/export", key=traffic["kept"])
     assert status == 200 and job["id"] in mine["account"]["dataset_exports"], mine["account"]
     assert server.json("GET", "/v1/exports/nope", key=analyst)[0] == 404
+
+    # Deleting the account leaves the export as it is, and its event names it.
+    assert server.request("DELETE", "/v1/me", key=traffic["kept"])[0] == 204
+
+    def deletion_event():
+        with sqlite3.connect(os.path.join(server.data_dir, "faceloop.db"), timeout=30) as db:
+            return db.execute("SELECT data_json FROM events WHERE type = 'account_deleted' AND user_id = ?",
+                              (traffic["kept_user"]["id"],)).fetchone()
+    wait_until(deletion_event, timeout=30)
+    assert job["id"] in json.loads(deletion_event()[0])["dataset_exports"]
