@@ -16,7 +16,7 @@ std::uint64_t Padding(std::uint64_t bytes) { return (kBlock - bytes % kBlock) % 
 
 /// An octal field of `width` bytes: digits, then NUL.
 void Octal(char* field, std::size_t width, std::uint64_t value) {
-  std::snprintf(field, width, "%0*llo", static_cast<int>(width - 1), static_cast<unsigned long long>(value));
+  (void)std::snprintf(field, width, "%0*llo", static_cast<int>(width - 1), static_cast<unsigned long long>(value));
 }
 
 }  // namespace
@@ -57,7 +57,7 @@ std::string TarStream::Header(const Entry& entry) const {
   std::memset(block.data() + 148, ' ', 8);
   unsigned sum = 0;
   for (const char c : block) sum += static_cast<unsigned char>(c);
-  std::snprintf(block.data() + 148, 8, "%06o", sum);
+  (void)std::snprintf(block.data() + 148, 8, "%06o", sum);
   block[155] = ' ';
   return block;
 }

@@ -32,7 +32,9 @@ struct ExportContext {
   EnvLookup env;  ///< S3 credentials for an s3:// destination
 };
 
-struct ExportOutcome {
+// NOLINT below: clang-tidy 14 reads a throw into nlohmann::json's noexcept move constructor (as for
+// detect/import/tfjs_graph.hpp's TfjsNode).
+struct ExportOutcome {    // NOLINT(bugprone-exception-escape)
   nlohmann::json counts;  ///< per strategy: taken; dropped: duplicates, near duplicates, ...; files
   std::int64_t images = 0;
   std::string location;

@@ -22,7 +22,7 @@ std::string NewExportId(std::chrono::system_clock::time_point now) {
   }
   std::random_device random;
   char suffix[16];
-  std::snprintf(suffix, sizeof suffix, "%08x", random());
+  (void)std::snprintf(suffix, sizeof suffix, "%08x", random());
   return id + suffix;
 }
 

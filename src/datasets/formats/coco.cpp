@@ -18,7 +18,7 @@ class CocoWriter final : public IFormatWriter {
   explicit CocoWriter(const std::filesystem::path& root)
       : root_(root), images_(root / "annotations.json"), annotations_(root / ".annotations.part") {
     const json info = {{"description", "faceloop export: the model's predictions as pre-annotations"}};
-    images_.Write("{\"info\":" + info.dump() + ",\"categories\":[{\"id\":1,\"name\":\"face\"}],\"images\":[");
+    images_.Write(R"({"info":)" + info.dump() + R"(,"categories":[{"id":1,"name":"face"}],"images":[)");
   }
 
   void Add(const ExportItem& item) override {

@@ -2,6 +2,7 @@
 // image's width and height, clamped into 0..1), next to images/, and data.yaml naming class 0.
 #include <algorithm>
 #include <cstdio>
+#include <utility>
 
 #include "datasets/formats/writer.hpp"
 
@@ -12,7 +13,7 @@ double Unit(double value) { return std::clamp(value, 0.0, 1.0); }
 
 class YoloWriter final : public IFormatWriter {
  public:
-  explicit YoloWriter(const std::filesystem::path& root) : root_(root) {}
+  explicit YoloWriter(std::filesystem::path root) : root_(std::move(root)) {}
 
   void Add(const ExportItem& item) override {
     OutputFile labels(root_ / "labels" / (item.request_id + ".txt"));
@@ -25,7 +26,7 @@ class YoloWriter final : public IFormatWriter {
       const double x1 = Unit((box.x + box.width) / w);
       const double y1 = Unit((box.y + box.height) / h);
       char line[128];
-      std::snprintf(line, sizeof line, "0 %.6f %.6f %.6f %.6f\n", (x0 + x1) / 2, (y0 + y1) / 2, x1 - x0, y1 - y0);
+      (void)std::snprintf(line, sizeof line, "0 %.6f %.6f %.6f %.6f\n", (x0 + x1) / 2, (y0 + y1) / 2, x1 - x0, y1 - y0);
       labels.Write(line);
     }
     labels.Close();

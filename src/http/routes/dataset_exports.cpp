@@ -20,7 +20,7 @@ constexpr int kDefaultLimit = 20;
 constexpr int kMaxLimit = 100;
 
 accounts::Principal RequireAnalyst(const DatasetExportRoutes& s, const Request& req) {
-  const accounts::Principal who = s.auth.Authenticate(ParseCredentials(req));
+  accounts::Principal who = s.auth.Authenticate(ParseCredentials(req));
   if (!accounts::CanReadAll(who)) throw Error(ErrorCode::kForbidden, "dataset exports are for analysts and admins");
   return who;
 }
