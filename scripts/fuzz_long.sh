@@ -22,8 +22,8 @@ JOBS="${FUZZ_JOBS:-1}"
 OUT="$ROOT/build/fuzz/long"
 SEEDS="$ROOT/build/fuzz/corpus/seeds"
 
-cmake --preset fuzz >/dev/null
-cmake --build --preset fuzz -j "$(nproc)" --target "${TARGETS[@]}"
+cmake --preset asan >/dev/null
+cmake --build --preset asan -j "$(nproc)" --target "${TARGETS[@]}"
 fuzz/write_seeds.sh "$SEEDS"
 mkdir -p "$OUT"
 
@@ -44,7 +44,7 @@ for target in "${TARGETS[@]}"; do
   args=(-runs="$RUNS" -max_len="$max_len" -timeout=60 -print_final_stats=1 -artifact_prefix="$OUT/$target-")
   if ((JOBS > 1)); then args+=(-fork="$JOBS" -ignore_crashes=0); fi
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-    "build/fuzz/fuzz/$target" "${args[@]}" "$corpus" "$SEEDS/$target" >"$log" 2>&1 || rc=$?
+    "build/asan/fuzz/$target" "${args[@]}" "$corpus" "$SEEDS/$target" >"$log" 2>&1 || rc=$?
   seconds=$(($(date +%s) - start))
   after=$(find "$corpus" -type f | wc -l)
   executed=$(stat_of number_of_executed_units "$log")

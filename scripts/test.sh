@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Runs faceloop's whole test suite; .ci/run calls it on a clean clone.
 #
-#   scripts/test.sh           # setup, servers, then: release tests, web end to end, format and clang-tidy
-#                             # checks, ASan+UBSan tests, fuzzers
-#   scripts/test.sh --quick   # setup, servers, then the release tests and the web end to end only
+#   scripts/test.sh           # setup, servers, then: release tests, Schemathesis, web end to end, format
+#                             # and clang-tidy checks, ASan+UBSan tests, fuzzers
+#   scripts/test.sh --quick   # setup, servers, then the release tests, Schemathesis and the web end to end
 #
 # The integration tests talk to real servers (PostgreSQL, SeaweedFS for S3, OpenSearch, an SMTP
 # sink) that this script installs (tests/servers/all.sh), starts on loopback before the tests and
@@ -89,13 +89,17 @@ test_release() {
   stage_done
 }
 
-# b. The same tests under AddressSanitizer + UndefinedBehaviorSanitizer (and LeakSanitizer).
+# b. The same tests under AddressSanitizer + UndefinedBehaviorSanitizer (and LeakSanitizer). One clang
+# build serves this stage and the fuzz stage: its objects carry libFuzzer's coverage hooks
+# (fuzzer-no-link), which the tests run through as no-ops, so the fuzzers link against the very
+# libraries the tests checked and nothing is compiled twice.
 test_asan() {
-  stage asan "ASan+UBSan build + ctest (without the Facebench-wide tests and functional_production)"
+  stage asan "ASan+UBSan build (tests and fuzzers) + ctest (without the Facebench-wide tests and functional_production*)"
   cmake --preset asan
   # Third-party caches kept for the process's life (tests/lsan.supp says which and why).
   export LSAN_OPTIONS="suppressions=$ROOT/tests/lsan.supp:print_suppressions=0"
   # The build runs the test binaries too (gtest_discover_tests), so the options apply to it as well.
+  # halt_on_error makes UBSan findings fatal (the build itself keeps them recoverable, as libFuzzer wants).
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     cmake --build --preset asan -j "$JOBS"
   # A whole-Facebench run under ASan costs far more than it finds, and the production functional
@@ -119,13 +123,13 @@ run_fuzzer() {
   touch "$marker"
   local rc=0
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-    "$dir/fuzz/$name" -max_total_time="$seconds" -max_len="$max_len" -timeout=60 \
+    "$ROOT/build/asan/fuzz/$name" -max_total_time="$seconds" -max_len="$max_len" -timeout=60 \
     -print_final_stats=1 -artifact_prefix="$dir/artifacts/" "$dir/corpus/$name-new" "$@" || rc=$?
   if ((rc != 0)); then
     local found
     found="$(find "$dir/artifacts" -type f -newer "$marker" ! -name '.*' | sort)"
     printf '%s failed (exit %d). Reproducers:\n%s\n' "$name" "$rc" "${found:-(none written)}" >&2
-    printf 'Replay one with: %s/fuzz/%s FILE\n' "$dir" "$name" >&2
+    printf 'Replay one with: %s/build/asan/fuzz/%s FILE\n' "$ROOT" "$name" >&2
     return "$rc"
   fi
 }
@@ -133,8 +137,9 @@ run_fuzzer() {
 test_fuzz() {
   stage fuzz "decode_fuzzer for ${FUZZ_SECONDS}s, then the config, record, S3-list, bulk-response, request, multipart, feedback, ONNX and request-fields fuzzers"
   command -v clang++ >/dev/null 2>&1 || die "clang++ not found (scripts/setup.sh installs clang)"
-  cmake --preset fuzz
-  cmake --build --preset fuzz -j "$JOBS" --target decode_fuzzer config_fuzzer record_fuzzer s3_list_fuzzer \
+  # Built by the asan stage already (the same build); this only catches up when run on its own.
+  cmake --preset asan >/dev/null
+  cmake --build --preset asan -j "$JOBS" --target decode_fuzzer config_fuzzer record_fuzzer s3_list_fuzzer \
     bulk_response_fuzzer request_fuzzer multipart_fuzzer onnx_fuzzer feedback_fuzzer request_fields_fuzzer
   local seeds="$ROOT/build/fuzz/corpus/seeds"
   fuzz/write_seeds.sh "$seeds"
@@ -144,6 +149,14 @@ test_fuzz() {
     feedback_fuzzer onnx_fuzzer request_fields_fuzzer; do
     run_fuzzer "$name" "$short" 8192 "$seeds/$name"
   done
+  stage_done
+}
+
+# Schemathesis against the real faceloop serve on the embedded default (scripts/schemathesis.sh):
+# every operation of /openapi.json, positive and negative cases, every check; about 2 minutes.
+test_schemathesis() {
+  stage schemathesis "the API fuzzed from its OpenAPI document (Schemathesis, every operation)"
+  scripts/schemathesis.sh --faceloop "$ROOT/build/faceloop"
   stage_done
 }
 
@@ -197,9 +210,10 @@ main() {
 
   start_servers
   test_release
+  test_schemathesis
   test_web
   if ((QUICK)); then
-    printf '\nfaceloop test suite: quick run passed (release tests and web) in %ds\n' "$SECONDS"
+    printf '\nfaceloop test suite: quick run passed (release tests, Schemathesis and web) in %ds\n' "$SECONDS"
     return
   fi
   test_format

@@ -163,11 +163,12 @@ Principal AccountService::AuthenticateSession(std::string_view token) {
   // Looked up by hash: the token has 256 random bits, so an index lookup leaks nothing useful. The
   // join on the key ends the session when the key it was opened with is revoked.
   const auto row = db_.QueryOne(
-      "SELECT s.id, s.user_id, s.expires_at, u.role FROM sessions s JOIN users u ON u.id = s.user_id "
+      "SELECT s.id, s.user_id, s.expires_at, u.role, s.last_used_at FROM sessions s JOIN users u ON u.id = s.user_id "
       "JOIN api_keys k ON k.id = s.key_id "
       "WHERE s.token_hash = ? AND s.revoked_at IS NULL AND k.revoked_at IS NULL AND u.deleted_at IS NULL",
       {crypto_.Hash(token)});
   if (!row || row->Get<std::string>(2) <= Now()) throw InvalidSession();
+  TouchSession(row->Get<std::string>(0), row->Get<std::optional<std::string>>(4));
   return Principal{row->Get<std::string>(1), "", row->Get<std::string>(0), ParseRole(row->Get<std::string>(3))};
 }
 

@@ -65,12 +65,19 @@ class AccountService {
   Principal AuthenticateSession(std::string_view token);
   /// Ends a session (logout); idempotent for well-formed tokens, kUnauthenticated for malformed ones.
   void RevokeSession(std::string_view token);
+  /// The user's sessions that still work (not revoked or expired, their key not revoked), newest
+  /// first; never tokens or hashes (sessions.cpp).
+  std::vector<SessionInfo> ListSessions(const std::string& user_id);
+  /// Ends one of the user's sessions by its id; idempotent. kNotFound when it does not exist or
+  /// belongs to someone else (not kForbidden: other users' session ids cannot be probed).
+  void RevokeSessionById(const std::string& user_id, const std::string& session_id);
 
  private:
   std::string Now() const;
   User InsertUser(db::IDatabase& db, std::string_view email, std::string_view name, Role role);
   NewKey InsertKey(db::IDatabase& db, const std::string& user_id, std::string_view name);
   void TouchKey(const std::string& key_id, const std::optional<std::string>& last_used_at);
+  void TouchSession(const std::string& session_id, const std::optional<std::string>& last_used_at);
 
   db::IDatabase& db_;
   const Crypto& crypto_;

@@ -20,10 +20,23 @@ std::string AuthCache::Key(const std::string& secret) const {
   return {hash.begin(), hash.end()};
 }
 
+std::optional<Principal> AuthCache::Fallback(const std::string& key, ErrorCode code) {
+  const std::lock_guard lock(mutex_);
+  const auto it = entries_.find(key);
+  if (code == ErrorCode::kUnavailable && it != entries_.end() &&
+      std::chrono::steady_clock::now() - it->second.verified_at <= max_stale_) {
+    return it->second.principal;
+  }
+  if (code == ErrorCode::kUnauthenticated && it != entries_.end()) entries_.erase(it);
+  return std::nullopt;
+}
+
 Principal AuthCache::Authenticate(const Credentials& credentials) {
-  // First, and without the database: a forged cross-site request is refused even during an outage.
-  CheckCsrf(crypto_, credentials);
   if (credentials.kind == Credentials::Kind::kNone) return AuthenticateCredentials(accounts_, credentials);
+  // Before any hash of the secret: a throttled client costs nothing and learns nothing.
+  if (throttle_ != nullptr) throttle_->BeforeVerify(credentials);
+  // Then, without the database: a forged cross-site request is refused even during an outage.
+  CheckCsrf(crypto_, credentials);
   const std::string key = Key(credentials.secret);
   try {
     Principal principal = AuthenticateCredentials(accounts_, credentials);
@@ -32,13 +45,9 @@ Principal AuthCache::Authenticate(const Credentials& credentials) {
     entries_[key] = Entry{principal, std::chrono::steady_clock::now()};
     return principal;
   } catch (const Error& error) {
-    const std::lock_guard lock(mutex_);
-    const auto it = entries_.find(key);
-    if (error.code() == ErrorCode::kUnavailable && it != entries_.end() &&
-        std::chrono::steady_clock::now() - it->second.verified_at <= max_stale_) {
-      return it->second.principal;
-    }
-    if (error.code() == ErrorCode::kUnauthenticated && it != entries_.end()) entries_.erase(it);
+    if (std::optional<Principal> stale = Fallback(key, error.code())) return *stale;
+    // Outside the lock: the throttle may ask Redis.
+    if (error.code() == ErrorCode::kUnauthenticated && throttle_ != nullptr) throttle_->Failed(credentials);
     throw;
   }
 }

@@ -7,10 +7,13 @@
 #include <chrono>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "accounts/account_service.hpp"
+#include "accounts/auth_throttle.hpp"
 #include "accounts/credentials.hpp"
+#include "common/error.hpp"
 
 namespace faceloop::accounts {
 
@@ -25,17 +28,36 @@ class AuthCache {
   /// state-changing request without its CSRF token (CheckCsrf).
   Principal Authenticate(const Credentials& credentials);
 
+  /// Failed attempts are throttled through `throttle` (none by default); it must outlive this.
+  void SetThrottle(IAuthThrottle* throttle) { throttle_ = throttle; }
+  /// Runs `verify` (which checks `credentials`' secret) behind the throttle: refused before it runs
+  /// when throttled, counted when it throws kUnauthenticated. Authenticate uses it; so does log-in.
+  template <typename Verify>
+  auto Throttled(const Credentials& credentials, Verify&& verify) -> decltype(verify()) {
+    if (throttle_ != nullptr) throttle_->BeforeVerify(credentials);
+    try {
+      return verify();
+    } catch (const Error& error) {
+      if (throttle_ != nullptr && error.code() == ErrorCode::kUnauthenticated) throttle_->Failed(credentials);
+      throw;
+    }
+  }
+
  private:
   struct Entry {
     Principal principal;
     std::chrono::steady_clock::time_point verified_at;
   };
   std::string Key(const std::string& secret) const;
+  /// The cached principal when `code` is an outage and the entry is fresh; drops the entry when
+  /// the credential was refused.
+  std::optional<Principal> Fallback(const std::string& key, ErrorCode code);
 
   AccountService& accounts_;
   const Crypto& crypto_;
   const std::chrono::seconds max_stale_;
   const std::size_t capacity_;
+  IAuthThrottle* throttle_ = nullptr;
   std::mutex mutex_;
   std::map<std::string, Entry> entries_;  ///< keyed by the credential's hash bytes
 };

@@ -14,6 +14,8 @@ struct Credentials {
   /// (accounts/csrf.hpp), given here from the X-CSRF-Token header.
   bool csrf_required = false;
   std::string csrf_token;
+  /// The client's address (Request::client_addr), for throttling failed attempts per client.
+  std::string client;
 };
 
 }  // namespace faceloop::accounts

@@ -1,9 +1,11 @@
 #pragma once
 // Users, API keys, sessions and the authenticated principal, as the accounts service hands them out.
 // None of these carries a secret hash; only NewKey and NewSession carry a secret, once, at creation.
+#include <concepts>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 namespace faceloop::accounts {
 
@@ -58,6 +60,32 @@ struct NewSession {
   std::string expires_at;
   User user;
 };
+
+/// A session as its owner lists it: no token, no hash. The id is the row id, not a secret.
+struct SessionInfo {
+  std::string id;
+  std::string key_id;  ///< the API key it was made with; the session ends with it
+  std::string created_at;
+  std::optional<std::string> last_used_at;  ///< to kLastUsedResolution
+  std::string expires_at;
+};
+
+/// A SessionInfo field: its JSON name and its column of `sessions` (db/typed_row.hpp reads `column`).
+struct SessionField {
+  std::string_view name;
+  std::string_view column;
+};
+
+/// The one list of SessionInfo's fields: the route's JSON and the service's SELECT derive from it.
+template <typename Record, typename Visit>
+requires std::same_as<std::remove_const_t<Record>, SessionInfo>
+void ForEachField(Record& session, Visit&& visit) {
+  visit(SessionField{"id", "id"}, session.id);
+  visit(SessionField{"key_id", "key_id"}, session.key_id);
+  visit(SessionField{"created_at", "created_at"}, session.created_at);
+  visit(SessionField{"last_used_at", "last_used_at"}, session.last_used_at);
+  visit(SessionField{"expires_at", "expires_at"}, session.expires_at);
+}
 
 /// Who a request acts for.
 struct Principal {

@@ -10,11 +10,14 @@ namespace faceloop::alerts {
 namespace {
 
 const telemetry::Logger kLog("alerts");
+constexpr std::size_t kMaxWebhookAnswerBytes = 64 * 1024;
 
 net::HttpClientOptions WebhookClientOptions(const DispatcherOptions& options) {
   net::HttpClientOptions client;
   client.timeout = options.webhook_timeout;
   client.retry.max_attempts = 1;  // the outbox retries, with its own backoff, across restarts
+  // Only the status matters; a receiver answering without end is cut off here (OWASP API10).
+  client.max_response_bytes = kMaxWebhookAnswerBytes;
   return client;
 }
 

@@ -33,6 +33,7 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
   const faceloop::cli::Action feedback_token = faceloop::cli::RegisterFeedbackToken(app);
   const faceloop::cli::Action insights = faceloop::cli::RegisterInsights(app);
   const faceloop::cli::Action report = faceloop::cli::RegisterReport(app);
+  const faceloop::cli::Action rate_mail = faceloop::cli::RegisterRateMail(app);
   const faceloop::cli::Action backup = faceloop::cli::RegisterBackup(app);
   const faceloop::cli::Action restore = faceloop::cli::RegisterRestore(app);
   const faceloop::cli::Action purge = faceloop::cli::RegisterPurge(app);
@@ -54,6 +55,7 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
     if (name == "feedback-token") return feedback_token();
     if (name == "insights") return insights();
     if (name == "report") return report();
+    if (name == "rate-mail") return rate_mail();
     if (name == "backup") return backup();
     if (name == "restore") return restore();
     if (name == "purge") return purge();

@@ -21,6 +21,8 @@ Action RegisterFeedbackToken(CLI::App& app);
 Action RegisterInsights(CLI::App& app);
 /// `faceloop report --period day|week|month --at DATE [--send]`: a period's report (report_command.cpp).
 Action RegisterReport(CLI::App& app);
+/// `faceloop rate-mail --now | --at TIME`: the rating e-mails of a period (rate_mail_command.cpp).
+Action RegisterRateMail(CLI::App& app);
 /// `faceloop backup --to DIR|s3://...` and `faceloop restore --from DIR|s3://... --data-dir NEW`
 /// (backup_command.cpp, src/backup).
 Action RegisterBackup(CLI::App& app);

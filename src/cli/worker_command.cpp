@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <iostream>
+#include <memory>
 
 #include "accounts/pepper.hpp"
 #include "accounts/secrets.hpp"
@@ -13,6 +14,7 @@
 #include "common/error.hpp"
 #include "db/open.hpp"
 #include "service/backends.hpp"
+#include "service/rating_job.hpp"
 #include "service/schedules.hpp"
 #include "telemetry/log.hpp"
 
@@ -42,8 +44,14 @@ int Work(const WorkerFlags& flags) {
   const auto mailer = service::OpenMailer(config);
   service::Schedules schedules(config, *database, mailer.get(), [&crypto] { return crypto.NewTimeOrderedId(); });
   reports::Reporter reporter(*database, mailer.get(), service::ReporterOptionsFor(config));
-  service::AddReportJobs(schedules, reporter);
+  service::AddReportJobs(schedules, reporter, std::chrono::minutes(config.reports.grace_minutes));
   service::AddPurgeJob(schedules, [&config, &database] { (void)service::PurgeConfigured(config, *database, false); });
+  std::unique_ptr<service::RatingEmails> rating;
+  if (service::RatingEmailsEnabled(config) && mailer) {
+    rating = std::make_unique<service::RatingEmails>(config, *database, *mailer,
+                                                     accounts::LoadOrCreatePepper(service::PepperPath(config)));
+    service::AddRatingJob(schedules, *rating);
+  }
 
   int fds[2];
   if (::pipe(fds) != 0) throw Error(ErrorCode::kInternal, "cannot create the stop pipe");

@@ -1,5 +1,5 @@
 #pragma once
-// An export job as stored in `exports` (migration 13) and shown by GET /v1/exports: one type and
+// An export job as stored in `exports` (migration 15) and shown by GET /v1/exports: one type and
 // ONE field list, from which the table's columns, the insert, the read and the API's JSON derive.
 #include <chrono>
 #include <optional>

@@ -1,5 +1,5 @@
 #pragma once
-// The `exports` and `export_items` tables (migration 13): nothing else runs SQL on them. Items say
+// The `exports` and `export_items` tables (migration 15): nothing else runs SQL on them. Items say
 // which requests, and whose, each export holds, so account deletion can name the exports that
 // contained a user's images.
 #include <optional>

@@ -147,7 +147,7 @@ ExportOutcome RunExport(const ExportContext& context, const ExportParams& params
   ExportOutput output(params.to, export_id, context.env);
   std::filesystem::create_directories(output.stage() / "images");
   Run run(context, params, export_id, output.stage());
-  const std::string consent_sql = ConsentCondition(context.database, context.consent);
+  const std::string consent_sql = ConsentCondition(context.consent);
   for (const Strategy& strategy : params.strategies) run.Strategy(strategy, consent_sql, now);
   ExportOutcome outcome;
   outcome.counts = run.Finish();

@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "accounts/preferences.hpp"
 #include "common/time.hpp"
 #include "insights/features.hpp"
 #include "insights/outliers.hpp"
@@ -145,23 +146,12 @@ void Outliers(db::IDatabase& database, const ExportParams& p, const Strategy& s,
 
 }  // namespace
 
-std::string ConsentCondition(db::IDatabase& database, const ConsentPolicy& policy) {
-  const char* exists_sql = database.dialect() == db::Dialect::kSqlite
-                               ? "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'user_preferences'"
-                               : "SELECT 1 FROM information_schema.tables WHERE table_name = 'user_preferences' "
-                                 "AND table_schema = current_schema()";
-  const bool has_preferences = database.QueryOne(exists_sql).has_value();
-  std::string sql =
-      "user_id NOT IN (SELECT user_id FROM deleted_users) AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id = "
-      "requests.user_id AND u.deleted_at IS NOT NULL)";
-  if (!has_preferences) return policy.training_use_default ? sql : "1 = 0";
-  // training_use NULL (never chose) follows the default; stored as 0 / 1 like every boolean.
-  sql += policy.training_use_default
-             ? " AND NOT EXISTS (SELECT 1 FROM user_preferences p WHERE p.user_id = requests.user_id AND "
-               "p.training_use = 0)"
-             : " AND EXISTS (SELECT 1 FROM user_preferences p WHERE p.user_id = requests.user_id AND "
-               "p.training_use = 1)";
-  return sql;
+std::string ConsentCondition(const ConsentPolicy& policy) {
+  accounts::PreferenceDefaults defaults;
+  defaults.training_use = policy.training_use_default;
+  return "user_id NOT IN (SELECT user_id FROM deleted_users) AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id = "
+         "requests.user_id AND u.deleted_at IS NOT NULL) AND " +
+         accounts::TrainingUseAllowedSql("requests.user_id", defaults);
 }
 
 void ForEachCandidate(db::IDatabase& database, const ExportParams& params, const Strategy& strategy,

@@ -21,10 +21,9 @@ struct ConsentPolicy {
 };
 
 /// The SQL condition over `requests` (columns unqualified) that keeps only requests whose user
-/// allows training use and is not deleted (users.deleted_at, the deleted_users tombstones).
-/// Checks once whether user_preferences exists (it comes with migration 12; without it every user
-/// is at the default).
-std::string ConsentCondition(db::IDatabase& database, const ConsentPolicy& policy);
+/// allows training use (accounts::TrainingUseAllowedSql) and is not deleted (users.deleted_at,
+/// the deleted_users tombstones).
+std::string ConsentCondition(const ConsentPolicy& policy);
 
 struct Candidate {
   std::string request_id;

@@ -339,10 +339,28 @@ INSERT INTO rollup_user_days (day, user_id, requests)
   FROM requests WHERE received_at IS NOT NULL AND user_id IS NOT NULL AND user_id <> '' GROUP BY 1, 2;
 )sql";
 
+// Per-user preferences (accounts/preferences.hpp): NULL = the configured default. Booleans are 0 / 1
+// integers, as everywhere (db/typed_row.hpp). rating_emails: one row per user and rating period,
+// inserted with the e-mail, so that each period is mailed once even with two processes.
+constexpr const char* kV12Preferences = R"sql(
+CREATE TABLE user_preferences (
+  user_id TEXT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+  rating_email INTEGER CHECK (rating_email IN (0, 1)),
+  training_use INTEGER CHECK (training_use IN (0, 1)),
+  updated_at TEXT NOT NULL
+);
+CREATE TABLE rating_emails (
+  user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  period_start TEXT NOT NULL,
+  sent_at TEXT NOT NULL,
+  PRIMARY KEY (user_id, period_start)
+);
+)sql";
+
 // Dataset exports (src/datasets, docs/datasets.md): one row per export job, and which requests
 // (and whose) each one contains, so that account deletion can say which exports held the user's
 // images. params_json: the selection and format as asked; counts_json: per strategy and in total.
-constexpr const char* kV13Exports = R"sql(
+constexpr const char* kV15Exports = R"sql(
 CREATE TABLE exports (
   id TEXT PRIMARY KEY,
   created_by TEXT NOT NULL,
@@ -378,6 +396,12 @@ std::string ForDialect(std::string sql, Dialect dialect) {
   return sql;
 }
 
+// Sessions listed and revoked by their owner (GET/DELETE /v1/sessions): when each was last used,
+// written at most once a minute (accounts::kLastUsedResolution), as for API keys.
+constexpr const char* kV13SessionLastUsed = R"sql(
+ALTER TABLE sessions ADD COLUMN last_used_at TEXT;
+)sql";
+
 }  // namespace
 
 std::vector<Migration> FaceloopMigrations(Dialect dialect) {
@@ -394,7 +418,10 @@ std::vector<Migration> FaceloopMigrations(Dialect dialect) {
       Migration{9, "scheduler and alerts", ForDialect(std::string(kV9SchedulerAlerts) + kV9DefaultRules, dialect)},
       Migration{10, "deleted users", ForDialect(kV10DeletedUsers, dialect)},
       Migration{11, "daily rollups", ForDialect(kV11DailyRollups, dialect)},
-      Migration{13, "dataset exports", ForDialect(kV13Exports, dialect)},
+      Migration{12, "user preferences and rating e-mails", ForDialect(kV12Preferences, dialect)},
+      Migration{13, "session last use", ForDialect(kV13SessionLastUsed, dialect)},
+      // 15: the number trustauth reserved; main gave it 13 instead, and dslabels holds 14.
+      Migration{15, "dataset exports", ForDialect(kV15Exports, dialect)},
   };
 }
 

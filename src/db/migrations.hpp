@@ -18,8 +18,9 @@ namespace faceloop::db {
 /// feedback_tokens_used; 5 the hourly rollups (src/insights); 6 sessions.key_id (revoking a key
 /// ends its sessions); 7 requests.sample_key and the covering indexes of the insights at scale; 8 the
 /// reports table; 9 the scheduler's job_runs and the alerts; 10 deleted_users, the tombstones of
-/// deleted accounts (src/retention); 11 the daily rollups (rollup_bin_days, rollup_user_days). The SQL
-/// is adapted to `dialect`.
+/// deleted accounts (src/retention); 11 the daily rollups (rollup_bin_days, rollup_user_days); 12 user_preferences and
+/// rating_emails (accounts/preferences.hpp, the rating e-mail); 13 sessions.last_used_at (GET /v1/sessions).
+/// The SQL is adapted to `dialect`.
 std::vector<Migration> FaceloopMigrations(Dialect dialect = Dialect::kSqlite);
 
 }  // namespace faceloop::db

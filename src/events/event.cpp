@@ -9,7 +9,7 @@ namespace faceloop::events {
 
 namespace {
 
-constexpr std::array<std::pair<EventType, std::string_view>, 8> kNames{{
+constexpr std::array<std::pair<EventType, std::string_view>, 9> kNames{{
     {EventType::kSignup, "signup"},
     {EventType::kLogin, "login"},
     {EventType::kLoginFailed, "login_failed"},
@@ -18,6 +18,7 @@ constexpr std::array<std::pair<EventType, std::string_view>, 8> kNames{{
     {EventType::kAccountDeleted, "account_deleted"},
     {EventType::kDetect, "detect"},
     {EventType::kFeedbackGiven, "feedback_given"},
+    {EventType::kRoleChanged, "role_changed"},
 }};
 
 [[noreturn]] void BadEvent(const std::string& why) { throw Error(ErrorCode::kBadRequest, "invalid event: " + why); }

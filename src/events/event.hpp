@@ -20,10 +20,11 @@ enum class EventType {
   kAccountDeleted,
   kDetect,
   kFeedbackGiven,
+  kRoleChanged,
 };
 
 /// The wire name: "signup", "login", "login_failed", "key_created", "key_revoked", "account_deleted", "detect",
-/// "feedback_given".
+/// "feedback_given", "role_changed".
 std::string_view ToString(EventType type);
 /// The inverse of ToString; throws Error(kBadRequest) for an unknown name.
 EventType ParseEventType(std::string_view name);

@@ -19,6 +19,18 @@ namespace faceloop::feedback {
 
 inline constexpr std::string_view kTokenPrefix = "flfb_";
 
+/// What a signer's tokens are for: the KDF context of its key (8 characters; one per purpose, so a
+/// token of one purpose never verifies as another's), the tokens' prefix and the noun of messages.
+struct TokenPurpose {
+  const char* kdf_context;
+  std::string_view prefix;
+  std::string_view noun;
+};
+/// The rating e-mail's feedback links: the subject is a request id.
+inline constexpr TokenPurpose kFeedbackTokens{"flfdbk01", kTokenPrefix, "feedback"};
+/// The rating e-mail's opt-out link (never one-time): the subject is the preference it turns off.
+inline constexpr TokenPurpose kOptOutTokens{"flunsb01", "flun_", "opt-out"};
+
 /// What a verified token says.
 struct TokenClaims {
   std::string token_id;  ///< 32 hex characters
@@ -31,7 +43,7 @@ class TokenSigner {
  public:
   /// `pepper` is the service pepper (accounts/pepper.hpp), kPepperBytes long; only the derived
   /// key is kept.
-  explicit TokenSigner(const std::vector<std::uint8_t>& pepper);
+  explicit TokenSigner(const std::vector<std::uint8_t>& pepper, const TokenPurpose& purpose = kFeedbackTokens);
   ~TokenSigner();
   TokenSigner(const TokenSigner&) = delete;
   TokenSigner& operator=(const TokenSigner&) = delete;
@@ -46,6 +58,7 @@ class TokenSigner {
 
  private:
   std::vector<std::uint8_t> key_;
+  TokenPurpose purpose_;
 };
 
 }  // namespace faceloop::feedback

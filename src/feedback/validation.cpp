@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <optional>
 #include <set>
 
 #include "common/error.hpp"
@@ -15,6 +17,24 @@ namespace {
 
 std::string At(std::string_view field, std::size_t index) {
   return std::string(field) + "[" + std::to_string(index) + "]";
+}
+
+/// A JSON integer, or a number with no fraction (JSON Schema's `integer` counts 3.0 as one, and so
+/// does the OpenAPI document); nullopt for anything else, and for values outside int64.
+std::optional<std::int64_t> AsInteger(const nlohmann::json& value) {
+  if (value.is_number_integer()) {
+    if (value.is_number_unsigned() && value.get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX)) {
+      return std::nullopt;
+    }
+    return value.get<std::int64_t>();
+  }
+  if (!value.is_number_float()) return std::nullopt;
+  const double number = value.get<double>();
+  // 2^63 is exact as a double; every integral double below it in magnitude fits int64.
+  if (!std::isfinite(number) || std::trunc(number) != number || std::fabs(number) >= 9223372036854775808.0) {
+    return std::nullopt;
+  }
+  return static_cast<std::int64_t>(number);
 }
 
 constexpr std::string_view kFields[] = {"verdict", "wrong_faces", "missed_faces", "rating", "comment"};
@@ -49,8 +69,9 @@ std::vector<std::int64_t> ParseWrongFaces(const nlohmann::json& body) {
   std::vector<std::int64_t> indexes;
   const nlohmann::json& items = ArrayField(body, "wrong_faces");
   for (std::size_t i = 0; i < items.size(); ++i) {
-    if (!items[i].is_number_integer()) Refuse(At("wrong_faces", i), "must be a face index (an integer)");
-    indexes.push_back(items[i].get<std::int64_t>());
+    const std::optional<std::int64_t> index = AsInteger(items[i]);
+    if (!index) Refuse(At("wrong_faces", i), "must be a face index (an integer)");
+    indexes.push_back(*index);
   }
   return indexes;
 }
@@ -91,10 +112,9 @@ std::vector<Box> ParseMissedFaces(const nlohmann::json& body) {
 std::optional<std::int64_t> ParseRating(const nlohmann::json& body) {
   const auto it = body.find("rating");
   if (it == body.end() || it->is_null()) return std::nullopt;
-  if (!it->is_number_integer() || it->get<std::int64_t>() < 1 || it->get<std::int64_t>() > 5) {
-    Refuse("rating", "must be an integer from 1 to 5");
-  }
-  return it->get<std::int64_t>();
+  const std::optional<std::int64_t> rating = AsInteger(*it);
+  if (!rating || *rating < 1 || *rating > 5) Refuse("rating", "must be an integer from 1 to 5");
+  return *rating;
 }
 
 /// Characters (code points) of valid UTF-8, which the JSON parser has already checked.

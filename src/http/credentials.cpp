@@ -2,6 +2,7 @@
 
 #include "accounts/secrets.hpp"
 #include "common/error.hpp"
+#include "http/cookie_writes.hpp"
 
 namespace faceloop::http {
 namespace {
@@ -58,9 +59,11 @@ bool IsSafeMethod(std::string_view method) { return method == "GET" || method ==
 Credentials ParseCredentials(const Request& request) {
   Credentials credentials =
       ParseCredentials(request.Header("Authorization"), request.Header("X-API-Key"), request.Header("Cookie"));
+  credentials.client = request.client_addr;
   if (credentials.from_cookie && !IsSafeMethod(request.method)) {
     credentials.csrf_required = true;
     credentials.csrf_token = std::string(Trim(request.Header(kCsrfHeader)));
+    CheckCookieWrite(request);
   }
   return credentials;
 }

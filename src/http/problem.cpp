@@ -1,7 +1,13 @@
 #include "http/problem.hpp"
 
+#include "http/typed_error.hpp"
+
 namespace faceloop::http {
 namespace {
+
+// RFC 6750 §3: every 401 names the scheme the client should use (API keys and session tokens are
+// both bearer tokens).
+constexpr const char* kBearerChallenge = "Bearer realm=\"faceloop\"";
 
 ErrorCode CodeForStatus(int status) {
   switch (status) {
@@ -48,7 +54,9 @@ const char* Title(int status) {
 
 nlohmann::json ProblemJson(const Error& error) {
   const int status = error.http_status();
-  return {{"type", std::string(kProblemTypeBase) + std::string(TypeSlug(error.code()))},
+  const auto* typed = dynamic_cast<const TypedError*>(&error);
+  const std::string slug = typed != nullptr ? typed->slug() : std::string(TypeSlug(error.code()));
+  return {{"type", std::string(kProblemTypeBase) + slug},
           {"title", Title(status)},
           {"status", status},
           {"detail", error.what()}};
@@ -72,6 +80,7 @@ std::string GenericDetail(int status) {
 void WriteProblem(Response& res, const Error& error, std::string_view error_id) {
   res.status = error.http_status();
   if (res.status == 429 || res.status == 503) res.headers.Set("Retry-After", "1");
+  if (res.status == 401) res.headers.Set("WWW-Authenticate", kBearerChallenge);
   nlohmann::json problem = ProblemJson(error);
   if (res.status >= 500) {
     problem["detail"] = GenericDetail(res.status);
@@ -87,6 +96,7 @@ Response ProblemResponse(int status, const std::string& detail) {
   Response res;
   res.status = status;
   if (status == 429 || status == 503) res.headers.Set("Retry-After", "1");
+  if (status == 401) res.headers.Set("WWW-Authenticate", kBearerChallenge);
   res.SetContent(ProblemJsonForStatus(status, detail).dump(), kProblemContentType);
   return res;
 }

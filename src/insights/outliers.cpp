@@ -7,6 +7,7 @@
 #include <map>
 
 #include "common/error.hpp"
+#include "common/number_text.hpp"
 #include "common/time.hpp"
 #include "insights/day_window.hpp"
 #include "insights/features.hpp"
@@ -31,12 +32,11 @@ int LimitParam(const std::string& text) {
 }
 
 double ThresholdParam(const std::string& text) {
-  char* end = nullptr;
-  const double value = std::strtod(text.c_str(), &end);
-  if (text.empty() || end != text.c_str() + text.size() || !std::isfinite(value) || value < 1 || value > 100) {
+  const std::optional<double> value = ParseFiniteNumber(text);
+  if (!value || *value < 1 || *value > 100) {
     Refuse("threshold", "must be a finite number from 1 to 100 (a robust z-score)");
   }
-  return value;
+  return *value;
 }
 
 constexpr std::string_view kLatency = "total_ms";

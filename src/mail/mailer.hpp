@@ -3,6 +3,7 @@
 // implementation once at start-up from its configuration and passes it down.
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace faceloop::mail {
@@ -22,6 +23,9 @@ struct Message {
   std::string text_body;  ///< UTF-8; any line ending; may carry secrets, so it never appears in errors
   std::string html_body;  ///< UTF-8 HTML, escaped by whoever wrote it; empty = plain text only
   std::vector<InlinePart> inline_parts;
+  /// Extra header fields (List-Unsubscribe, RFC 8058): a name of letters, digits and '-' that is not
+  /// one the mailer writes itself, and a value of printable ASCII on one line.
+  std::vector<std::pair<std::string, std::string>> headers;
 };
 
 /// Sends mail. Implementations are thread-safe: Send may be called from several threads at once.

@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <cstdint>
+#include <iterator>
 #include <random>
 
 #include "common/error.hpp"
@@ -171,6 +173,29 @@ void AppendQpLine(std::string_view line, std::string& out) {
   }
 }
 
+/// "Name: value\r\n" for each extra header; kBadRequest for a name that is not a plain token or one
+/// BuildMessage writes, and for a value that could end the header (CR/LF) or needs encoding.
+std::string ExtraHeaders(const std::vector<std::pair<std::string, std::string>>& headers) {
+  static constexpr std::string_view kOwn[] = {"date", "from", "to", "subject", "message-id", "mime-version"};
+  std::string out;
+  for (const auto& [name, value] : headers) {
+    std::string lower;
+    for (const char c : name) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const bool token = !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+      return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-';
+    });
+    const bool own =
+        std::find(std::begin(kOwn), std::end(kOwn), lower) != std::end(kOwn) || lower.starts_with("content-");
+    if (!token || own) throw Error(ErrorCode::kBadRequest, "mail header name not allowed");
+    const bool printable = std::all_of(value.begin(), value.end(), [](char c) { return c >= 0x20 && c < 0x7F; });
+    if (!printable || name.size() + 2 + value.size() > 998) {
+      throw Error(ErrorCode::kBadRequest, "mail header " + name + ": value must be printable ASCII on one line");
+    }
+    out.append(name).append(": ").append(value).append("\r\n");
+  }
+  return out;
+}
+
 std::string DomainOf(std::string_view address) {
   const std::size_t at = address.rfind('@');
   return at == std::string_view::npos || at + 1 == address.size() ? "localhost" : std::string(address.substr(at + 1));
@@ -196,7 +221,7 @@ std::string BuildMessage(const Message& message, const Envelope& envelope) {
   }
   const std::string head = "Date: " + envelope.date + "\r\nFrom: " + envelope.from + "\r\nTo: " + message.to + "\r\n" +
                            SubjectHeader(message.subject) + "\r\nMessage-ID: " + envelope.message_id +
-                           "\r\nMIME-Version: 1.0\r\n";
+                           "\r\nMIME-Version: 1.0\r\n" + ExtraHeaders(message.headers);
   if (!message.html_body.empty()) {
     return head + RelatedBody(NormalizeLineEndings(message.text_body), NormalizeLineEndings(message.html_body),
                               message.inline_parts);

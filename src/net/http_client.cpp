@@ -43,10 +43,24 @@ int SeekUpload(void* user, curl_off_t offset, int origin) {
   return CURL_SEEKFUNC_OK;
 }
 
+struct BodySink {
+  HttpResponse* response;
+  std::size_t max_bytes;  // 0: no limit
+};
+
+// Returning fewer bytes than given stops the transfer (CURLE_WRITE_ERROR); Perform then keeps the
+// answer, marked truncated.
 std::size_t AppendBody(char* data, std::size_t size, std::size_t count, void* user) {
-  auto* body = static_cast<std::vector<std::uint8_t>*>(user);
-  body->insert(body->end(), data, data + size * count);
-  return size * count;
+  auto* sink = static_cast<BodySink*>(user);
+  std::vector<std::uint8_t>& body = sink->response->body;
+  const std::size_t n = size * count;
+  if (sink->max_bytes != 0 && body.size() + n > sink->max_bytes) {
+    body.insert(body.end(), data, data + (sink->max_bytes - body.size()));
+    sink->response->truncated = true;
+    return 0;
+  }
+  body.insert(body.end(), data, data + n);
+  return n;
 }
 
 std::string_view Trim(std::string_view text) {
@@ -151,11 +165,13 @@ Attempt Perform(CURL* handle, const HttpClientOptions& options, const HttpReques
   curl_easy_setopt(handle, CURLOPT_URL, request.url.c_str());
   curl_easy_setopt(handle, CURLOPT_HTTPHEADER, headers.get());
   curl_easy_setopt(handle, CURLOPT_WRITEFUNCTION, AppendBody);
-  curl_easy_setopt(handle, CURLOPT_WRITEDATA, &attempt.response.body);
+  BodySink sink{&attempt.response, options.max_response_bytes};
+  curl_easy_setopt(handle, CURLOPT_WRITEDATA, &sink);
   curl_easy_setopt(handle, CURLOPT_HEADERFUNCTION, AppendHeader);
   curl_easy_setopt(handle, CURLOPT_HEADERDATA, &attempt.response.headers);
   SetMethodAndBody(handle, request, upload);
   attempt.code = curl_easy_perform(handle);
+  if (attempt.code == CURLE_WRITE_ERROR && attempt.response.truncated) attempt.code = CURLE_OK;  // our stop
   if (attempt.code != CURLE_OK) {
     attempt.reason = error_text[0] != '\0' ? error_text.data() : curl_easy_strerror(attempt.code);
   } else {

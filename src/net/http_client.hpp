@@ -40,6 +40,7 @@ struct HttpResponse {
   /// The headers of the final answer (not of a "100 Continue" before it), in the order received.
   Headers headers;
   std::vector<std::uint8_t> body;
+  bool truncated = false;  ///< the body was longer than HttpClientOptions::max_response_bytes
 
   /// The value of the first header called `name` (case-insensitive), if any.
   std::optional<std::string> Find(std::string_view name) const;
@@ -62,6 +63,10 @@ struct HttpClientOptions {
   std::string username;                      ///< HTTP basic auth when not empty; never in messages
   std::string password;
   RetryPolicy retry;
+  /// The most body bytes kept of an answer; 0 for no limit. Past it the transfer stops and the
+  /// answer is returned with the bytes read so far and `truncated` set: a receiver we do not run
+  /// (a webhook) must not make us read without end.
+  std::size_t max_response_bytes = 0;
 };
 
 /// Safe to call from several threads at once: each Send borrows a handle from a pool, and a handle

@@ -14,6 +14,8 @@
 #include "common/error.hpp"
 #include "detect/decode/decode.hpp"
 
+#include <opencv2/imgproc.hpp>
+
 namespace faceloop::reports {
 namespace {
 
@@ -153,8 +155,19 @@ std::optional<AnnotatedFormat> NegotiateAnnotatedFormat(std::string_view accept)
   return best;
 }
 
-std::string AnnotateImage(std::span<const std::uint8_t> image, const nlohmann::json& faces, AnnotatedFormat format) {
-  const detect::DecodedImage decoded = detect::Decode(image);
+std::string AnnotateImage(std::span<const std::uint8_t> image, const nlohmann::json& faces, AnnotatedFormat format,
+                          int max_side) {
+  detect::DecodeOptions options;
+  options.min_long_side = max_side;  // a large JPEG is DCT-scaled first: most of the work saved
+  detect::DecodedImage decoded = detect::Decode(image, options);
+  const int long_side = std::max(decoded.rgb.cols, decoded.rgb.rows);
+  if (max_side > 0 && long_side > max_side) {
+    const double factor = static_cast<double>(max_side) / long_side;
+    cv::Mat small;
+    cv::resize(decoded.rgb, small, cv::Size(), factor, factor, cv::INTER_AREA);
+    decoded.rgb = small;
+    decoded.scale *= factor;
+  }
   Surface surface = ToSurface(decoded);
   Context cr(cairo_create(surface.get()), cairo_destroy);
   const double line = std::max(2.0, std::max(decoded.rgb.cols, decoded.rgb.rows) / 300.0);

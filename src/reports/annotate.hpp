@@ -21,6 +21,9 @@ std::optional<AnnotatedFormat> NegotiateAnnotatedFormat(std::string_view accept)
 /// API returns them: box {x, y, width, height} in upright original pixels, confidence, landmarks
 /// [{type, x, y}]) and encodes the result. Faces without a usable box are skipped. Throws the
 /// decoder's Error for bytes it cannot decode, Error(kInternal) when drawing or encoding fails.
-std::string AnnotateImage(std::span<const std::uint8_t> image, const nlohmann::json& faces, AnnotatedFormat format);
+/// With `max_side` > 0 the result is scaled down (never up) to fit that many pixels on its long side:
+/// the rating e-mail's thumbnails.
+std::string AnnotateImage(std::span<const std::uint8_t> image, const nlohmann::json& faces, AnnotatedFormat format,
+                          int max_side = 0);
 
 }  // namespace faceloop::reports

@@ -55,6 +55,9 @@ std::string Where(const ListQuery& query, db::Params& params) {
   if (query.to) add("received_at < ?", FormatTimestamp(*query.to));
   if (query.min_confidence) add("confidence_max >= ?", *query.min_confidence);
   if (query.max_confidence) add("confidence_max <= ?", *query.max_confidence);
+  // A failed request has no face_count; it is listed as 0 faces, so it is filtered as 0.
+  if (query.min_faces) add("COALESCE(face_count, 0) >= ?", *query.min_faces);
+  if (query.max_faces) add("COALESCE(face_count, 0) <= ?", *query.max_faces);
   return where;
 }
 

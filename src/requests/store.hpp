@@ -15,11 +15,13 @@ namespace faceloop::requests {
 /// Filters of a history listing; unset = no filter. Ordered newest first, paged by id.
 struct ListQuery {
   std::optional<std::string> user_id;
-  std::optional<std::string> before_id;  ///< the cursor: ids strictly below it
-  std::optional<Time> from;              ///< received_at >= from
-  std::optional<Time> to;                ///< received_at < to
-  std::optional<double> min_confidence;  ///< confidence_max >= this
-  std::optional<double> max_confidence;  ///< confidence_max <= this
+  std::optional<std::string> before_id;   ///< the cursor: ids strictly below it
+  std::optional<Time> from;               ///< received_at >= from
+  std::optional<Time> to;                 ///< received_at < to
+  std::optional<double> min_confidence;   ///< confidence_max >= this
+  std::optional<double> max_confidence;   ///< confidence_max <= this
+  std::optional<std::int64_t> min_faces;  ///< face_count >= this (failed requests count 0 faces)
+  std::optional<std::int64_t> max_faces;  ///< face_count <= this
   int limit = 20;
 };
 

@@ -40,6 +40,9 @@ struct Job {
   int catch_up = 1;
   /// Does the work of `period`. Throws to mark the run failed: it is retried on the next tick.
   std::function<void(const Period&)> run;
+  /// kEnd only: how long after its end a period becomes due, so that what arrives late (records
+  /// held back in another process's spool) is in it.
+  std::chrono::seconds grace{0};
 };
 
 }  // namespace faceloop::scheduler

@@ -13,7 +13,9 @@ const telemetry::Logger kLog("scheduler");
 /// The periods to consider, oldest first: the latest due one and up to catch_up - 1 before it.
 std::vector<Period> DuePeriods(const Job& job, Time now) {
   Period latest = job.period_of(now);
-  if (job.when == RunWhen::kEnd) latest = job.period_of(latest.start - std::chrono::milliseconds(1));
+  if (job.when == RunWhen::kEnd) {
+    latest = job.period_of(job.period_of(now - job.grace).start - std::chrono::milliseconds(1));
+  }
   std::vector<Period> periods{latest};
   for (int i = 1; i < std::max(1, job.catch_up); ++i) {
     periods.push_back(job.period_of(periods.back().start - std::chrono::milliseconds(1)));

@@ -14,6 +14,7 @@
 #include "common/error.hpp"
 #include "mail/message.hpp"
 #include "reports/zone.hpp"
+#include "service/config_rating_toml.hpp"
 #include "service/config_schedules_toml.hpp"
 #include "telemetry/log.hpp"
 
@@ -61,10 +62,26 @@ void CheckKnown(const toml::table& table, const std::vector<std::string_view>& k
 
 void ApplyLimits(Limits& limits, const toml::table& table, std::vector<std::string>& unknown) {
   CheckKnown(table,
-             {"max_image_bytes", "read_timeout_s", "request_timeout_s", "write_timeout_s", "keep_alive_timeout_s",
-              "keep_alive_max_count", "http_threads", "io_threads", "max_header_bytes", "max_connections",
-              "max_connections_per_ip", "detect_workers", "detect_queue", "detect_max_wait_ms", "signups_per_minute",
-              "spool_max_mb", "sync_writes", "insights_max_days"},
+             {"max_image_bytes",
+              "read_timeout_s",
+              "request_timeout_s",
+              "write_timeout_s",
+              "keep_alive_timeout_s",
+              "keep_alive_max_count",
+              "http_threads",
+              "io_threads",
+              "max_header_bytes",
+              "max_connections",
+              "max_connections_per_ip",
+              "detect_workers",
+              "detect_queue",
+              "detect_max_wait_ms",
+              "signups_per_minute",
+              "spool_max_mb",
+              "sync_writes",
+              "insights_max_days",
+              "auth_failures_per_client_per_minute",
+              "auth_failures_per_key_per_minute"},
              "limits.", unknown);
   Read(table, "max_image_bytes", "limits.max_image_bytes", limits.max_image_bytes);
   Read(table, "read_timeout_s", "limits.read_timeout_s", limits.read_timeout_s);
@@ -81,6 +98,10 @@ void ApplyLimits(Limits& limits, const toml::table& table, std::vector<std::stri
   Read(table, "detect_queue", "limits.detect_queue", limits.detect_queue);
   Read(table, "detect_max_wait_ms", "limits.detect_max_wait_ms", limits.detect_max_wait_ms);
   Read(table, "signups_per_minute", "limits.signups_per_minute", limits.signups_per_minute);
+  Read(table, "auth_failures_per_client_per_minute", "limits.auth_failures_per_client_per_minute",
+       limits.auth_failures_per_client_per_minute);
+  Read(table, "auth_failures_per_key_per_minute", "limits.auth_failures_per_key_per_minute",
+       limits.auth_failures_per_key_per_minute);
   Read(table, "spool_max_mb", "limits.spool_max_mb", limits.spool_max_mb);
   Read(table, "sync_writes", "limits.sync_writes", limits.sync_writes);
   Read(table, "insights_max_days", "limits.insights_max_days", limits.insights_max_days);
@@ -109,8 +130,9 @@ void ApplySmtp(Smtp& smtp, const toml::table& table, std::vector<std::string>& u
 }
 
 void ApplyPrivacy(Privacy& privacy, const toml::table& table, std::vector<std::string>& unknown) {
-  CheckKnown(table, {"truncate_client_ip"}, "privacy.", unknown);
+  CheckKnown(table, {"truncate_client_ip", "login_failed_client_ip"}, "privacy.", unknown);
   Read(table, "truncate_client_ip", "privacy.truncate_client_ip", privacy.truncate_client_ip);
+  Read(table, "login_failed_client_ip", "privacy.login_failed_client_ip", privacy.login_failed_client_ip);
 }
 
 void ApplyTesting(Testing& testing, const toml::table& table, std::vector<std::string>& unknown) {
@@ -211,16 +233,20 @@ void ValidateInsights(const insights::DriftThresholds& t) {
 }
 
 void ApplyReports(Reports& reports, const toml::table& table, std::vector<std::string>& unknown) {
-  CheckKnown(table, {"time_zone", "recipients", "base_url"}, "reports.", unknown);
+  CheckKnown(table, {"time_zone", "recipients", "base_url", "grace_minutes"}, "reports.", unknown);
   Read(table, "time_zone", "reports.time_zone", reports.time_zone);
   Read(table, "recipients", "reports.recipients", reports.recipients);
   Read(table, "base_url", "reports.base_url", reports.base_url);
+  Read(table, "grace_minutes", "reports.grace_minutes", reports.grace_minutes);
 }
 
 void ValidateReports(const Reports& reports) {
   try {
     (void)reports::TimeZone::Load(reports.time_zone, "config: reports.time_zone");
     for (const std::string& to : reports.recipients) mail::ValidateAddress("reports.recipients", to);
+    if (reports.grace_minutes < 0 || reports.grace_minutes > 7 * 24 * 60) {
+      Fail("config: reports.grace_minutes must be between 0 and 10080 (a week)");
+    }
   } catch (const Error& e) {
     Fail(e.what());  // a configuration error, whatever the check's own code
   }
@@ -257,14 +283,22 @@ void Validate(const Config& config) {
   if (l.http_threads < 0 || l.max_header_bytes < 1024) {
     Fail("config: limits.http_threads >= 0, max_header_bytes >= 1024");
   }
-  for (const double per_minute : {config.quotas.user_per_minute, config.quotas.analyst_per_minute,
-                                  config.quotas.admin_per_minute, config.limits.signups_per_minute}) {
-    if (!(per_minute >= 0) || per_minute > 1e9) Fail("config: quotas and signups_per_minute must be within 0..1e9");
+  for (const double per_minute :
+       {config.quotas.user_per_minute, config.quotas.analyst_per_minute, config.quotas.admin_per_minute,
+        config.limits.signups_per_minute, config.limits.auth_failures_per_client_per_minute,
+        config.limits.auth_failures_per_key_per_minute}) {
+    if (!(per_minute >= 0) || per_minute > 1e9)
+      Fail("config: quotas, limits.signups_per_minute and limits.auth_failures_per_*_per_minute must be within 0..1e9");
+  }
+  const std::string& recorded = config.privacy.login_failed_client_ip;
+  if (recorded != "off" && recorded != "truncated" && recorded != "full") {
+    Fail("config: privacy.login_failed_client_ip must be off, truncated or full");
   }
   ValidateInsights(config.insights);
   ValidateReports(config.reports);
   ValidateSchedules(config.scheduler, config.alerts);
   ValidateRetention(config.retention);
+  ValidateRating(config.rating);
   (void)telemetry::ParseLogLevel(config.log.level);  // throws kBadRequest naming the value
   (void)telemetry::ParseLogFormat(config.log.format);
 }
@@ -310,11 +344,10 @@ void ApplyToml(Config& config, std::string_view toml_text, std::string_view sour
     Fail("config: " + std::string(source) + ": " + std::string(e.description()));
   }
   std::vector<std::string> unknown;
-  CheckKnown(
-      table,
-      {"listen", "data_dir", "models_dir", "web_dir", "pepper_file", "model", "limits", "backends", "smtp", "privacy",
-       "log", "quotas", "network", "insights", "testing", "reports", "scheduler", "alerts", "retention"},
-      "", unknown);
+  CheckKnown(table, {"listen",   "data_dir", "models_dir", "web_dir", "pepper_file", "model",   "limits",
+                     "backends", "smtp",     "privacy",    "log",     "quotas",      "network", "insights",
+                     "testing",  "reports",  "scheduler",  "alerts",  "retention",   "rating",  "datasets"},
+             "", unknown);
   if (const toml::node* node = table.get("limits")) ApplyLimits(config.limits, SubTable(*node, "limits"), unknown);
   if (const toml::node* node = table.get("backends")) {
     ApplyBackends(config.backends, SubTable(*node, "backends"), unknown);
@@ -335,6 +368,10 @@ void ApplyToml(Config& config, std::string_view toml_text, std::string_view sour
   if (const toml::node* node = table.get("alerts")) ApplyAlertsToml(config.alerts, SubTable(*node, "alerts"), unknown);
   if (const toml::node* node = table.get("retention")) {
     ApplyRetention(config.retention, SubTable(*node, "retention"), unknown);
+  }
+  if (const toml::node* node = table.get("rating")) ApplyRatingToml(config.rating, SubTable(*node, "rating"), unknown);
+  if (const toml::node* node = table.get("datasets")) {
+    ApplyDatasetsToml(config.datasets, SubTable(*node, "datasets"), unknown);
   }
   if (!unknown.empty()) {
     std::string names;
@@ -382,6 +419,7 @@ void ApplyEnvironment(Config& config, const EnvLookup& env) {
   ApplyInsightsEnvironment(config.insights, env);
   ApplySchedulesEnvironment(config.scheduler, config.alerts, env);
   ApplyRetentionEnvironment(config.retention, env);
+  ApplyRatingEnvironment(config.rating, config.datasets, env);
   if (const auto value = env("FACELOOP_TRUSTED_PROXIES")) config.network.trusted_proxies = SplitList(*value);
   if (const auto value = env("FACELOOP_REPORTS_RECIPIENTS")) config.reports.recipients = SplitList(*value);
   if (const auto value = env("FACELOOP_TRUNCATE_CLIENT_IP")) {

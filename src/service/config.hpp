@@ -10,6 +10,7 @@
 
 #include "insights/thresholds.hpp"
 #include "retention/policy.hpp"
+#include "service/config_rating.hpp"
 #include "service/config_schedules.hpp"
 
 namespace faceloop::service {
@@ -30,9 +31,13 @@ struct Limits {
   int detect_queue = 0;                      ///< hard bound on queued detections; 0 = 1024
   int detect_max_wait_ms = 2000;             ///< refuse (503) a detection expected to wait longer for a worker
   double signups_per_minute = 10;            ///< per client IP (token bucket, burst of the same size)
-  std::size_t spool_max_mb = 1024;           ///< bound on records waiting to be shipped; full → 503
-  bool sync_writes = true;                   ///< false: no fsync (benchmarks of the durability cost only)
-  int insights_max_days = 366;               ///< the longest window an insights query may cover
+  /// Failed authentications (API key, session, log-in) allowed per minute before 429: per client
+  /// address (IPv6: per /64) and per API key id; 0 = unthrottled (http/auth_throttle.hpp).
+  double auth_failures_per_client_per_minute = 10;
+  double auth_failures_per_key_per_minute = 5;
+  std::size_t spool_max_mb = 1024;  ///< bound on records waiting to be shipped; full → 503
+  bool sync_writes = true;          ///< false: no fsync (benchmarks of the durability cost only)
+  int insights_max_days = 366;      ///< the longest window an insights query may cover
 };
 
 /// Where data goes beyond the embedded defaults. Empty = the default.
@@ -76,6 +81,8 @@ struct Logging {
 
 struct Privacy {
   bool truncate_client_ip = false;  ///< keep only /24 (IPv4) or /48 (IPv6) of client addresses
+  /// The client address in login_failed events: off | truncated (/24, /48) | full.
+  std::string login_failed_client_ip = "truncated";
 };
 /// [testing]: hooks for tests and replays only, never for production (docs/insights.md#replay).
 struct Testing {
@@ -89,6 +96,7 @@ struct Reports {
   std::string time_zone = "UTC";        ///< IANA name ("Europe/Berlin"); days, weeks and months are local
   std::vector<std::string> recipients;  ///< analysts' addresses; none = reports are stored, not mailed
   std::string base_url;                 ///< the API's public URL, for links in the e-mail ("" = relative)
+  int grace_minutes = 30;               ///< a period's report is built this long after it ends
 };
 
 struct Config {
@@ -112,6 +120,8 @@ struct Config {
   SchedulerConfig scheduler;    ///< [scheduler] (config_schedules.hpp)
   AlertsConfig alerts;          ///< [alerts]
   retention::Policy retention;  ///< [retention]: days per data class, enforced by `faceloop purge`
+  RatingConfig rating;          ///< [rating]: the rating e-mail (config_rating.hpp)
+  DatasetsConfig datasets;      ///< [datasets]: training_use_default
 };
 
 /// What was given on the command line; unset fields fall through to the lower layers.
@@ -135,7 +145,7 @@ void ParseListen(std::string_view listen, std::string& host, int& port);
 
 /// Applies a TOML document to `config`. Keys: listen, data_dir, models_dir, web_dir, pepper_file, model and
 /// tables [limits], [backends], [smtp], [privacy], [log], [quotas], [network], [insights], [testing], [reports],
-/// [scheduler], [alerts], [retention] with
+/// [scheduler], [alerts], [retention], [rating], [datasets] with
 /// the fields of those structs. Unknown keys and wrong types throw Error(kBadRequest) naming them; `source` names the
 /// file in messages.
 void ApplyToml(Config& config, std::string_view toml, std::string_view source);

@@ -8,8 +8,7 @@
 namespace faceloop::service {
 
 datasets::ConsentPolicy ConsentPolicyFor(const Config& config) {
-  (void)config;  // config.datasets.training_use_default once [datasets] exists (rating branch)
-  return datasets::ConsentPolicy{};
+  return datasets::ConsentPolicy{config.datasets.training_use_default};
 }
 
 ImageStore::ImageStore(const Config& config)

@@ -10,8 +10,7 @@
 
 namespace faceloop::service {
 
-/// [datasets] training_use_default (the rating branch adds the key; until then every user who
-/// never chose is in, as the key's default).
+/// [datasets] training_use_default: whether a user who never chose is in.
 datasets::ConsentPolicy ConsentPolicyFor(const Config& config);
 
 /// The images of the configured data folder: its local objects, then S3 when configured.

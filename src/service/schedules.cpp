@@ -55,7 +55,7 @@ void Schedules::Stop() {
   started_ = false;
 }
 
-void AddReportJobs(Schedules& schedules, reports::Reporter& reporter) {
+void AddReportJobs(Schedules& schedules, reports::Reporter& reporter, std::chrono::minutes grace) {
   for (const reports::Period period : {reports::Period::kDay, reports::Period::kWeek, reports::Period::kMonth}) {
     const auto window_at = [&reporter, period](scheduler::Time at) {
       return reports::PeriodAt(period, at, reporter.zone());
@@ -68,7 +68,8 @@ void AddReportJobs(Schedules& schedules, reports::Reporter& reporter) {
                       scheduler::RunWhen::kEnd, kReportCatchUp,
                       [&reporter, window_at](const scheduler::Period& due) {
                         (void)reporter.Produce(window_at(due.start), true, std::chrono::system_clock::now());
-                      }});
+                      },
+                      grace});
   }
 }
 

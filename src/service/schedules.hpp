@@ -2,6 +2,7 @@
 // The scheduled side of the service, wired in one place for `serve` and `worker`: the scheduler
 // (leader by the database's lock), the alert job on it, and the outbox dispatcher. Other modules
 // add their jobs with AddJob before Start (reports: daily, weekly, monthly).
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
@@ -42,8 +43,8 @@ class Schedules {
 };
 
 /// The reports' jobs: each day, week and month of the reporter's time zone, produced and e-mailed
-/// once it has ended (missed ones caught up, three at most).
-void AddReportJobs(Schedules& schedules, reports::Reporter& reporter);
+/// once it has ended and `grace` has passed (missed ones caught up, three at most).
+void AddReportJobs(Schedules& schedules, reports::Reporter& reporter, std::chrono::minutes grace);
 /// `purge` once a day (UTC), for the retention policy.
 void AddPurgeJob(Schedules& schedules, std::function<void()> purge);
 

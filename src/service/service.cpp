@@ -10,14 +10,18 @@
 #include "events/object_sink.hpp"
 #include "events/search_delivery.hpp"
 #include "http/routes/accounts.hpp"
+#include "http/routes/admin_users.hpp"
 #include "http/routes/alerts.hpp"
 #include "http/routes/dataset_exports.hpp"
 #include "http/routes/detect.hpp"
 #include "http/routes/export.hpp"
 #include "http/routes/feedback.hpp"
 #include "http/routes/insights.hpp"
+#include "http/routes/preferences.hpp"
+#include "http/routes/rating_links.hpp"
 #include "http/routes/reports.hpp"
 #include "http/routes/requests.hpp"
+#include "http/routes/sessions.hpp"
 #include "http/routes/web.hpp"
 #include "insights/rollups.hpp"
 #include "ratelimit/redis_limiter.hpp"
@@ -84,9 +88,18 @@ ratelimit::Quota PerMinute(std::string name, double per_minute) {
   return ratelimit::Quota{std::move(name), per_minute, std::chrono::seconds(60)};
 }
 
+http::AuthThrottleQuotas AuthThrottleQuotasFor(const Config& config) {
+  return {PerMinute("auth_client", config.limits.auth_failures_per_client_per_minute),
+          PerMinute("auth_key", config.limits.auth_failures_per_key_per_minute)};
+}
+
 http::RoleQuotas RoleQuotasFor(const Config& config) {
   return {PerMinute("detect", config.quotas.user_per_minute), PerMinute("detect", config.quotas.analyst_per_minute),
           PerMinute("detect", config.quotas.admin_per_minute)};
+}
+
+accounts::PreferenceDefaults PreferenceDefaultsFor(const Config& config) {
+  return {true, config.datasets.training_use_default};
 }
 
 }  // namespace
@@ -102,6 +115,8 @@ Service::Service(Config config)
       // Read again rather than taken from crypto_, which keeps the pepper to itself; only the key
       // derived from it stays in the signer.
       feedback_tokens_(std::make_unique<feedback::TokenSigner>(accounts::LoadOrCreatePepper(PepperPath(config_)))),
+      opt_out_tokens_(std::make_unique<feedback::TokenSigner>(accounts::LoadOrCreatePepper(PepperPath(config_)),
+                                                              feedback::kOptOutTokens)),
       committer_(
           std::make_unique<storage::GroupCommitter>(storage::GroupCommitOptions{1024, config_.limits.sync_writes})),
       local_store_(std::make_unique<storage::LocalObjectStore>(std::filesystem::path(config_.data_dir) / "objects",
@@ -124,13 +139,26 @@ Service::Service(Config config)
                    ? ratelimit::MakeLocalLimiter()
                    : ratelimit::MakeRedisLimiter(config_.backends.redis_url, config_.backends.redis_prefix)),
       quotas_(std::make_unique<http::KeyQuotas>(*limiter_, RoleQuotasFor(config_))),
+      auth_throttle_(std::make_unique<http::AuthThrottle>(
+          *limiter_, AuthThrottleQuotasFor(config_),
+          &metrics_.AddCounter("faceloop_auth_throttled_total",
+                               "Authentication attempts refused (429) after too many failures."))),
+      failed_logins_(std::make_unique<http::FailedLogins>(
+          *events_, *limiter_, http::ParseAddressRecording(config_.privacy.login_failed_client_ip),
+          metrics_.AddCounter("faceloop_login_failed_events_dropped_total",
+                              "Failed log-ins not stored as events (over one per client and key id a minute)."))),
       report_store_(std::make_unique<reports::ReportStore>(*db_)),
       reporter_(std::make_unique<reports::Reporter>(*db_, mailer_.get(), ReporterOptionsFor(config_))),
+      rating_(RatingEmailsEnabled(config_) && mailer_
+                  ? std::make_unique<RatingEmails>(config_, *db_, *mailer_,
+                                                   accounts::LoadOrCreatePepper(PepperPath(config_)))
+                  : nullptr),
       trusted_proxies_(config_.network.trusted_proxies),
       faces_(metrics_.AddCounter("faceloop_faces_detected_total", "Faces returned by /v1/detect.")) {
   if (!config_.limits.sync_writes) {
     kLog.Warn("limits.sync_writes = false: answered requests can be lost in a crash");
   }
+  auth_->SetThrottle(auth_throttle_.get());
   RegisterMetrics();
   AddScheduledJobs();
   if (config_.scheduler.enabled) schedules_->Start();
@@ -176,8 +204,9 @@ void Service::RegisterMetrics() {
 }
 
 void Service::AddScheduledJobs() {
-  AddReportJobs(*schedules_, *reporter_);
+  AddReportJobs(*schedules_, *reporter_, std::chrono::minutes(config_.reports.grace_minutes));
   AddPurgeJob(*schedules_, [this] { (void)Purge(false); });
+  if (rating_) AddRatingJob(*schedules_, *rating_);
 }
 
 std::size_t Service::DeleteAccount(const std::string& user_id) {
@@ -239,8 +268,13 @@ void Service::RegisterRoutes(http::Router& router) {
   http::RegisterAccountRoutes(
       router, http_metrics_,
       {*accounts_, *auth_, *crypto_, *limiter_, PerMinute("signup", config_.limits.signups_per_minute), mailer_.get(),
-       *events_, [this](const std::string& user_id) { return DeleteAccount(user_id); },
+       *events_, *failed_logins_, [this](const std::string& user_id) { return DeleteAccount(user_id); },
        [this](const std::string& user_id) { return datasets::ExportStore(*db_).ExportsContaining(user_id); }});
+  // After the account routes: their /v1/sessions/current matches before /v1/sessions/{id}.
+  http::RegisterSessionRoutes(router, http_metrics_, {*accounts_, *auth_});
+  http::RegisterAdminUserRoutes(router, http_metrics_,
+                                {*auth_, accounts::UserDirectory(*db_), *db_, *events_,
+                                 [this](const std::string& user_id) { return DeleteAccount(user_id); }});
   http::RegisterDetectRoutes(
       router, http_metrics_,
       {*auth_, *quotas_, [this] { return NewRequestId(); }, *pool_, registry_->Names(),
@@ -270,6 +304,13 @@ void Service::RegisterRoutes(http::Router& router) {
   http::RegisterReportRoutes(router, http_metrics_, {*auth_, *report_store_});
   http::RegisterAlertRoutes(router, http_metrics_,
                             {*auth_, *db_, schedules_->webhook_policy(), [this] { return NewRequestId(); }});
+  http::RegisterPreferenceRoutes(router, http_metrics_, {*auth_, *db_, PreferenceDefaultsFor(config_)});
+  http::RegisterRatingLinkRoutes(
+      router, http_metrics_,
+      {{*auth_, *requests_, *feedback_, *feedback_tokens_, *pipeline_, *events_, read_your_writes},
+       *opt_out_tokens_,
+       *db_,
+       PreferenceDefaultsFor(config_)});
   http::RegisterOpsRoutes(router, http_metrics_, {metrics_, [this] { return CheckReadiness(); }, *auth_});
   http::RegisterWebRoutes(router, http_metrics_,
                           std::make_shared<const http::StaticSite>(http::StaticSite::Load(WebDir(config_))));

@@ -17,7 +17,9 @@
 #include "events/pipeline.hpp"
 #include "feedback/store.hpp"
 #include "feedback/token.hpp"
+#include "http/auth_throttle.hpp"
 #include "http/client_ip.hpp"
+#include "http/failed_logins.hpp"
 #include "http/http_metrics.hpp"
 #include "http/quotas.hpp"
 #include "http/routes/ops.hpp"
@@ -29,6 +31,7 @@
 #include "retention/purge.hpp"
 #include "search/search_sink.hpp"
 #include "service/config.hpp"
+#include "service/rating_job.hpp"
 #include "service/schedules.hpp"
 #include "storage/group_commit.hpp"
 #include "storage/local_object_store.hpp"
@@ -61,8 +64,8 @@ class Service {
   http::Readiness CheckReadiness();
   std::vector<events::Pipeline::Backend> ShippingBackends();
   void RegisterMetrics();
-  /// The reports (day, week, month in the configured zone) and the daily retention purge, on the
-  /// scheduler beside the alert job.
+  /// The reports (day, week, month in the configured zone), the daily retention purge and the rating
+  /// e-mail, on the scheduler beside the alert job.
   void AddScheduledJobs();
   /// Fails exports a previous run left `running` (SQLite), then starts the export worker.
   void StartExportWorker();
@@ -77,6 +80,7 @@ class Service {
   std::unique_ptr<requests::RequestStore> requests_;
   std::unique_ptr<feedback::FeedbackStore> feedback_;
   std::unique_ptr<feedback::TokenSigner> feedback_tokens_;
+  std::unique_ptr<feedback::TokenSigner> opt_out_tokens_;  ///< the rating e-mail's opt-out links
   std::unique_ptr<storage::GroupCommitter> committer_;
   std::unique_ptr<storage::LocalObjectStore> local_store_;  ///< where inputs land first
   std::unique_ptr<storage::IObjectStore> remote_store_;     ///< S3; null without object_store_url
@@ -91,8 +95,11 @@ class Service {
   std::unique_ptr<detect::DetectPool> pool_;
   std::unique_ptr<ratelimit::IRateLimiter> limiter_;  ///< Redis with redis_url, else per process
   std::unique_ptr<http::KeyQuotas> quotas_;
+  std::unique_ptr<http::AuthThrottle> auth_throttle_;  ///< failed authentications, over limiter_
+  std::unique_ptr<http::FailedLogins> failed_logins_;  ///< login_failed events, capped
   std::unique_ptr<reports::ReportStore> report_store_;
   std::unique_ptr<reports::Reporter> reporter_;
+  std::unique_ptr<RatingEmails> rating_;  ///< null unless RatingEmailsEnabled (mail and [rating] enabled)
   std::unique_ptr<datasets::ExportWorker> export_worker_;  ///< POST /v1/exports jobs, one at a time
   http::TrustedProxies trusted_proxies_;
   telemetry::Counter& faces_;

@@ -181,11 +181,14 @@ TEST_P(ExportTest, StratifiedTakesAtMostPerBinFromEachStratum) {
 }
 
 TEST_P(ExportTest, OptedOutAndDeletedUsersNeverAppear) {
-  // user_preferences comes with migration 12 (the rating branch); its shape, as agreed.
-  db_->ExecuteScript(
-      "CREATE TABLE IF NOT EXISTS user_preferences (user_id TEXT PRIMARY KEY, rating_email INTEGER, training_use "
-      "INTEGER)");
-  db_->Execute("INSERT INTO user_preferences (user_id, training_use) VALUES ('out', 0), ('in', 1), ('unset', NULL)");
+  for (const char* user : {"out", "in", "unset", "gone"}) {
+    db_->Execute("INSERT INTO users (id, email, role, created_at) VALUES (?, ?, 'user', '2026-01-01T00:00:00.000Z')",
+                 {std::string(user), std::string(user) + "@example.com"});
+  }
+  db_->Execute(
+      "INSERT INTO user_preferences (user_id, training_use, updated_at) VALUES ('out', 0, ?), ('in', 1, ?), "
+      "('unset', NULL, ?)",
+      {"2026-03-01T00:00:00.000Z", "2026-03-01T00:00:00.000Z", "2026-03-01T00:00:00.000Z"});
   db_->Execute("INSERT INTO deleted_users (user_id, deleted_at) VALUES ('gone', '2026-03-02T00:00:00.000Z')");
   const std::string in = Add("in", {0.9}, Picture(1));
   const std::string unset = Add("unset", {0.9}, Picture(2));

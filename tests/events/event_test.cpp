@@ -35,7 +35,8 @@ TEST(EventTest, EveryTypeHasAStableName) {
                                                                 {EventType::kKeyRevoked, "key_revoked"},
                                                                 {EventType::kAccountDeleted, "account_deleted"},
                                                                 {EventType::kDetect, "detect"},
-                                                                {EventType::kFeedbackGiven, "feedback_given"}};
+                                                                {EventType::kFeedbackGiven, "feedback_given"},
+                                                                {EventType::kRoleChanged, "role_changed"}};
   for (const auto& [type, name] : names) {
     EXPECT_EQ(ToString(type), name);
     EXPECT_EQ(ParseEventType(name), type);

@@ -75,6 +75,17 @@ TEST(FeedbackValidation, RefusesBadFormNamingTheField) {
   EXPECT_TRUE(Refusal({{"verdict", "incorrect"}, {"wrong_faces", {0, 1.5}}}).starts_with("wrong_faces[1]:"));
 }
 
+// JSON Schema's `integer` (the OpenAPI document's) counts 2.0 as one: what the document accepts, the
+// service accepts. Fractions, and numbers past int64, are still refused.
+TEST(FeedbackValidation, IntegersWrittenWithAZeroFractionAreIntegers) {
+  EXPECT_EQ(Refusal({{"verdict", "incorrect"}, {"wrong_faces", {2.0, 0}}, {"rating", 5.0}}), "");
+  EXPECT_TRUE(Refusal({{"verdict", "incorrect"}, {"wrong_faces", {1e19}}}).starts_with("wrong_faces[0]:"));
+  EXPECT_TRUE(
+      Refusal({{"verdict", "incorrect"}, {"wrong_faces", {18446744073709551615ULL}}}).starts_with("wrong_faces[0]:"));
+  EXPECT_TRUE(Refusal({{"verdict", "correct"}, {"rating", 3.25}}).starts_with("rating:"));
+  EXPECT_EQ(Refusal({{"verdict", "correct"}, {"wrong_faces", nullptr}, {"missed_faces", nullptr}}), "");
+}
+
 TEST(FeedbackValidation, CountsCommentInCharactersNotBytes) {
   std::string two_thousand;
   for (int i = 0; i < 2000; ++i) two_thousand += "\xc3\xa9";  // é: 2 bytes, 1 character

@@ -12,6 +12,7 @@ import json
 import os
 import re
 import shutil
+import socket
 import subprocess
 import threading
 import time
@@ -172,6 +173,56 @@ def splice(client, upstream):
 
     for a, b in ((client, upstream), (upstream, client)):
         threading.Thread(target=pipe, args=(a, b), daemon=True).start()
+
+
+class Forwarder:
+    """A TCP forwarder to a server on 127.0.0.1 that can be cut: `cut()` hangs up every live
+    connection and closes the port (new connections are refused, as by a server that is down);
+    `restore()` listens on the same port again. Outage tests put one between the service and one
+    server instead of stopping the shared server, so the other tests keep it meanwhile."""
+
+    def __init__(self, target_port):
+        self.target_port = target_port
+        self.lock = threading.Lock()
+        self.live = []
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self._serve(self.listener)
+
+    def _serve(self, listener):
+        def accept():
+            while True:
+                try:
+                    client, _ = listener.accept()
+                    upstream = socket.create_connection(("127.0.0.1", self.target_port))
+                except OSError:
+                    return
+                with self.lock:
+                    self.live += [client, upstream]
+                splice(client, upstream)
+
+        threading.Thread(target=accept, daemon=True).start()
+
+    def cut(self):
+        with self.lock:
+            # shutdown() first: a bare close() leaves a thread blocked in accept() holding the
+            # socket open, and it goes on accepting.
+            for sock in [self.listener] + self.live:
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+                sock.close()
+            self.live = []
+
+    def restore(self):
+        listener = socket.socket()
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(("127.0.0.1", self.port))
+        listener.listen(128)
+        with self.lock:
+            self.listener = listener
+        self._serve(listener)
 
 
 def wait_until(predicate, timeout=30, interval=0.1):

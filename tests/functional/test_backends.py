@@ -1,7 +1,9 @@
 """Production backends end to end: records and images reach PostgreSQL, S3 and OpenSearch exactly
-once, also across outages of each server and across several service processes.
+once, also across outages of each server and across several service processes. An outage is a
+cut TCP forwarder between the service and that server (conftest.Forwarder: live connections hung
+up, the port refusing), so the shared servers stay up for the tests that run meanwhile.
 
-Runs with `--backends production` only (ctest's functional_production); the servers come from
+Runs with `--backends production` only (ctest's functional_production* entries); the servers come from
 tests/servers/all.sh. FACELOOP_FAULT_SECONDS (default 60) is how long each outage lasts.
 """
 import json
@@ -16,10 +18,8 @@ import uuid
 import pytest
 
 import conftest
-from conftest import Load, splice, wait_until
+from conftest import Forwarder, Load, splice, wait_until
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ALL_SH = os.path.join(HERE, "..", "servers", "all.sh")
 FAULT_SECONDS = float(os.environ.get("FACELOOP_FAULT_SECONDS", "60"))
 
 
@@ -30,14 +30,22 @@ def production(backends):
     return backends
 
 
-def server_ctl(action, name):
-    state = os.environ.get("FACELOOP_TEST_SERVERS_STATE")
-    if not state:
-        pytest.skip("FACELOOP_TEST_SERVERS_STATE is not set (tests/servers/all.sh start)")
-    done = subprocess.run(["bash", ALL_SH, action, name, state], timeout=300)
-    if done.returncode == 3:
-        pytest.skip(f"{name} is an existing server given by its FACELOOP_TEST_* variable: not stopped here")
-    done.check_returncode()
+def through_forwarder(production, backend):
+    """A Forwarder to `backend`'s server and the environment that makes the service use it."""
+    if backend == "postgres":
+        url = urllib.parse.urlsplit(production.database_url)
+        forwarder = Forwarder(url.port)
+        return forwarder, {"FACELOOP_DATABASE_URL": production.database_url.replace(
+            f"@{url.hostname}:{url.port}/", f"@127.0.0.1:{forwarder.port}/")}
+    if backend == "s3":
+        port = urllib.parse.urlsplit(production.s3_endpoint).port
+        forwarder = Forwarder(port)
+        return forwarder, {"FACELOOP_OBJECT_STORE_URL": production.object_store_url.replace(
+            f"127.0.0.1:{port}", f"127.0.0.1:{forwarder.port}")}
+    assert backend == "opensearch"
+    port = urllib.parse.urlsplit(production.search_url).port
+    forwarder = Forwarder(port)
+    return forwarder, {"FACELOOP_SEARCH_URL": f"http://127.0.0.1:{forwarder.port}"}
 
 
 def missing_anywhere(server, backends, key, ids):
@@ -94,19 +102,20 @@ def vga_jpeg():
 
 @pytest.mark.parametrize("backend", ["postgres", "s3", "opensearch"])
 def test_an_outage_loses_nothing(make_server, production, vga_jpeg, backend):
-    server = make_server()
+    forwarder, env = through_forwarder(production, backend)
+    server = make_server(env=env)
     key, _ = server.sign_up()
     status, _, _ = server.detect(key, vga_jpeg, "image/jpeg")  # warm up the detector and the credential cache
     assert status == 200
     with Load(server, key, vga_jpeg) as load:
         time.sleep(2)
-        server_ctl("down", backend)
+        forwarder.cut()
         try:
             time.sleep(FAULT_SECONDS)
             _, ready = server.json("GET", "/readyz")
             assert ready["status"] == "degraded", ready
         finally:
-            server_ctl("up", backend)
+            forwarder.restore()
         time.sleep(2)
     answered = load.answered
     assert len(answered) > 10, (len(answered), load.other)

@@ -155,7 +155,10 @@ def test_the_scheduler_produces_and_mails_yesterdays_report_once(make_server, as
     smtp_url = require_env("FACELOOP_TEST_SMTP_URL")
     maildir = require_env("FACELOOP_TEST_SMTP_MAILDIR")
     recipient = f"scheduled-{uuid.uuid4().hex}@example.com"
-    server = make_server(config="[testing]\nallow_client_time = true\n[scheduler]\ntick_ms = 200\n",
+    # No grace period: the test may run just after midnight, when the default 30 min would still
+    # wait for yesterday (tests/scheduler covers the grace).
+    server = make_server(config="[testing]\nallow_client_time = true\n[scheduler]\ntick_ms = 200\n"
+                                "[reports]\ngrace_minutes = 0\n",
                          env={"FACELOOP_SMTP_URL": smtp_url, "FACELOOP_REPORTS_RECIPIENTS": recipient})
     key = user_key(server, "user")
     yesterday = datetime.datetime.now(datetime.timezone.utc).replace(hour=12, minute=0, second=0, microsecond=0)

@@ -149,6 +149,24 @@ TEST(HttpClientTest, SendsMethodHeadersAndBodyAndReadsTheAnswer) {
   EXPECT_TRUE(received[0].body == body);
 }
 
+// A receiver we do not run (an alert webhook) cannot make us read without end: the answer comes
+// back with its status and the first bytes, marked truncated.
+TEST(HttpClientTest, StopsReadingPastTheBodyLimit) {
+  ScriptedHttpServer server([](const auto&, int) { return ScriptedReply{202, {}, std::string(1 << 20, 'z')}; });
+  HttpClientOptions options = FastOptions();
+  options.max_response_bytes = 1000;
+  HttpClient client(options);
+  const HttpResponse response = client.Send(Request("POST", server.url() + "/hook"));
+  EXPECT_EQ(response.status, 202);
+  EXPECT_EQ(response.body.size(), 1000u);
+  EXPECT_TRUE(response.truncated);
+
+  options.max_response_bytes = 0;  // the default: no limit
+  const HttpResponse whole = HttpClient(options).Send(Request("GET", server.url() + "/big"));
+  EXPECT_EQ(whole.body.size(), std::size_t{1} << 20);
+  EXPECT_FALSE(whole.truncated);
+}
+
 TEST(HttpClientTest, EveryMethodArrivesAsItself) {
   ScriptedHttpServer server([](const auto&, int) { return ScriptedReply{200, {}, "body"}; });
   HttpClient client(FastOptions());

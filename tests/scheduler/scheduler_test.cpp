@@ -95,6 +95,19 @@ TEST_P(SchedulerTest, MissedPeriodsAreCaughtUpInOrderAndANewJobStartsWithItsLate
                                            "2026-11-04T00:00:00.000Z", "2026-11-05T00:00:00.000Z"}));
 }
 
+TEST_P(SchedulerTest, AGracePeriodDelaysAnEndedPeriodUntilItHasPassed) {
+  std::vector<std::string> ran;
+  auto scheduler = Make();
+  Job job{"report", CalendarPeriod("day"), RunWhen::kEnd, 1, [&ran](const Period& p) { ran.push_back(p.key); }};
+  job.grace = std::chrono::minutes(30);
+  scheduler->Add(std::move(job));
+  const Time midnight = ParseTimestamp("2026-11-03T00:00:00Z");
+  scheduler->Tick(midnight + std::chrono::minutes(10));  // the 2nd is over, but late records may come
+  EXPECT_EQ(ran, (std::vector<std::string>{"2026-11-01T00:00:00.000Z"}));
+  scheduler->Tick(midnight + std::chrono::minutes(30));
+  EXPECT_EQ(ran, (std::vector<std::string>{"2026-11-01T00:00:00.000Z", "2026-11-02T00:00:00.000Z"}));
+}
+
 TEST_P(SchedulerTest, AnAbandonedRunIsTakenOverOnlyWhenStale) {
   db_->Execute("INSERT INTO job_runs (job, period_key, state, attempts, started_at) VALUES ('j', 'k', 'running', 1, ?)",
                {FormatTimestamp(kT0)});

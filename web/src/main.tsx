@@ -4,11 +4,14 @@ import { useEffect, useState } from 'preact/hooks';
 import { here, logout, navigate, restoreSession, session } from './api';
 import { useSignal } from './signal';
 import { AccountPage } from './pages/account';
+import { AdminUsersPage } from './pages/admin_users';
+import { AlertsPage } from './pages/alerts';
 import { DetailPage } from './pages/detail';
 import { HistoryPage } from './pages/history';
 import { InsightsPage } from './pages/insights';
 import { KeysPage } from './pages/keys';
 import { LoginPage } from './pages/login';
+import { ReportPage, ReportsPage } from './pages/reports';
 import { SignUpPage } from './pages/signup';
 import { TryPage } from './pages/try';
 import './style.css';
@@ -42,7 +45,14 @@ function Nav() {
           <Link to="/try">Try it</Link>
           <Link to="/history">History</Link>
           <Link to="/keys">Keys</Link>
-          {current.user.role !== 'user' && <Link to="/insights">Insights</Link>}
+          {current.user.role !== 'user' && (
+            <>
+              <Link to="/insights">Insights</Link>
+              <Link to="/reports">Reports</Link>
+              <Link to="/alerts">Alerts</Link>
+            </>
+          )}
+          {current.user.role === 'admin' && <Link to="/admin/users">Users</Link>}
           <Link to="/account">Account</Link>
           <button type="button" class="link" onClick={() => logout().finally(() => navigate('/login'))}>
             Log out
@@ -59,7 +69,7 @@ function Nav() {
 }
 
 /// Pages that need a session send the user to log in, with the place kept for afterwards.
-function Protected(props: { page: () => preact.JSX.Element; analyst?: boolean }) {
+function Protected(props: { page: () => preact.JSX.Element; analyst?: boolean; admin?: boolean }) {
   const current = useSignal(session);
   const location = useSignal(here);
   useEffect(() => {
@@ -69,6 +79,7 @@ function Protected(props: { page: () => preact.JSX.Element; analyst?: boolean })
   if (props.analyst && current.user.role === 'user') {
     return <p role="alert">This page is for analysts and admins.</p>;
   }
+  if (props.admin && current.user.role !== 'admin') return <p role="alert">This page is for admins.</p>;
   return props.page();
 }
 
@@ -79,9 +90,11 @@ function Routes() {
   useEffect(() => {
     const titles: Record<string, string> = {
       '/signup': 'Sign up', '/login': 'Log in', '/keys': 'API keys', '/try': 'Try it',
-      '/history': 'History', '/account': 'Account', '/insights': 'Insights',
+      '/history': 'History', '/account': 'Account', '/insights': 'Insights', '/reports': 'Reports',
+      '/alerts': 'Alerts', '/admin/users': 'Users',
     };
-    document.title = `${titles[path] ?? (path.startsWith('/history/') ? 'Request' : 'faceloop')} · faceloop`;
+    const prefixed = path.startsWith('/history/') ? 'Request' : path.startsWith('/reports/') ? 'Report' : 'faceloop';
+    document.title = `${titles[path] ?? prefixed} · faceloop`;
   }, [path]);
   if (path === '/' || path === '') return current ? <Protected page={() => <TryPage />} /> : <SignUpPage />;
   if (path === '/signup') return <SignUpPage />;
@@ -92,6 +105,10 @@ function Routes() {
   if (path.startsWith('/history/')) return <Protected page={() => <DetailPage id={decodeURIComponent(path.slice(9))} />} />;
   if (path === '/account') return <Protected page={() => <AccountPage />} />;
   if (path === '/insights') return <Protected analyst page={() => <InsightsPage />} />;
+  if (path === '/reports') return <Protected analyst page={() => <ReportsPage />} />;
+  if (path.startsWith('/reports/')) return <Protected analyst page={() => <ReportPage id={decodeURIComponent(path.slice(9))} />} />;
+  if (path === '/alerts') return <Protected analyst page={() => <AlertsPage />} />;
+  if (path === '/admin/users') return <Protected admin page={() => <AdminUsersPage />} />;
   return (
     <section>
       <h1>Not found</h1>

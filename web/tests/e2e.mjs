@@ -2,7 +2,11 @@
 // downloaded) against the real `faceloop serve`:
 //   sign up -> key shown -> try it with the astronaut -> one face drawn -> history shows it ->
 //   feedback given -> an analyst sees it counted -> key revoked -> the next call fails -> log in
-//   again, back where we were -> account deleted.
+//   again, back where we were -> account deleted. Around it: the account page's preferences and
+//   sessions (another one revoked); the history's face-count filter (server
+//   side); the analyst's reports (a report built with `faceloop report`, its detail and charts) and
+//   alerts (a rule created after a 422 shown at its field, edited, deleted; the timeline); an admin
+//   (made with `faceloop users create`) changes a user's role and deletes that user.
 // Every page is checked with axe-core (no serious or critical violation), at phone width (375 px,
 // no horizontal scrolling) for the user and desktop width for the analyst, and a screenshot of each
 // is saved under $FACELOOP_E2E_OUT (default build/web-e2e). A console error, a CSP violation or a
@@ -61,8 +65,9 @@ async function startServer(dataDir) {
 
 /// Watches a page for what must never happen: console errors, CSP violations, dialogs.
 function guard(page, problems) {
-  // 401 (the session of a revoked key) and 415 (the non-image upload) are the test's own doing.
-  page.on('console', (m) => m.type() === 'error' && !/status of (401|415)/.test(m.text()) && problems.push(`console: ${m.text()}`));
+  // 401 (the session of a revoked key), 415 (the non-image upload) and 422 (the alert rule without
+  // a threshold) are the test's own doing.
+  page.on('console', (m) => m.type() === 'error' && !/status of (401|415|422)/.test(m.text()) && problems.push(`console: ${m.text()}`));
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   page.on('dialog', (d) => {
     problems.push(`dialog opened: ${d.message()}`);
@@ -86,6 +91,22 @@ async function audit(page, name) {
 }
 
 const nav = (page, name) => page.getByRole('navigation').getByRole('link', { name, exact: true }).click();
+
+function cli(dataDir, ...args) {
+  const run = spawnSync(BIN, [...args, '--data-dir', dataDir], { encoding: 'utf8' });
+  check(run.status === 0, `faceloop ${args.join(' ')}: ${run.stderr}`);
+  return run.stdout;
+}
+
+const keyOf = (out) => out.match(/fl_\S+/)?.[0];
+
+/// Audits a page at desktop width, then at phone width (no sideways scrolling), then back.
+async function auditBoth(page, name) {
+  await audit(page, `${name}-desktop`);
+  await page.setViewportSize(PHONE);
+  await audit(page, `${name}-phone`);
+  await page.setViewportSize(DESKTOP);
+}
 
 async function main() {
   mkdirSync(OUT, { recursive: true });
@@ -128,6 +149,13 @@ async function main() {
     await page.locator('.history li').first().waitFor();
     check((await page.locator('.history li').count()) === 2, 'history shows both requests');
     await audit(page, '04-history');
+    // The face-count filter is the server's: at least one face leaves the detect, not the 415.
+    await page.getByLabel('Faces at least').fill('1');
+    const filtered = page.waitForResponse((r) => r.url().includes('min_faces=1') && r.ok());
+    await page.getByRole('button', { name: 'Filter' }).click();
+    await filtered;
+    await page.locator('.history li').first().waitFor();
+    check((await page.locator('.history li').count()) === 1, 'min_faces=1 leaves one request');
     await page.locator('.history li', { hasText: '1 face' }).getByRole('link').click();
     await page.getByRole('button', { name: 'Correct', exact: true }).click();
     await page.getByText('feedback saved').waitFor();
@@ -136,7 +164,28 @@ async function main() {
     await nav(page, 'Account');
     check((await page.getByTestId('user-name').textContent()) === XSS_NAME, 'account shows the name as text');
     check((await page.locator('main img').count()) === 0, 'no image element from the name');
+    // Preferences: rating e-mails off is kept by the server (still off after a reload).
+    const rating = page.getByLabel('E-mails asking me to rate recent results');
+    check(await rating.isChecked(), 'rating e-mails are on by default');
+    await rating.uncheck();
+    await page.getByText('Preferences saved.').waitFor();
+    // A second session (another device), then revoked from this page.
+    const other = await fetch(`${server.base}/v1/sessions`, { method: 'POST', headers: { Authorization: `Bearer ${key}` } });
+    check(other.status === 201, `a second session, not ${other.status}`);
+    const otherToken = (await other.json()).token;
+    await page.reload();
+    await page.getByLabel('My requests may be used to train the models').waitFor();
+    check(!(await rating.isChecked()), 'the rating e-mail choice is stored');
+    const rows = page.getByTestId('sessions').locator('tbody tr');
+    await rows.nth(1).waitFor();
+    check((await rows.count()) === 2, 'both sessions are listed');
+    await rows.filter({ hasNotText: 'this browser' }).getByRole('button', { name: /Revoke/ }).click();
     await audit(page, '06-account');
+    await page.getByRole('button', { name: 'Yes, revoke' }).click();
+    await page.getByText('Session revoked.').waitFor();
+    await rows.nth(1).waitFor({ state: 'detached' });  // one session is left
+    const ended = await fetch(`${server.base}/v1/me`, { headers: { Authorization: `Bearer ${otherToken}` } });
+    check(ended.status === 401, `the revoked session gets 401, not ${ended.status}`);
 
     const analyst = await browser.newContext({ viewport: DESKTOP, baseURL: server.base });
     const apage = await analyst.newPage();
@@ -151,6 +200,73 @@ async function main() {
     await apage.getByTestId('summary-total').waitFor();
     await apage.locator('.loading').first().waitFor({ state: 'detached' });
     await audit(apage, '08-insights');
+    await apage.getByTestId('correlation-curves').or(apage.getByText('Not enough requests yet for correlation curves.')).waitFor();
+
+    // Reports: today's daily report, built by the CLI on the live data folder.
+    cli(dataDir, 'report', '--period', 'day', '--at', new Date().toISOString().slice(0, 10));
+    await nav(apage, 'Reports');
+    await apage.locator('.reports li a').first().waitFor();
+    await auditBoth(apage, '10-reports');
+    await apage.locator('.reports li a').first().click();
+    await apage.getByTestId('report-numbers').waitFor();
+    check((await apage.locator('.charts .uplot').count()) >= 2, 'the report draws its charts');
+    await auditBoth(apage, '11-report');
+
+    // Alerts: a rule without a threshold gets the 422 at its field; then created, edited, deleted.
+    await nav(apage, 'Alerts');
+    await apage.getByRole('button', { name: 'New rule' }).click();
+    await apage.getByLabel('Name').fill('e2e confidence');
+    await apage.getByRole('button', { name: 'Create rule' }).click();
+    await apage.locator('#rule-threshold-error').waitFor();
+    check((await apage.getByLabel('Threshold').getAttribute('aria-invalid')) === 'true', 'the 422 marks the threshold');
+    await auditBoth(apage, '12-alerts-invalid');
+    await apage.getByLabel('Threshold').fill('0.5');
+    await apage.getByRole('button', { name: 'Create rule' }).click();
+    await apage.getByText('Rule "e2e confidence" created.').waitFor();
+    await apage.getByRole('button', { name: 'Edit e2e confidence' }).click();
+    await apage.getByLabel('Threshold').fill('0.4');
+    await apage.getByRole('button', { name: 'Save rule' }).click();
+    await apage.getByRole('row', { name: /e2e confidence.*< 0\.4/ }).waitFor();
+    await apage.locator('.loading').first().waitFor({ state: 'detached' });
+    await auditBoth(apage, '13-alerts');
+    await apage.getByRole('button', { name: 'Delete e2e confidence' }).click();
+    await apage.getByRole('button', { name: 'Yes, delete' }).click();
+    await apage.getByText('Rule "e2e confidence" deleted.').waitFor();
+
+    // An admin changes a user's role, then deletes the user after typing the address.
+    const adminKey = keyOf(cli(dataDir, 'users', 'create', '--email', 'root@example.com', '--role', 'admin'));
+    cli(dataDir, 'users', 'create', '--email', 'bob@example.com');
+    const admin = await browser.newContext({ viewport: DESKTOP, baseURL: server.base });
+    const upage = await admin.newPage();
+    guard(upage, problems);
+    await upage.goto('/admin/users');
+    await upage.waitForURL('**/login?next=%2Fadmin%2Fusers');
+    await upage.getByLabel('API key').fill(adminKey);
+    await upage.getByRole('button', { name: 'Log in' }).click();
+    await upage.waitForURL('**/admin/users');
+    await upage.getByRole('cell', { name: 'analyst@example.com', exact: true }).waitFor();
+    await auditBoth(upage, '14-admin-users');
+    await upage.getByLabel('E-mail starts with').fill('bob');
+    const onlyBob = upage.waitForResponse((r) => r.url().includes('email=bob') && r.ok());
+    await upage.getByRole('button', { name: 'Filter' }).click();
+    await onlyBob;
+    check((await upage.locator('tbody tr').count()) === 1, 'the filter leaves bob');
+    await upage.getByLabel('Role of bob@example.com').selectOption('analyst');
+    await upage.getByRole('button', { name: 'Change role of bob@example.com' }).click();
+    await audit(upage, '15-admin-role-confirm');
+    await upage.getByRole('button', { name: 'Make analyst' }).click();
+    await upage.getByText('bob@example.com is now analyst.').waitFor();
+    check((await upage.getByLabel('Role of bob@example.com').inputValue()) === 'analyst', 'the role is shown changed');
+    await upage.getByRole('button', { name: 'Delete bob@example.com' }).click();
+    const confirmDelete = upage.getByRole('button', { name: 'Delete account' });
+    check(await confirmDelete.isDisabled(), 'deleting needs the typed address');
+    // Focus moved into the step: the address is typed from the keyboard, Enter deletes.
+    await upage.keyboard.type('bob@example.com');
+    check((await upage.getByLabel(/Type the address/).inputValue()) === 'bob@example.com', 'focus is in the address field');
+    await audit(upage, '16-admin-delete-confirm');
+    await upage.keyboard.press('Enter');
+    await upage.getByText('bob@example.com and their data were deleted.').waitFor();
+    await upage.getByText('No users match.').waitFor();
 
     await nav(page, 'Keys');
     await page.getByLabel('New key name').fill('second');

@@ -37,6 +37,7 @@ mail::Message KeyMail(const accounts::SignUpResult& result) {
 void SignUp(const AccountRoutes& s, const Request& req, Response& res) {
   ChargeOrRefuse(s.limiter, s.signups, req.client_addr, "too many sign-ups from this address; retry later");
   const nlohmann::json body = JsonBody(req);
+  OnlyMembers(body, {"email", "name"});
   const accounts::SignUpResult result = s.accounts.SignUp(StringField(body, "email"), StringField(body, "name"));
   nlohmann::json key = NewKeyJson(result.key);
   std::string delivery = "response";
@@ -63,9 +64,10 @@ void Login(const AccountRoutes& s, const Request& req, Response& res) {
   }
   accounts::NewSession session;
   try {
-    session = s.accounts.CreateSession(credentials.secret, kSessionTtl);
+    // Behind the failed-authentication throttle, as every other use of a key.
+    session = s.auth.Throttled(credentials, [&] { return s.accounts.CreateSession(credentials.secret, kSessionTtl); });
   } catch (const Error& error) {
-    if (error.code() == ErrorCode::kUnauthenticated) s.events.Log(EventType::kLoginFailed, "");
+    if (error.code() == ErrorCode::kUnauthenticated) s.failed_logins.Record(credentials);
     throw;
   }
   s.events.Log(EventType::kLogin, session.user.id);
@@ -128,7 +130,9 @@ void ListKeys(const AccountRoutes& s, const Request& req, Response& res) {
 
 void CreateKey(const AccountRoutes& s, const Request& req, Response& res) {
   const accounts::Principal principal = s.auth.Authenticate(ParseCredentials(req));
-  const accounts::NewKey key = s.accounts.CreateKey(principal.user_id, StringField(JsonBody(req), "name"));
+  const nlohmann::json body = JsonBody(req);
+  OnlyMembers(body, {"name"});
+  const accounts::NewKey key = s.accounts.CreateKey(principal.user_id, StringField(body, "name"));
   s.events.Log(EventType::kKeyCreated, principal.user_id, {{"key_id", key.id}});
   WriteJson(res, 201, NewKeyJson(key));
 }

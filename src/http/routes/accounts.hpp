@@ -9,6 +9,7 @@
 #include "accounts/account_service.hpp"
 #include "accounts/auth_cache.hpp"
 #include "events/event_log.hpp"
+#include "http/failed_logins.hpp"
 #include "http/http_metrics.hpp"
 #include "http/server/router.hpp"
 #include "mail/mailer.hpp"
@@ -24,6 +25,7 @@ struct AccountRoutes {
   ratelimit::Quota signups;  ///< per client address
   mail::IMailer* mailer;     ///< null: the sign-up key is returned in the response
   events::EventLog& events;
+  FailedLogins& failed_logins;  ///< POST /v1/sessions' login_failed events, capped
   /// Deletes the account and everything it owns; returns the number of images deleted.
   std::function<std::size_t(const std::string& user_id)> delete_account;
   /// Ids of the dataset exports holding the user's images (kept in the deletion's event: the

@@ -7,6 +7,7 @@
 #include <cstdlib>
 
 #include "common/error.hpp"
+#include "common/number_text.hpp"
 #include "http/server/multipart.hpp"
 
 namespace faceloop::http {
@@ -17,10 +18,9 @@ namespace {
 }
 
 double ParseNumber(const std::string& name, const std::string& text) {
-  char* end = nullptr;
-  const double value = std::strtod(text.c_str(), &end);
-  if (text.empty() || end != text.c_str() + text.size() || !std::isfinite(value)) BadParam(name, "must be a number");
-  return value;
+  const std::optional<double> value = ParseFiniteNumber(text);
+  if (!value) BadParam(name, "must be a number");
+  return *value;
 }
 
 bool IsFormData(std::string_view content_type) {

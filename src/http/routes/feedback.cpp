@@ -95,14 +95,19 @@ void Delete(const FeedbackRoutes& s, const Request& req, Response& res) {
 
 /// The e-mail link's POST: the token stands for the request's owner, once, until it expires.
 void PostWithToken(const FeedbackRoutes& s, const Request& req, Response& res) {
-  const nlohmann::json body = feedback::ParseBody(req.body);
+  WriteJson(res, 200, FeedbackJson(SaveWithToken(s, feedback::ParseBody(req.body), req.path_params.at(0))));
+}
+
+}  // namespace
+
+Feedback SaveWithToken(const FeedbackRoutes& s, const nlohmann::json& body, const std::string& request_id) {
   const auto token = body.find("token");
   if (token == body.end() || !token->is_string()) {
     throw Error(ErrorCode::kUnauthenticated, "token: a feedback token is required");
   }
   const auto now = std::chrono::system_clock::now();
   const feedback::TokenClaims claims = s.tokens.Verify(token->get_ref<const std::string&>(), now);
-  if (claims.request_id != req.path_params.at(0)) {
+  if (!request_id.empty() && claims.request_id != request_id) {
     throw Error(ErrorCode::kUnauthenticated, "token: this feedback token is for another request");
   }
   feedback::FeedbackInput input = feedback::ParseInput(body, {"token"});
@@ -110,15 +115,13 @@ void PostWithToken(const FeedbackRoutes& s, const Request& req, Response& res) {
   const auto record = s.requests.Find(claims.request_id);
   if (!record || record->user_id != claims.user_id) throw Error(ErrorCode::kNotFound, "no such request");
   feedback::CheckAgainst(input, *record);
-  const Feedback stored = s.store.SaveWithToken(
+  Feedback stored = s.store.SaveWithToken(
       feedback::MakeFeedback(std::move(input), *record, claims.user_id, feedback::Channel::kToken, now),
       claims.token_id, claims.expires_at);
   s.store.ForgetExpiredTokens(now);  // keeps the table to the tokens that could still be replayed
   Given(s, stored);
-  WriteJson(res, 200, FeedbackJson(stored));
+  return stored;
 }
-
-}  // namespace
 
 nlohmann::json VisibleFeedback(feedback::FeedbackStore& store, const std::string& request_id,
                                const accounts::Principal& who) {

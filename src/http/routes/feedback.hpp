@@ -32,6 +32,12 @@ struct FeedbackRoutes {
 
 void RegisterFeedbackRoutes(Router& router, HttpMetrics& metrics, const FeedbackRoutes& routes);
 
+/// The token POST's work, also the rating e-mail's link page's: verifies body["token"] (401 forged,
+/// 410 expired), checks the feedback in `body` against the token's request, stores it once (409 for
+/// a used token) and ships it. `request_id` non-empty: the token must be for that request.
+feedback::Feedback SaveWithToken(const FeedbackRoutes& routes, const nlohmann::json& body,
+                                 const std::string& request_id);
+
 /// The feedback on `request_id` that `who` may see, as GET /v1/requests/{id} shows it: everyone's
 /// for analysts and admins, the caller's own for anyone else.
 nlohmann::json VisibleFeedback(feedback::FeedbackStore& store, const std::string& request_id,

@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "common/error.hpp"
+#include "common/number_text.hpp"
 #include "common/time.hpp"
 #include "http/credentials.hpp"
 #include "http/guard.hpp"
@@ -55,10 +56,15 @@ nlohmann::json RecordJson(const RequestRecord& r, bool full) {
 }
 
 double NumberParam(const Request& req, const char* name) {
-  const std::string text = req.Param(name);
-  char* end = nullptr;
-  const double value = std::strtod(text.c_str(), &end);
-  if (text.empty() || end != text.c_str() + text.size() || !std::isfinite(value)) BadParam(name, "must be a number");
+  const std::optional<double> value = ParseFiniteNumber(req.Param(name));
+  if (!value) BadParam(name, "must be a number");
+  return *value;
+}
+
+/// A best-face confidence bound: a number within 0..1, as every confidence the service answers is.
+double ConfidenceParam(const Request& req, const char* name) {
+  const double value = NumberParam(req, name);
+  if (value < 0.0 || value > 1.0) BadParam(name, "must be within 0..1");
   return value;
 }
 
@@ -68,6 +74,18 @@ requests::Time TimeParam(const Request& req, const char* name) {
   } catch (const Error&) {
     BadParam(name, "must be an RFC 3339 UTC time like 2024-05-01T12:00:00Z");
   }
+}
+
+/// A face count: a whole number within 0..kMaxFaceCount.
+std::int64_t FaceCountParam(const Request& req, const char* name) {
+  constexpr std::int64_t kMaxFaceCount = 100'000;
+  const std::string text = req.Param(name);
+  std::int64_t value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size() || value < 0 || value > kMaxFaceCount) {
+    BadParam(name, "must be a whole number within 0..100000");
+  }
+  return value;
 }
 
 int LimitParam(const Request& req) {
@@ -92,8 +110,13 @@ requests::ListQuery ParseListQuery(const accounts::Principal& who, const Request
   if (req.HasParam("cursor")) query.before_id = req.Param("cursor");
   if (req.HasParam("from")) query.from = TimeParam(req, "from");
   if (req.HasParam("to")) query.to = TimeParam(req, "to");
-  if (req.HasParam("min_confidence")) query.min_confidence = NumberParam(req, "min_confidence");
-  if (req.HasParam("max_confidence")) query.max_confidence = NumberParam(req, "max_confidence");
+  if (req.HasParam("min_confidence")) query.min_confidence = ConfidenceParam(req, "min_confidence");
+  if (req.HasParam("max_confidence")) query.max_confidence = ConfidenceParam(req, "max_confidence");
+  if (req.HasParam("min_faces")) query.min_faces = FaceCountParam(req, "min_faces");
+  if (req.HasParam("max_faces")) query.max_faces = FaceCountParam(req, "max_faces");
+  if (query.min_faces && query.max_faces && *query.min_faces > *query.max_faces) {
+    BadParam("max_faces", "must not be below min_faces");
+  }
   return query;
 }
 

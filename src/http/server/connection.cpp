@@ -7,6 +7,7 @@
 
 #include "common/error.hpp"
 #include "http/server/response_head.hpp"
+#include "http/server/security_headers.hpp"
 
 namespace faceloop::http {
 namespace {
@@ -262,6 +263,7 @@ void Connection::Send(Response response, bool close_after) {
   keep_after_write_ = !close_after && client_keep_alive_ && !close_after_response_ && !core_.stopping() &&
                       requests_served_ < core_.options().max_requests_per_connection;
   const Framing framing{version_, keep_after_write_, head_request_, request_->request_id};
+  AddMissingSecurityHeaders(response.headers);
   response_head_ = SerializeHead(response, framing);
   response_ = std::move(response);
   ArmTimer(Clock::now() + core_.options().write_timeout, OnExpiry::kClose);

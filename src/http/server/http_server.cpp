@@ -14,6 +14,7 @@
 #include "common/error.hpp"
 #include "http/server/connection.hpp"
 #include "http/server/response_head.hpp"
+#include "http/server/security_headers.hpp"
 #include "http/server/server_core.hpp"
 
 namespace faceloop::http {
@@ -160,6 +161,7 @@ void HttpServer::Impl::Admit(tcp::socket socket) {
 
 void HttpServer::Impl::Refuse(tcp::socket socket) {
   Response response = core.ErrorResponse(503, "too many connections");
+  AddMissingSecurityHeaders(response.headers);
   const std::string request_id = core.NewRequestId();
   std::string bytes = SerializeHead(response, Framing{11, false, false, request_id});
   bytes += response.body;

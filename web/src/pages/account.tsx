@@ -1,6 +1,8 @@
 import { useState } from 'preact/hooks';
 import { call, describe, navigate, session } from '../api';
 import { Message } from '../components/async_view';
+import { PreferencesSection } from '../components/preferences';
+import { SessionsSection } from '../components/sessions';
 import { useSignal } from '../signal';
 
 export function AccountPage() {
@@ -31,6 +33,8 @@ export function AccountPage() {
         <dt>Member since</dt>
         <dd>{new Date(user.created_at).toLocaleDateString()}</dd>
       </dl>
+      <PreferencesSection />
+      <SessionsSection />
       <h2>Delete my account</h2>
       <p>
         This deletes your account, every key and session, your request history and the stored images. It cannot be

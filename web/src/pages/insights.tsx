@@ -1,6 +1,7 @@
 import { call } from '../api';
 import { AsyncView, useLoad } from '../components/async_view';
 import { TimeChart } from '../components/chart';
+import { CurveChart } from '../components/curve_chart';
 
 interface Bucket {
   start: string;
@@ -30,7 +31,7 @@ interface Drift {
   features: { feature: string; psi: number | null; ks: number | null; mean_shift: number | null; verdict: string }[];
 }
 interface Correlations {
-  correlations: { field: string; target: string; n: number; spearman: { r: number } | null; deciles: { decile: number; mean: number | null }[] }[];
+  correlations: { field: string; target: string; n: number; spearman: { r: number } | null; deciles: { decile: number; min: number; max: number; mean: number | null }[] }[];
 }
 interface Outliers {
   outliers: { id: string; score: number; image_url: string | null; reasons: { kind: string; feature?: string }[] }[];
@@ -145,39 +146,67 @@ function DriftPanel() {
   );
 }
 
+type Pair = Correlations['correlations'][number];
+
+/// The curves of the fields that go most with confidence: the best face's confidence, mean per decile.
+function CorrelationCurves(props: { pairs: Pair[] }) {
+  const strongest = props.pairs
+    .filter((p) => p.spearman && p.deciles.length > 1)
+    .sort((a, b) => Math.abs(b.spearman!.r) - Math.abs(a.spearman!.r))
+    .slice(0, 4);
+  if (strongest.length === 0) return <p>Not enough requests yet for correlation curves.</p>;
+  return (
+    <div class="charts" data-testid="correlation-curves">
+      {strongest.map((p) => (
+        <CurveChart
+          key={p.field}
+          title={`Confidence by ${p.field} (r ${fmt(p.spearman?.r, 2)}, n ${p.n})`}
+          xLabel={p.field}
+          xs={p.deciles.map((d) => (d.min + d.max) / 2)}
+          series={[{ label: 'mean confidence', values: p.deciles.map((d) => d.mean), color: '#ef6c00' }]}
+        />
+      ))}
+    </div>
+  );
+}
+
 function CorrelationsPanel() {
   const correlations = useLoad(() => call<Correlations>('/v1/insights/correlations'), []);
   return (
     <AsyncView state={correlations} label="correlations">
-      {(c) => (
-        <div class="scroll" tabIndex={0}>
-          <table>
-            <caption>What goes with confidence (Spearman r; target mean per decile of the field)</caption>
-            <thead>
-              <tr>
-                <th scope="col">Field</th>
-                <th scope="col">Target</th>
-                <th scope="col">n</th>
-                <th scope="col">r</th>
-                <th scope="col">Decile means</th>
-              </tr>
-            </thead>
-            <tbody>
-              {c.correlations
-                .filter((p) => p.target === 'confidence_max')
-                .map((p) => (
-                  <tr key={p.field}>
-                    <td>{p.field}</td>
-                    <td>{p.target}</td>
-                    <td>{p.n}</td>
-                    <td>{fmt(p.spearman?.r, 2)}</td>
-                    <td>{p.deciles.map((d) => fmt(d.mean, 2)).join(' · ') || '—'}</td>
+      {(c) => {
+        const pairs = c.correlations.filter((p) => p.target === 'confidence_max');
+        return (
+          <>
+            <CorrelationCurves pairs={pairs} />
+            <div class="scroll" tabIndex={0}>
+              <table>
+                <caption>What goes with confidence (Spearman r; target mean per decile of the field)</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Field</th>
+                    <th scope="col">Target</th>
+                    <th scope="col">n</th>
+                    <th scope="col">r</th>
+                    <th scope="col">Decile means</th>
                   </tr>
-                ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+                </thead>
+                <tbody>
+                  {pairs.map((p) => (
+                    <tr key={p.field}>
+                      <td>{p.field}</td>
+                      <td>{p.target}</td>
+                      <td>{p.n}</td>
+                      <td>{fmt(p.spearman?.r, 2)}</td>
+                      <td>{p.deciles.map((d) => fmt(d.mean, 2)).join(' · ') || '—'}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          </>
+        );
+      }}
     </AsyncView>
   );
 }
