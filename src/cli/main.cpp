@@ -38,6 +38,7 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
   const faceloop::cli::Action restore = faceloop::cli::RegisterRestore(app);
   const faceloop::cli::Action purge = faceloop::cli::RegisterPurge(app);
   const faceloop::cli::Action import_labels = faceloop::cli::RegisterImport(app);
+  const faceloop::cli::Action export_ = faceloop::cli::RegisterExport(app);
   if (UnknownSubcommand(app, argc, argv)) {
     std::cerr << "faceloop: unknown subcommand '" << argv[1] << "' (faceloop --help lists them)\n";
     return 2;
@@ -60,6 +61,7 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
     if (name == "restore") return restore();
     if (name == "purge") return purge();
     if (name == "import") return import_labels();
+    if (name == "export") return export_();
   } catch (const faceloop::Error& e) {
     std::cerr << "faceloop: " << e.what() << "\n";
     return 1;

@@ -31,5 +31,6 @@ Action RegisterRestore(CLI::App& app);
 Action RegisterPurge(CLI::App& app);
 /// `faceloop import --format labelstudio|coco FILE`: labels into the database (import_command.cpp, src/labels).
 Action RegisterImport(CLI::App& app);
+Action RegisterExport(CLI::App& app);
 
 }  // namespace faceloop::cli

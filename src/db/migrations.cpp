@@ -359,6 +359,31 @@ CREATE TABLE rating_emails (
 );
 )sql";
 
+// Dataset exports (src/datasets, docs/datasets.md): one row per export job, and which requests
+// (and whose) each one contains, so that account deletion can say which exports held the user's
+// images. params_json: the selection and format as asked; counts_json: per strategy and in total.
+constexpr const char* kV15Exports = R"sql(
+CREATE TABLE exports (
+  id TEXT PRIMARY KEY,
+  created_by TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  finished_at TEXT,
+  params_json TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('running', 'complete', 'failed')),
+  location TEXT NOT NULL,
+  counts_json TEXT NOT NULL,
+  error TEXT
+);
+CREATE INDEX exports_created_at ON exports (created_at);
+CREATE TABLE export_items (
+  export_id TEXT NOT NULL REFERENCES exports(id) ON DELETE CASCADE,
+  request_id TEXT NOT NULL,
+  user_id TEXT NOT NULL,
+  PRIMARY KEY (export_id, request_id)
+);
+CREATE INDEX export_items_user_id ON export_items (user_id);
+)sql";
+
 /// The schema is written in SQLite's type names; PostgreSQL has no BLOB, and its REAL is 4 bytes.
 std::string ForDialect(std::string sql, Dialect dialect) {
   if (dialect == Dialect::kSqlite) return sql;
@@ -398,6 +423,7 @@ std::vector<Migration> FaceloopMigrations(Dialect dialect) {
       Migration{12, "user preferences and rating e-mails", ForDialect(kV12Preferences, dialect)},
       Migration{13, "session last use", ForDialect(kV13SessionLastUsed, dialect)},
       Migration{14, "imported labels", ForDialect(kV14Labels, dialect)},
+      Migration{15, "dataset exports", ForDialect(kV15Exports, dialect)},
   };
 }
 

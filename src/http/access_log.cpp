@@ -14,7 +14,7 @@ void LogAccess(const Request& request, const Response& response, double seconds)
                        {"status", response.status},
                        {"ms", std::round(seconds * 1e5) / 100},
                        {"in_bytes", request.body.size()},
-                       {"out_bytes", response.body.size()},
+                       {"out_bytes", response.BodySize()},
                        {"peer", request.remote_addr}});
 }
 

@@ -4,6 +4,7 @@
 
 #include "accounts/pepper.hpp"
 #include "common/error.hpp"
+#include "datasets/export_store.hpp"
 #include "db/open.hpp"
 #include "events/database_sink.hpp"
 #include "events/object_sink.hpp"
@@ -11,6 +12,7 @@
 #include "http/routes/accounts.hpp"
 #include "http/routes/admin_users.hpp"
 #include "http/routes/alerts.hpp"
+#include "http/routes/dataset_exports.hpp"
 #include "http/routes/detect.hpp"
 #include "http/routes/export.hpp"
 #include "http/routes/feedback.hpp"
@@ -25,6 +27,7 @@
 #include "insights/rollups.hpp"
 #include "ratelimit/redis_limiter.hpp"
 #include "service/backends.hpp"
+#include "service/datasets.hpp"
 #include "storage/tiered_object_store.hpp"
 #include "telemetry/log.hpp"
 
@@ -161,10 +164,20 @@ Service::Service(Config config)
   RegisterMetrics();
   AddScheduledJobs();
   if (config_.scheduler.enabled) schedules_->Start();
+  StartExportWorker();
+}
+
+void Service::StartExportWorker() {
+  // SQLite has one serving process: a row still `running` is an export its last run left behind.
+  // PostgreSQL may be shared by several, whose running exports are not ours to judge.
+  if (db_->dialect() == db::Dialect::kSqlite) datasets::ExportStore(*db_).FailInterrupted();
+  export_worker_ = std::make_unique<datasets::ExportWorker>(
+      datasets::ExportContext{*db_, *store_, ConsentPolicyFor(config_), ProcessEnv});
 }
 
 Service::~Service() {
-  schedules_.reset();  // no job runs while the parts below go
+  export_worker_.reset();  // the export in progress ends before the database and stores it reads
+  schedules_.reset();      // no job runs while the parts below go
   pool_.reset();
   pipeline_.reset();  // the shippers stop before the backends they ship to
   committer_->Shutdown();
@@ -259,7 +272,8 @@ void Service::RegisterRoutes(http::Router& router) {
   http::RegisterAccountRoutes(
       router, http_metrics_,
       {*accounts_, *auth_, *crypto_, *limiter_, PerMinute("signup", config_.limits.signups_per_minute), mailer_.get(),
-       *events_, *failed_logins_, [this](const std::string& user_id) { return DeleteAccount(user_id); }});
+       *events_, *failed_logins_, [this](const std::string& user_id) { return DeleteAccount(user_id); },
+       [this](const std::string& user_id) { return datasets::ExportStore(*db_).ExportsContaining(user_id); }});
   // After the account routes: their /v1/sessions/current matches before /v1/sessions/{id}.
   http::RegisterSessionRoutes(router, http_metrics_, {*accounts_, *auth_});
   http::RegisterAdminUserRoutes(router, http_metrics_,
@@ -280,8 +294,15 @@ void Service::RegisterRoutes(http::Router& router) {
   http::RegisterFeedbackRoutes(
       router, http_metrics_,
       {*auth_, *requests_, *feedback_, *feedback_tokens_, *pipeline_, *events_, read_your_writes});
-  http::RegisterExportRoutes(router, http_metrics_,
-                             {*auth_, *accounts_, *requests_, *feedback_, *db_, read_your_writes});
+  http::RegisterExportRoutes(
+      router, http_metrics_,
+      {*auth_, *accounts_, *requests_, *feedback_, *db_, read_your_writes,
+       [this](const std::string& user_id) { return datasets::ExportStore(*db_).ExportsContaining(user_id); }});
+  http::RegisterDatasetExportRoutes(router, http_metrics_,
+                                    {*auth_, *db_, (std::filesystem::path(config_.data_dir) / "exports").string(),
+                                     [this](datasets::ExportParams params, std::string id) {
+                                       export_worker_->Submit(std::move(params), std::move(id));
+                                     }});
   http::RegisterLabelRoutes(
       router, http_metrics_,
       {*auth_, *requests_, *labels_, config_.limits.labels_import_max_mb << 20, read_your_writes});

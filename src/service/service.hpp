@@ -9,6 +9,7 @@
 
 #include "accounts/account_service.hpp"
 #include "accounts/auth_cache.hpp"
+#include "datasets/worker.hpp"
 #include "db/database.hpp"
 #include "detect/detect_pool.hpp"
 #include "detect/registry.hpp"
@@ -67,6 +68,8 @@ class Service {
   /// The reports (day, week, month in the configured zone), the daily retention purge and the rating
   /// e-mail, on the scheduler beside the alert job.
   void AddScheduledJobs();
+  /// Fails exports a previous run left `running` (SQLite), then starts the export worker.
+  void StartExportWorker();
 
   Config config_;
   telemetry::MetricsRegistry metrics_;
@@ -99,6 +102,7 @@ class Service {
   std::unique_ptr<reports::ReportStore> report_store_;
   std::unique_ptr<reports::Reporter> reporter_;
   std::unique_ptr<RatingEmails> rating_;  ///< null unless RatingEmailsEnabled (mail and [rating] enabled)
+  std::unique_ptr<datasets::ExportWorker> export_worker_;  ///< POST /v1/exports jobs, one at a time
   http::TrustedProxies trusted_proxies_;
   telemetry::Counter& faces_;
 };

@@ -109,8 +109,10 @@ void Logout(const AccountRoutes& s, const Request& req, Response& res) {
 void DeleteMe(const AccountRoutes& s, const Request& req, Response& res) {
   const accounts::Principal principal = s.auth.Authenticate(ParseCredentials(req));
   const std::size_t images = s.delete_account(principal.user_id);
+  nlohmann::json data = {{"images_deleted", images}};
+  if (s.dataset_exports) data["dataset_exports"] = s.dataset_exports(principal.user_id);
   // The pseudonymous id only: the user row, and with it the email, is gone.
-  s.events.Log(EventType::kAccountDeleted, principal.user_id, {{"images_deleted", images}});
+  s.events.Log(EventType::kAccountDeleted, principal.user_id, data);
   res.headers.Set("Set-Cookie", ExpiredSessionCookie(req));
   res.status = 204;
 }

@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "accounts/account_service.hpp"
 #include "accounts/auth_cache.hpp"
@@ -27,6 +28,9 @@ struct AccountRoutes {
   FailedLogins& failed_logins;  ///< POST /v1/sessions' login_failed events, capped
   /// Deletes the account and everything it owns; returns the number of images deleted.
   std::function<std::size_t(const std::string& user_id)> delete_account;
+  /// Ids of the dataset exports holding the user's images (kept in the deletion's event: the
+  /// account's data leaves the service, not the training sets already exported). May be empty.
+  std::function<std::vector<std::string>(const std::string& user_id)> dataset_exports;
 };
 
 void RegisterAccountRoutes(Router& router, HttpMetrics& metrics, const AccountRoutes& routes);

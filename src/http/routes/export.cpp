@@ -101,7 +101,10 @@ nlohmann::json NextCursor(const Cursor& cursor, const std::optional<std::string>
 nlohmann::json AccountJson(const ExportRoutes& s, const std::string& user_id) {
   nlohmann::json keys = nlohmann::json::array();
   for (const accounts::KeyInfo& key : s.accounts.ListKeys(user_id)) keys.push_back(KeyInfoJson(key));
-  return {{"user", UserJson(s.accounts.GetUser(user_id))}, {"keys", keys}};
+  nlohmann::json account = {{"user", UserJson(s.accounts.GetUser(user_id))}, {"keys", keys}};
+  // Training sets made with the user's images: what account deletion cannot reach back into.
+  if (s.dataset_exports) account["dataset_exports"] = s.dataset_exports(user_id);
+  return account;
 }
 
 void Export(const ExportRoutes& s, const Request& req, Response& res) {

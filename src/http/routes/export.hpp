@@ -23,6 +23,8 @@ struct ExportRoutes {
   db::IDatabase& events;  ///< the events table (events/user_events.hpp)
   /// Waits (bounded) until the database holds what this process spooled.
   std::function<void()> read_your_writes;
+  /// Ids of the dataset exports that hold the user's images (datasets::ExportStore).
+  std::function<std::vector<std::string>(const std::string& user_id)> dataset_exports;
 };
 
 void RegisterExportRoutes(Router& router, HttpMetrics& metrics, const ExportRoutes& routes);

@@ -19,6 +19,8 @@ using boost::system::error_code;
 /// Reads of a request head are small so a slow client holds little; bodies come in larger pieces.
 constexpr std::size_t kHeadReadBytes = 4 * 1024;
 constexpr std::size_t kBodyReadBytes = 64 * 1024;
+/// A streamed response body is sent in chunks of this size.
+constexpr std::size_t kStreamChunkBytes = 256 * 1024;
 /// While lingering after a closing response, at most this much unread input beyond the body limit is
 /// discarded: a client that sends its whole (refused) body before reading still gets the answer.
 constexpr std::size_t kLingerSlackBytes = 1024 * 1024;
@@ -264,11 +266,38 @@ void Connection::Send(Response response, bool close_after) {
   AddMissingSecurityHeaders(response.headers);
   response_head_ = SerializeHead(response, framing);
   response_ = std::move(response);
+  ArmTimer(Clock::now() + core_.options().write_timeout, OnExpiry::kClose);
+  if (response_.body_source && SendsBody(response_, framing)) {
+    stream_left_ = response_.body_length;
+    net::async_write(socket_, net::buffer(response_head_),
+                     [self = shared_from_this()](const error_code& ec, std::size_t) { self->SendChunk(ec); });
+    return;
+  }
   const std::array<net::const_buffer, 2> buffers{
       net::buffer(response_head_), SendsBody(response_, framing) ? net::buffer(response_.body) : net::const_buffer()};
-  ArmTimer(Clock::now() + core_.options().write_timeout, OnExpiry::kClose);
   net::async_write(socket_, buffers,
                    [self = shared_from_this()](const error_code& ec, std::size_t) { self->OnWritten(ec); });
+}
+
+void Connection::SendChunk(const error_code& ec) {
+  if (ec || stream_left_ == 0) return OnWritten(ec);
+  // One chunk in memory at a time, whatever the body's length; each chunk gets a fresh write
+  // deadline, so a slow but steady client is not cut off.
+  stream_chunk_.resize(static_cast<std::size_t>(std::min<std::uint64_t>(kStreamChunkBytes, stream_left_)));
+  std::size_t got = 0;
+  try {
+    got = response_.body_source(stream_chunk_.data(), stream_chunk_.size());
+  } catch (const std::exception&) {
+    got = 0;
+  }
+  if (got == 0) {  // the source ended early or failed: the promised length cannot be kept
+    keep_after_write_ = false;
+    return OnWritten(net::error::make_error_code(net::error::connection_aborted));
+  }
+  stream_left_ -= got;
+  ArmTimer(Clock::now() + core_.options().write_timeout, OnExpiry::kClose);
+  net::async_write(socket_, net::buffer(stream_chunk_.data(), got),
+                   [self = shared_from_this()](const error_code& next, std::size_t) { self->SendChunk(next); });
 }
 
 void Connection::OnWritten(const error_code& ec) {
@@ -276,6 +305,7 @@ void Connection::OnWritten(const error_code& ec) {
   request_.reset();
   response_ = Response();
   response_head_ = std::string();
+  stream_chunk_ = std::string();
   route_ = nullptr;
   if (phase_ == Phase::kClosed) return;
   CancelTimer();

@@ -52,6 +52,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void SendError(int status, std::string_view detail, const std::string& allow = {});
   void Send(Response response, bool close_after);
   void OnWritten(const boost::system::error_code& ec);
+  /// A streamed body (Response::body_source): the next chunk after the last one was written.
+  void SendChunk(const boost::system::error_code& ec);
   void Linger();
   void DrainSome();
   void ArmTimer(Clock::time_point deadline, OnExpiry what);
@@ -89,6 +91,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   Response response_;
   std::string response_head_;
   bool keep_after_write_ = false;
+  std::string stream_chunk_;       ///< the chunk of a streamed body being written
+  std::uint64_t stream_left_ = 0;  ///< bytes of a streamed body still to send
 };
 
 }  // namespace faceloop::http

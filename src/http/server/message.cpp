@@ -52,4 +52,11 @@ void Response::SetContent(std::string content, std::string_view content_type) {
   headers.Set("Content-Type", std::string(content_type));
 }
 
+void Response::SetStream(std::uint64_t length, BodySource source, std::string_view content_type) {
+  body.clear();
+  body_length = length;
+  body_source = std::move(source);
+  headers.Set("Content-Type", std::string(content_type));
+}
+
 }  // namespace faceloop::http

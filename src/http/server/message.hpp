@@ -1,5 +1,6 @@
 #pragma once
 // HTTP messages as the routes see them, independent of the server engine that parsed them.
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -51,12 +52,25 @@ struct Request {
   std::string_view Header(std::string_view name) const { return headers.Get(name); }
 };
 
+/// Fills `out` with the next bytes of a streamed body (at most `capacity`); returns how many, 0 at
+/// the end. Called on the connection's I/O thread, one call per chunk sent: keep each call short
+/// (a read from a local file). A throw closes the connection: the head is already out.
+using BodySource = std::function<std::size_t(char* out, std::size_t capacity)>;
+
 struct Response {
   int status = 200;
   Headers headers;
   std::string body;
+  /// A body too large to hold (a tar of an export): `body_length` bytes taken from the source
+  /// chunk by chunk instead of `body`, which stays empty.
+  BodySource body_source;
+  std::uint64_t body_length = 0;
 
   void SetContent(std::string content, std::string_view content_type);
+  /// Sends exactly `length` bytes read from `source` (Content-Length: length).
+  void SetStream(std::uint64_t length, BodySource source, std::string_view content_type);
+  /// The body's size on the wire.
+  std::uint64_t BodySize() const { return body_source ? body_length : body.size(); }
 };
 
 /// Hands a handler's response to the server. Call it exactly once, from any thread.

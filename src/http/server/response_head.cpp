@@ -61,7 +61,7 @@ std::string SerializeHead(const Response& response, const Framing& framing) {
     if (!OwnedByEngine(name) && IsSafeField(name, value)) AppendField(out, name, value);
   }
   if (IsSafeField("X-Request-Id", framing.request_id)) AppendField(out, "X-Request-Id", framing.request_id);
-  if (!HasNoContent(response.status)) AppendField(out, "Content-Length", std::to_string(response.body.size()));
+  if (!HasNoContent(response.status)) AppendField(out, "Content-Length", std::to_string(response.BodySize()));
   if (!framing.keep_alive) {
     AppendField(out, "Connection", "close");
   } else if (framing.version == 10) {
