@@ -16,7 +16,7 @@ shift || true
 TARGETS=("$@")
 if ((${#TARGETS[@]} == 0)); then
   TARGETS=(decode_fuzzer config_fuzzer record_fuzzer s3_list_fuzzer bulk_response_fuzzer request_fuzzer
-    multipart_fuzzer feedback_fuzzer onnx_fuzzer request_fields_fuzzer)
+    multipart_fuzzer feedback_fuzzer onnx_fuzzer request_fields_fuzzer labels_fuzzer)
 fi
 JOBS="${FUZZ_JOBS:-1}"
 OUT="$ROOT/build/fuzz/long"

@@ -25,7 +25,7 @@ def test_unknown_subcommand_is_an_error(binary, args):
     assert f"unknown subcommand '{args[0]}'" in done.stderr and done.stdout == ""
 
 
-@pytest.mark.parametrize("command", ["serve", "insights", "users", "migrate", "import", "eval"])
+@pytest.mark.parametrize("command", ["serve", "insights", "users", "migrate", "import", "export", "eval"])
 def test_known_subcommand_help(binary, command):
     done = run(binary, command, "--help")
     assert done.returncode == 0 and "Usage:" in done.stdout, done
