@@ -276,16 +276,17 @@ void Service::RegisterRoutes(http::Router& router) {
        [this](const std::string& user_id) { return datasets::ExportStore(*db_).ExportsContaining(user_id); }});
   // After the account routes: their /v1/sessions/current matches before /v1/sessions/{id}.
   http::RegisterSessionRoutes(router, http_metrics_, {*accounts_, *auth_});
-  http::RegisterAdminUserRoutes(router, http_metrics_,
-                                {*auth_, accounts::UserDirectory(*db_), *db_, *events_,
-                                 [this](const std::string& user_id) { return DeleteAccount(user_id); }});
+  const auto read_your_writes = [this] { pipeline_->WaitFor("database", kReadYourWritesWait); };
+  http::RegisterAdminUserRoutes(
+      router, http_metrics_,
+      {*auth_, accounts::UserDirectory(*db_), *db_, *events_,
+       [this](const std::string& user_id) { return DeleteAccount(user_id); }, read_your_writes});
   http::RegisterDetectRoutes(
       router, http_metrics_,
       {*auth_, *quotas_, [this] { return NewRequestId(); }, *pool_, registry_->Names(),
        config_.default_model.empty() ? detect::DetectorRegistry::DefaultName() : config_.default_model, *local_store_,
        *pipeline_, config_.limits.max_image_bytes, config_.privacy.truncate_client_ip, faces_,
        config_.testing.allow_client_time});
-  const auto read_your_writes = [this] { pipeline_->WaitFor("database", kReadYourWritesWait); };
   http::RegisterRequestRoutes(router, http_metrics_,
                               {*auth_, *requests_, *store_, read_your_writes,
                                [this](const std::string& request_id, const accounts::Principal& who) {

@@ -8,6 +8,7 @@
 #include "http/credentials.hpp"
 #include "http/guard.hpp"
 #include "http/problem.hpp"
+#include "http/routes/query_params.hpp"
 #include "requests/user_activity.hpp"
 
 namespace faceloop::http {
@@ -25,27 +26,12 @@ accounts::Principal Admin(const AdminUserRoutes& s, const Request& req) {
   return who;
 }
 
-[[noreturn]] void BadParam(const std::string& name, const std::string& why) {
-  throw Error(ErrorCode::kUnprocessable, "query parameter " + name + " " + why);
-}
-
-int LimitParam(const Request& req) {
-  if (!req.HasParam("limit")) return kDefaultLimit;
-  const std::string text = req.Param("limit");
-  int value = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size() || value < 1 || value > kMaxLimit) {
-    BadParam("limit", "must be an integer within 1..100");
-  }
-  return value;
-}
-
 accounts::UserListQuery ParseQuery(const Request& req) {
   accounts::UserListQuery query;
-  query.limit = LimitParam(req);
+  query.limit = LimitParam(req, kDefaultLimit, kMaxLimit);
   if (req.HasParam("email")) {
     std::string prefix = req.Param("email");
-    if (prefix.size() > kMaxEmailFilter) BadParam("email", "must be at most 254 characters");
+    if (prefix.size() > kMaxEmailFilter) BadQueryParam("email", "must be at most 254 characters");
     for (char& c : prefix) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));  // stored lowercase
     if (!prefix.empty()) query.email_prefix = prefix;
   }
@@ -53,7 +39,7 @@ accounts::UserListQuery ParseQuery(const Request& req) {
     try {
       query.role = accounts::ParseRole(req.Param("role"));
     } catch (const Error&) {
-      BadParam("role", "must be user, analyst or admin");
+      BadQueryParam("role", "must be user, analyst or admin");
     }
   }
   if (req.HasParam("cursor")) query.after_email = req.Param("cursor");
@@ -83,6 +69,7 @@ void List(const AdminUserRoutes& s, const Request& req, Response& res) {
   std::vector<std::string> ids;
   ids.reserve(users.size());
   for (const auto& user : users) ids.push_back(user.id);
+  s.read_your_writes();
   const auto activity = requests::ActivityOf(s.database, ids);
   nlohmann::json items = nlohmann::json::array();
   for (const auto& user : users) {

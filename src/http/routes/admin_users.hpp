@@ -22,6 +22,8 @@ struct AdminUserRoutes {
   events::EventLog& events;
   /// Deletes the account and everything it owns (Service::DeleteAccount); returns the images deleted.
   std::function<std::size_t(const std::string& user_id)> delete_account;
+  /// Waits (briefly) for this process's records to reach the database, so the counts include them.
+  std::function<void()> read_your_writes;
 };
 
 void RegisterAdminUserRoutes(Router& router, HttpMetrics& metrics, const AdminUserRoutes& routes);

@@ -12,6 +12,7 @@
 #include "http/credentials.hpp"
 #include "http/guard.hpp"
 #include "http/problem.hpp"
+#include "http/routes/query_params.hpp"
 
 namespace faceloop::http {
 namespace {
@@ -50,20 +51,9 @@ void Create(const DatasetExportRoutes& s, const Request& req, Response& res) {
   WriteJson(res, 202, Entry(record));
 }
 
-int ParseLimit(const Request& req) {
-  if (!req.HasParam("limit")) return kDefaultLimit;
-  const std::string text = req.Param("limit");
-  int limit = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), limit);
-  if (ec != std::errc() || end != text.data() + text.size() || limit < 1 || limit > kMaxLimit) {
-    throw Error(ErrorCode::kUnprocessable, "query parameter limit must be an integer within 1..100");
-  }
-  return limit;
-}
-
 void List(const DatasetExportRoutes& s, const Request& req, Response& res) {
   RequireAnalyst(s, req);
-  const int limit = ParseLimit(req);
+  const int limit = LimitParam(req, kDefaultLimit, kMaxLimit);
   const auto cursor = req.HasParam("cursor") ? std::optional(req.Param("cursor")) : std::nullopt;
   const auto found = datasets::ExportStore(s.database).List(limit, cursor);
   nlohmann::json items = nlohmann::json::array();

@@ -8,18 +8,15 @@
 
 #include "common/error.hpp"
 #include "common/number_text.hpp"
+#include "http/routes/query_params.hpp"
 #include "http/server/multipart.hpp"
 
 namespace faceloop::http {
 namespace {
 
-[[noreturn]] void BadParam(const std::string& name, const std::string& why) {
-  throw Error(ErrorCode::kUnprocessable, "query parameter " + name + " " + why);
-}
-
 double ParseNumber(const std::string& name, const std::string& text) {
   const std::optional<double> value = ParseFiniteNumber(text);
-  if (!value) BadParam(name, "must be a number");
+  if (!value) BadQueryParam(name, "must be a number");
   return *value;
 }
 
@@ -37,7 +34,7 @@ DetectParams ParseDetectParams(const Request& req, const std::string& default_mo
   DetectParams params{default_model, {}};
   if (req.HasParam("min_confidence")) {
     const double value = ParseNumber("min_confidence", req.Param("min_confidence"));
-    if (value < 0 || value > 1) BadParam("min_confidence", "must be within 0..1");
+    if (value < 0 || value > 1) BadQueryParam("min_confidence", "must be within 0..1");
     params.options.min_confidence = static_cast<float>(value);
   }
   if (req.HasParam("max_faces")) {
@@ -45,27 +42,28 @@ DetectParams ParseDetectParams(const Request& req, const std::string& default_mo
     int value = -1;
     const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
     if (ec != std::errc() || end != text.data() + text.size() || value < 0) {
-      BadParam("max_faces", "must be an integer >= 0");
+      BadQueryParam("max_faces", "must be an integer >= 0");
     }
     params.options.max_faces = value;
   }
   if (req.HasParam("tiling")) {
     const std::string text = req.Param("tiling");
-    if (text != "true" && text != "false" && text != "1" && text != "0") BadParam("tiling", "must be true or false");
+    if (text != "true" && text != "false" && text != "1" && text != "0")
+      BadQueryParam("tiling", "must be true or false");
     params.options.multiscale = text == "true" || text == "1";
   }
   if (req.HasParam("mode")) {
     try {
       params.options.mode = detect::ParseMode(req.Param("mode"));
     } catch (const Error&) {
-      BadParam("mode", "must be fast, accurate or crowd");
+      BadQueryParam("mode", "must be fast, accurate or crowd");
     }
   }
   if (req.HasParam("model")) {
     params.model = req.Param("model");
     // Only built-in names: "onnx:<path>" would let a client make the server read arbitrary files.
     if (std::find(models.begin(), models.end(), params.model) == models.end()) {
-      BadParam("model", "names no known model");
+      BadQueryParam("model", "names no known model");
     }
   }
   return params;

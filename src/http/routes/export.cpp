@@ -13,6 +13,7 @@
 #include "http/guard.hpp"
 #include "http/problem.hpp"
 #include "http/routes/account_json.hpp"
+#include "http/routes/query_params.hpp"
 #include "requests/record_json.hpp"
 
 namespace faceloop::http {
@@ -27,10 +28,6 @@ struct Cursor {
   std::optional<std::string> after;  ///< the last id of the previous page of this part
 };
 
-[[noreturn]] void BadParam(const std::string& name, const std::string& why) {
-  throw Error(ErrorCode::kUnprocessable, "query parameter " + name + " " + why);
-}
-
 Cursor ParseCursor(const Request& req) {
   if (!req.HasParam("cursor")) return {};
   const std::string text = req.Param("cursor");
@@ -40,18 +37,7 @@ Cursor ParseCursor(const Request& req) {
     const std::string id = text.substr(colon + 1);
     return {i, id.empty() ? std::nullopt : std::optional<std::string>(id)};
   }
-  BadParam("cursor", "must be a next_cursor this route returned");
-}
-
-int LimitParam(const Request& req) {
-  if (!req.HasParam("limit")) return kDefaultLimit;
-  const std::string text = req.Param("limit");
-  int value = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size() || value < 1 || value > kMaxLimit) {
-    BadParam("limit", "must be an integer within 1..1000");
-  }
-  return value;
+  BadQueryParam("cursor", "must be a next_cursor this route returned");
 }
 
 /// A record as exported: every field of the record except where its image is kept (an internal
@@ -110,7 +96,7 @@ nlohmann::json AccountJson(const ExportRoutes& s, const std::string& user_id) {
 void Export(const ExportRoutes& s, const Request& req, Response& res) {
   const accounts::Principal principal = s.auth.Authenticate(ParseCredentials(req));
   const Cursor cursor = ParseCursor(req);
-  const int limit = LimitParam(req);
+  const int limit = LimitParam(req, kDefaultLimit, kMaxLimit);
   s.read_your_writes();
   nlohmann::json page = {{"format", "faceloop-export/1"},
                          {"exported_at", FormatTimestamp(std::chrono::system_clock::now())},

@@ -8,6 +8,7 @@
 #include "http/credentials.hpp"
 #include "http/guard.hpp"
 #include "http/problem.hpp"
+#include "http/routes/query_params.hpp"
 #include "labels/import.hpp"
 #include "telemetry/log.hpp"
 
@@ -53,22 +54,12 @@ void Import(const LabelRoutes& s, const Request& req, Response& res) {
   }
 }
 
-int LimitParam(const Request& req) {
-  if (!req.HasParam("limit")) return 20;
-  const std::string text = req.Param("limit");
-  int value = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size() || value < 1 || value > 100) {
-    throw Error(ErrorCode::kUnprocessable, "query parameter limit must be an integer within 1..100");
-  }
-  return value;
-}
-
 void Imports(const LabelRoutes& s, const Request& req, Response& res) {
   const accounts::Principal who = s.auth.Authenticate(ParseCredentials(req));
   if (!accounts::CanReadAll(who)) throw Error(ErrorCode::kForbidden, "label imports are for analysts and admins");
   nlohmann::json items = nlohmann::json::array();
-  for (const labels::LabelImport& import : s.labels.Imports(LimitParam(req))) items.push_back(labels::ToJson(import));
+  for (const labels::LabelImport& import : s.labels.Imports(LimitParam(req, 20, 100)))
+    items.push_back(labels::ToJson(import));
   WriteJson(res, 200, {{"imports", items}});
 }
 

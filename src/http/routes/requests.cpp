@@ -10,6 +10,7 @@
 #include "http/credentials.hpp"
 #include "http/guard.hpp"
 #include "http/problem.hpp"
+#include "http/routes/query_params.hpp"
 #include "reports/annotate.hpp"
 
 namespace faceloop::http {
@@ -51,20 +52,16 @@ nlohmann::json RecordJson(const RequestRecord& r, bool full) {
   return json;
 }
 
-[[noreturn]] void BadParam(const std::string& name, const std::string& why) {
-  throw Error(ErrorCode::kUnprocessable, "query parameter " + name + " " + why);
-}
-
 double NumberParam(const Request& req, const char* name) {
   const std::optional<double> value = ParseFiniteNumber(req.Param(name));
-  if (!value) BadParam(name, "must be a number");
+  if (!value) BadQueryParam(name, "must be a number");
   return *value;
 }
 
 /// A best-face confidence bound: a number within 0..1, as every confidence the service answers is.
 double ConfidenceParam(const Request& req, const char* name) {
   const double value = NumberParam(req, name);
-  if (value < 0.0 || value > 1.0) BadParam(name, "must be within 0..1");
+  if (value < 0.0 || value > 1.0) BadQueryParam(name, "must be within 0..1");
   return value;
 }
 
@@ -72,7 +69,7 @@ requests::Time TimeParam(const Request& req, const char* name) {
   try {
     return ParseTimestamp(req.Param(name));
   } catch (const Error&) {
-    BadParam(name, "must be an RFC 3339 UTC time like 2024-05-01T12:00:00Z");
+    BadQueryParam(name, "must be an RFC 3339 UTC time like 2024-05-01T12:00:00Z");
   }
 }
 
@@ -83,25 +80,14 @@ std::int64_t FaceCountParam(const Request& req, const char* name) {
   std::int64_t value = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (text.empty() || ec != std::errc() || end != text.data() + text.size() || value < 0 || value > kMaxFaceCount) {
-    BadParam(name, "must be a whole number within 0..100000");
-  }
-  return value;
-}
-
-int LimitParam(const Request& req) {
-  if (!req.HasParam("limit")) return kDefaultLimit;
-  const std::string text = req.Param("limit");
-  int value = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size() || value < 1 || value > kMaxLimit) {
-    BadParam("limit", "must be an integer within 1..100");
+    BadQueryParam(name, "must be a whole number within 0..100000");
   }
   return value;
 }
 
 requests::ListQuery ParseListQuery(const accounts::Principal& who, const Request& req) {
   requests::ListQuery query;
-  query.limit = LimitParam(req);
+  query.limit = LimitParam(req, kDefaultLimit, kMaxLimit);
   if (!accounts::CanReadAll(who)) {
     query.user_id = who.user_id;
   } else if (req.HasParam("user_id")) {
@@ -115,7 +101,7 @@ requests::ListQuery ParseListQuery(const accounts::Principal& who, const Request
   if (req.HasParam("min_faces")) query.min_faces = FaceCountParam(req, "min_faces");
   if (req.HasParam("max_faces")) query.max_faces = FaceCountParam(req, "max_faces");
   if (query.min_faces && query.max_faces && *query.min_faces > *query.max_faces) {
-    BadParam("max_faces", "must not be below min_faces");
+    BadQueryParam("max_faces", "must not be below min_faces");
   }
   return query;
 }
