@@ -107,8 +107,9 @@ detect_once() {
     "$BASE/v1/detect" | /usr/bin/python3 -c 'import json, sys; print(json.load(sys.stdin)["request_id"])'
 }
 
-analyst_key() {
-  "$FACELOOP" users create --email analyst@example.com --role analyst --data-dir "$WORK/data" |
+# A key of a user with role $1 made through the CLI (analysts and admins cannot sign up over HTTP).
+role_key() {
+  "$FACELOOP" users create --email "$1@example.com" --role "$1" --data-dir "$WORK/data" |
     sed -n 's/.*api key (shown once): //p'
 }
 
@@ -130,18 +131,20 @@ main() {
   install_schemathesis
   ((INSTALL_ONLY)) && return
   start_server
-  local user analyst last rc=0
+  local user analyst admin last rc=0
   user="$(sign_up "user")"
-  analyst="$(analyst_key)"
+  analyst="$(role_key analyst)"
+  admin="$(role_key admin)"
   last="$(sign_up "deleted")"
-  [[ -n "$user" && -n "$analyst" && -n "$last" ]] || die "could not make the keys under test"
+  [[ -n "$user" && -n "$analyst" && -n "$admin" && -n "$last" ]] || die "could not make the keys under test"
   FACELOOP_ST_REQUEST_ID="$(detect_once "$user")"
   [[ -n "$FACELOOP_ST_REQUEST_ID" ]] || die "the detect that gives the record routes an id failed"
   export FACELOOP_ST_REQUEST_ID
-  local analyst_routes='^/v1/(insights|reports|alerts)(/|$)'
+  local analyst_routes='^/v1/(insights|reports|alerts|exports|labels/imports)(/|$)' admin_routes='^/v1/admin/'
   run_st "user routes, a signed-up user's key" "$user" \
-    --exclude-path-regex "$analyst_routes" --exclude-name 'DELETE /v1/me' || rc=1
+    --exclude-path-regex "$analyst_routes|$admin_routes" --exclude-name 'DELETE /v1/me' || rc=1
   run_st "analyst routes, an analyst's key" "$analyst" --include-path-regex "$analyst_routes" || rc=1
+  run_st "admin routes, an admin's key" "$admin" --include-path-regex "$admin_routes" || rc=1
   run_st "DELETE /v1/me last, on a key of its own" "$last" --include-name 'DELETE /v1/me' || rc=1
   ((rc == 0)) || die "schemathesis found failures (above); replay one with: $VENV/bin/st replay ID"
   log "schemathesis: no failures"
