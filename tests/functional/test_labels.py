@@ -226,3 +226,51 @@ def test_openapi_describes_the_label_routes(server):
     assert set(spec["paths"]["/v1/labels/import"]["post"]["responses"]) >= {"200", "201", "400", "413", "422"}
     assert "get" in spec["paths"]["/v1/labels/imports"]
     assert "lines" in spec["components"]["schemas"]["LabelImportReport"]["properties"]
+
+
+def test_faceloops_own_label_studio_export_comes_back_as_labels_and_scores(make_server, astronaut, tmp_path):
+    """The whole loop of docs/datasets.md: `faceloop export --format labelstudio` writes tasks with the
+    model's boxes as predictions; an annotator (this script) accepts them on one image and, on the
+    other, moves the box off the face and adds the face where it is; the file goes back through
+    `faceloop import`; `faceloop eval --labels` then scores the detector at the AP those edits imply."""
+    import io
+    from PIL import Image, ImageOps
+    server = make_server(config=LIMITS)
+    key, _ = server.sign_up()
+    mirrored = io.BytesIO()
+    ImageOps.mirror(Image.open(io.BytesIO(astronaut))).save(mirrored, "PNG")  # other bytes, other dHash
+    records = {r["id"]: r for r in (detected(server, key, astronaut), detected(server, key, mirrored.getvalue()))}
+    if any(len(r["faces"]) != 1 for r in records.values()):
+        pytest.skip("this detector does not find exactly the astronaut's one face")
+
+    out = tmp_path / "dataset"
+    server.cli("export", "--strategy", "random", "--format", "labelstudio", "--to", str(out))
+    tasks = json.loads((out / "tasks.json").read_text())
+    assert sorted(t["data"]["request_id"] for t in tasks) == sorted(records)
+    accepted, corrected = tasks
+    for t in tasks:  # as Label Studio exports annotated tasks: the predictions became annotations
+        t["annotations"] = [{"id": 1, "completed_by": {"id": 3, "email": "ann@example.com"}, "was_cancelled": False,
+                             "updated_at": "2026-11-30T10:00:00Z", "result": json.loads(json.dumps(
+                                 t["predictions"][0]["result"]))}]
+    box = corrected["annotations"][0]["result"][0]
+    moved = dict(box, id="moved", value=dict(box["value"], x=0.0, y=0.0))  # off the face: a wrong box
+    assert moved["value"]["x"] + moved["value"]["width"] < box["value"]["x"]  # no overlap with the face
+    corrected["annotations"][0]["result"] = [moved, dict(box, id="face")]  # ...and the face kept as truth
+    # So the labels hold 3 faces, 2 of them where the detector found one: recall 2/3, precision 1.
+    exported = tmp_path / "annotated.json"
+    exported.write_text(json.dumps(tasks))
+
+    server.cli("import", "--format", "labelstudio", str(exported))
+    assert label_rows(server) == 2
+    mode = next(iter(records.values()))["model"].get("mode", "fast")
+    truth = {t["data"]["request_id"]: [r["value"] for r in t["annotations"][0]["result"]] for t in tasks}
+    in_pixels = lambda rid, v: {"x": v["x"] * records[rid]["metadata"]["width"] / 100,
+                                "y": v["y"] * records[rid]["metadata"]["height"] / 100,
+                                "width": v["width"] * records[rid]["metadata"]["width"] / 100,
+                                "height": v["height"] * records[rid]["metadata"]["height"] / 100}
+    expected = expected_ap([([(f["confidence"], f["box"]) for f in records[rid]["faces"]],
+                             [in_pixels(rid, v) for v in truth[rid]]) for rid in records])
+    assert expected == pytest.approx(2 / 3)
+    overall = eval_labels(server, mode)["strata"][0]
+    assert overall["stratum"] == "all" and overall["images"] == 2, overall
+    assert overall["ap"] == pytest.approx(expected, abs=1e-6), (overall, expected)
