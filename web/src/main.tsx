@@ -12,6 +12,7 @@ import { InsightsPage } from './pages/insights';
 import { KeysPage } from './pages/keys';
 import { LoginPage } from './pages/login';
 import { ReportPage, ReportsPage } from './pages/reports';
+import { ExportsPage } from './pages/exports';
 import { SignUpPage } from './pages/signup';
 import { TryPage } from './pages/try';
 import './style.css';
@@ -50,6 +51,7 @@ function Nav() {
               <Link to="/insights">Insights</Link>
               <Link to="/reports">Reports</Link>
               <Link to="/alerts">Alerts</Link>
+              <Link to="/exports">Exports</Link>
             </>
           )}
           {current.user.role === 'admin' && <Link to="/admin/users">Users</Link>}
@@ -91,7 +93,7 @@ function Routes() {
     const titles: Record<string, string> = {
       '/signup': 'Sign up', '/login': 'Log in', '/keys': 'API keys', '/try': 'Try it',
       '/history': 'History', '/account': 'Account', '/insights': 'Insights', '/reports': 'Reports',
-      '/alerts': 'Alerts', '/admin/users': 'Users',
+      '/alerts': 'Alerts', '/exports': 'Dataset exports', '/admin/users': 'Users',
     };
     const prefixed = path.startsWith('/history/') ? 'Request' : path.startsWith('/reports/') ? 'Report' : 'faceloop';
     document.title = `${titles[path] ?? prefixed} · faceloop`;
@@ -108,6 +110,7 @@ function Routes() {
   if (path === '/reports') return <Protected analyst page={() => <ReportsPage />} />;
   if (path.startsWith('/reports/')) return <Protected analyst page={() => <ReportPage id={decodeURIComponent(path.slice(9))} />} />;
   if (path === '/alerts') return <Protected analyst page={() => <AlertsPage />} />;
+  if (path === '/exports') return <Protected analyst page={() => <ExportsPage />} />;
   if (path === '/admin/users') return <Protected admin page={() => <AdminUsersPage />} />;
   return (
     <section>

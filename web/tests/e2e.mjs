@@ -5,7 +5,8 @@
 //   again, back where we were -> account deleted. Around it: the account page's preferences and
 //   sessions (another one revoked); the history's face-count filter (server
 //   side); the analyst's reports (a report built with `faceloop report`, its detail and charts) and
-//   alerts (a rule created after a 422 shown at its field, edited, deleted; the timeline); an admin
+//   alerts (a rule created after a 422 shown at its field, edited, deleted; the timeline); exports
+//   (one started, complete, its archive downloaded); an admin
 //   (made with `faceloop users create`) changes a user's role and deletes that user.
 // Every page is checked with axe-core (no serious or critical violation), at phone width (375 px,
 // no horizontal scrolling) for the user and desktop width for the analyst, and a screenshot of each
@@ -232,6 +233,22 @@ async function main() {
     await apage.getByRole('button', { name: 'Delete e2e confidence' }).click();
     await apage.getByRole('button', { name: 'Yes, delete' }).click();
     await apage.getByText('Rule "e2e confidence" deleted.').waitFor();
+
+    // Exports: a Label Studio export of the analyst's traffic, started, refreshed until complete,
+    // and its archive offered for download.
+    await nav(apage, 'Exports');
+    await apage.getByLabel('Format').selectOption('labelstudio');
+    await apage.getByRole('button', { name: 'Start export' }).click();
+    await apage.getByText(/Export ex\S+ started\./).waitFor();
+    for (let i = 0; i < 50 && (await apage.getByRole('link', { name: 'Download (tar)' }).count()) === 0; i++) {
+      await apage.waitForTimeout(200);
+      await apage.getByRole('button', { name: 'Refresh' }).click();
+    }
+    const archive = await apage.getByRole('link', { name: 'Download (tar)' }).first().getAttribute('href');
+    check(/^\/v1\/exports\/ex\S+\/archive$/.test(archive ?? ''), 'a complete export offers its archive');
+    const tar = await apage.request.get(archive);
+    check(tar.status() === 200 && tar.headers()['content-type'] === 'application/x-tar', 'the archive downloads as tar');
+    await auditBoth(apage, '13-exports');
 
     // An admin changes a user's role, then deletes the user after typing the address.
     const adminKey = keyOf(cli(dataDir, 'users', 'create', '--email', 'root@example.com', '--role', 'admin'));
