@@ -290,8 +290,9 @@ void Validate(const Config& config) {
        {config.quotas.user_per_minute, config.quotas.analyst_per_minute, config.quotas.admin_per_minute,
         config.limits.signups_per_minute, config.limits.auth_failures_per_client_per_minute,
         config.limits.auth_failures_per_key_per_minute}) {
-    if (!(per_minute >= 0) || per_minute > 1e9)
+    if (!(per_minute >= 0) || per_minute > 1e9) {
       Fail("config: quotas, limits.signups_per_minute and limits.auth_failures_per_*_per_minute must be within 0..1e9");
+    }
   }
   const std::string& recorded = config.privacy.login_failed_client_ip;
   if (recorded != "off" && recorded != "truncated" && recorded != "full") {
