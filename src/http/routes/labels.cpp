@@ -15,6 +15,9 @@
 namespace faceloop::http {
 namespace {
 
+constexpr int kDefaultLimit = 20;  // GET /v1/labels/imports
+constexpr int kMaxLimit = 100;
+
 const telemetry::Logger kLog("labels");
 
 /// The body as a stream without a copy: the importer reads it task by task.
@@ -58,8 +61,9 @@ void Imports(const LabelRoutes& s, const Request& req, Response& res) {
   const accounts::Principal who = s.auth.Authenticate(ParseCredentials(req));
   if (!accounts::CanReadAll(who)) throw Error(ErrorCode::kForbidden, "label imports are for analysts and admins");
   nlohmann::json items = nlohmann::json::array();
-  for (const labels::LabelImport& import : s.labels.Imports(LimitParam(req, 20, 100)))
+  for (const labels::LabelImport& import : s.labels.Imports(LimitParam(req, kDefaultLimit, kMaxLimit))) {
     items.push_back(labels::ToJson(import));
+  }
   WriteJson(res, 200, {{"imports", items}});
 }
 
