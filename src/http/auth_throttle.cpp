@@ -28,7 +28,7 @@ bool IsEmpty(ratelimit::IRateLimiter& limiter, const ratelimit::Quota& quota, co
 }  // namespace
 
 std::string ClientBucket(std::string_view address) {
-  const std::string text(address);
+  std::string text(address);  // not const: returned by move
   std::array<unsigned char, 16> bytes{};
   std::array<char, INET6_ADDRSTRLEN> out{};
   if (::inet_pton(AF_INET6, text.c_str(), bytes.data()) != 1) return text;

@@ -48,8 +48,9 @@ DetectParams ParseDetectParams(const Request& req, const std::string& default_mo
   }
   if (req.HasParam("tiling")) {
     const std::string text = req.Param("tiling");
-    if (text != "true" && text != "false" && text != "1" && text != "0")
+    if (text != "true" && text != "false" && text != "1" && text != "0") {
       BadQueryParam("tiling", "must be true or false");
+    }
     params.options.multiscale = text == "true" || text == "1";
   }
   if (req.HasParam("mode")) {
