@@ -4,6 +4,7 @@
 
 #include "alerts/signature.hpp"
 #include "common/error.hpp"
+#include "common/thread_name.hpp"
 #include "telemetry/log.hpp"
 
 namespace faceloop::alerts {
@@ -52,6 +53,7 @@ Dispatcher::~Dispatcher() { Stop(); }
 void Dispatcher::Start() {
   if (thread_.joinable()) return;
   thread_ = std::thread([this] {
+    NameThisThread("notify");
     std::unique_lock lock(mutex_);
     while (!stop_) {
       lock.unlock();

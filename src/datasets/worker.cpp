@@ -1,10 +1,15 @@
 #include "datasets/worker.hpp"
 
+#include "common/thread_name.hpp"
 #include "datasets/job.hpp"
 
 namespace faceloop::datasets {
 
-ExportWorker::ExportWorker(ExportContext context) : context_(std::move(context)), thread_([this] { Loop(); }) {}
+ExportWorker::ExportWorker(ExportContext context)
+    : context_(std::move(context)), thread_([this] {
+        NameThisThread("export");
+        Loop();
+      }) {}
 
 ExportWorker::~ExportWorker() {
   {

@@ -3,10 +3,12 @@
 #include <future>
 #include <map>
 #include <memory>
+#include <string>
 
 #include <opencv2/core/utility.hpp>
 
 #include "common/error.hpp"
+#include "common/thread_name.hpp"
 
 namespace faceloop::detect {
 namespace {
@@ -22,7 +24,12 @@ DetectPool::DetectPool(DetectorRegistry& registry, DetectPoolOptions options) : 
   // switches). With fewer workers than cores, OpenCV may use the rest.
   const std::size_t workers = std::max<std::size_t>(options_.workers, 1);
   if (workers >= std::max(1u, std::thread::hardware_concurrency())) cv::setNumThreads(1);
-  for (std::size_t i = 0; i < workers; ++i) threads_.emplace_back([this] { Work(); });
+  for (std::size_t i = 0; i < workers; ++i) {
+    threads_.emplace_back([this, i] {
+      NameThisThread("detect-" + std::to_string(i));
+      Work();
+    });
+  }
 }
 
 DetectPool::~DetectPool() {

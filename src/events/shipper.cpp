@@ -1,4 +1,5 @@
 #include "events/shipper.hpp"
+#include "common/thread_name.hpp"
 #include "telemetry/log.hpp"
 
 #include <algorithm>
@@ -12,7 +13,10 @@ Shipper::Shipper(Spool& spool, std::string consumer, DeliverFn deliver, ShipperO
       deliver_(std::move(deliver)),
       options_(options),
       acked_sequence_(spool.AckedCursor(consumer_).sequence),
-      thread_([this] { Run(); }) {}
+      thread_([this] {
+        NameThisThread("ship-" + consumer_);
+        Run();
+      }) {}
 
 Shipper::~Shipper() {
   {

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "common/error.hpp"
+#include "common/thread_name.hpp"
 #include "telemetry/log.hpp"
 
 namespace faceloop::scheduler {
@@ -37,7 +38,11 @@ void Scheduler::Add(Job job) {
 }
 
 void Scheduler::Start() {
-  if (!thread_.joinable()) thread_ = std::thread([this] { Loop(); });
+  if (!thread_.joinable())
+    thread_ = std::thread([this] {
+      NameThisThread("scheduler");
+      Loop();
+    });
 }
 
 void Scheduler::Stop() {

@@ -11,6 +11,7 @@
 #include <set>
 
 #include "common/error.hpp"
+#include "common/thread_name.hpp"
 #include "storage/file_util.hpp"
 
 namespace faceloop::storage {
@@ -171,7 +172,11 @@ struct GroupCommitter::Item {
   DoneFn on_done;
 };
 
-GroupCommitter::GroupCommitter(GroupCommitOptions options) : options_(options), thread_([this] { Run(); }) {}
+GroupCommitter::GroupCommitter(GroupCommitOptions options)
+    : options_(options), thread_([this] {
+        NameThisThread("commit");
+        Run();
+      }) {}
 
 GroupCommitter::~GroupCommitter() { Shutdown(); }
 

@@ -1,13 +1,21 @@
 #include "http/server/handler_pool.hpp"
 
 #include <algorithm>
+#include <string>
+
+#include "common/thread_name.hpp"
 
 namespace faceloop::http {
 
 HandlerPool::HandlerPool(int threads) {
   const int count = std::max(1, threads);
   threads_.reserve(static_cast<std::size_t>(count));
-  for (int i = 0; i < count; ++i) threads_.emplace_back([this] { WorkLoop(); });
+  for (int i = 0; i < count; ++i) {
+    threads_.emplace_back([this, i] {
+      NameThisThread("handler-" + std::to_string(i));
+      WorkLoop();
+    });
+  }
 }
 
 HandlerPool::~HandlerPool() {

@@ -1,6 +1,7 @@
 #include "http/server/http_server.hpp"
 
 #include <optional>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -12,6 +13,7 @@
 #include <boost/asio/strand.hpp>
 
 #include "common/error.hpp"
+#include "common/thread_name.hpp"
 #include "http/server/connection.hpp"
 #include "http/server/response_head.hpp"
 #include "http/server/security_headers.hpp"
@@ -111,7 +113,12 @@ void HttpServer::Impl::Run() {
   if (!bound_) throw Error(ErrorCode::kInternal, "HttpServer::Run called before Bind");
   net::post(strand_, [this] { Accept(); });
   std::vector<std::thread> helpers;
-  for (int i = 1; i < core.options().io_threads; ++i) helpers.emplace_back([this] { RunLoop(); });
+  for (int i = 1; i < core.options().io_threads; ++i) {
+    helpers.emplace_back([this, i] {
+      NameThisThread("io-" + std::to_string(i));
+      RunLoop();
+    });
+  }
   RunLoop();
   for (std::thread& helper : helpers) helper.join();
 }
