@@ -52,11 +52,13 @@ std::string KeyIdOf(std::string_view secret) {
 void AuthThrottle::BeforeVerify(const accounts::Credentials& credentials) {
   const std::string client = ClientBucket(credentials.client);
   ratelimit::Decision decision;
-  if (IsEmpty(limiter_, quotas_.per_client, client, decision)) {
+  if (recent_.Recent(client) && IsEmpty(limiter_, quotas_.per_client, client, decision)) {
     Refuse(quotas_.per_client, decision, "from this address");
   }
   const std::string key_id = KeyIdOf(credentials.secret);
-  if (IsEmpty(limiter_, quotas_.per_key, key_id, decision)) Refuse(quotas_.per_key, decision, "for this key");
+  if (recent_.Recent(key_id) && IsEmpty(limiter_, quotas_.per_key, key_id, decision)) {
+    Refuse(quotas_.per_key, decision, "for this key");
+  }
 }
 
 void AuthThrottle::Refuse(const ratelimit::Quota& quota, const ratelimit::Decision& decision, const char* whose) {
@@ -68,9 +70,15 @@ void AuthThrottle::Refuse(const ratelimit::Quota& quota, const ratelimit::Decisi
 
 void AuthThrottle::Failed(const accounts::Credentials& credentials) {
   const std::string client = ClientBucket(credentials.client);
-  if (quotas_.per_client.limit > 0 && !client.empty()) limiter_.Take(quotas_.per_client, client);
+  if (quotas_.per_client.limit > 0 && !client.empty()) {
+    recent_.Mark(client);
+    limiter_.Take(quotas_.per_client, client);
+  }
   const std::string key_id = KeyIdOf(credentials.secret);
-  if (quotas_.per_key.limit > 0 && !key_id.empty()) limiter_.Take(quotas_.per_key, key_id);
+  if (quotas_.per_key.limit > 0 && !key_id.empty()) {
+    recent_.Mark(key_id);
+    limiter_.Take(quotas_.per_key, key_id);
+  }
 }
 
 }  // namespace faceloop::http

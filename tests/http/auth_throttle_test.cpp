@@ -104,6 +104,25 @@ TEST_F(AuthThrottleTest, ThrottledLogInsGoThroughTheSameGate) {
             ErrorCode::kTooManyRequests);
 }
 
+// Two processes sharing one limiter (as through Redis): the second checks the limiter before a
+// verification only once it has seen the bucket fail itself, so a client that emptied its bucket
+// on the first gets one more verification on the second, then is refused there too.
+TEST_F(AuthThrottleTest, AnotherProcessRefusesAfterOneFailureOfItsOwn) {
+  const accounts::SignUpResult ada = accounts_.SignUp("ada@example.com", "Ada");
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_EQ(CodeOf([&] { auth_.Authenticate(Key(WrongSecret(ada.key), "198.51.100.20")); }),
+              ErrorCode::kUnauthenticated);
+  }
+  AuthThrottle other_throttle{*limiter_, AuthThrottleQuotas{}};
+  accounts::AuthCache other{accounts_, crypto_, 60s};
+  other.SetThrottle(&other_throttle);
+  EXPECT_EQ(CodeOf([&] { other.Authenticate(Key(WrongSecret(ada.key), "198.51.100.21")); }),
+            ErrorCode::kUnauthenticated);
+  EXPECT_EQ(CodeOf([&] { other.Authenticate(Key(ada.key.secret, "198.51.100.22")); }), ErrorCode::kTooManyRequests);
+  // The first process refuses from the start.
+  EXPECT_EQ(CodeOf([&] { auth_.Authenticate(Key(ada.key.secret, "198.51.100.23")); }), ErrorCode::kTooManyRequests);
+}
+
 TEST(AuthThrottleBucketsTest, ClientBucketsAndKeyIds) {
   EXPECT_EQ(ClientBucket("203.0.113.77"), "203.0.113.77");
   EXPECT_EQ(ClientBucket("2001:db8:1:2:3:4:5:6"), "2001:db8:1:2::/64");
