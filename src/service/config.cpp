@@ -16,6 +16,7 @@
 #include "reports/zone.hpp"
 #include "service/config_rating_toml.hpp"
 #include "service/config_schedules_toml.hpp"
+#include "service/config_table.hpp"
 #include "telemetry/log.hpp"
 
 namespace faceloop::service {
@@ -181,16 +182,8 @@ void ApplyRetention(retention::Policy& policy, const toml::table& table, std::ve
 
 /// FACELOOP_RETENTION_<NAME> for each period (e.g. FACELOOP_RETENTION_RECORDS_DAYS): whole days.
 void ApplyRetentionEnvironment(retention::Policy& policy, const EnvLookup& env) {
-  retention::Policy::ForEachPeriod(policy, [&env](std::string_view name, int& days) {
-    std::string variable = "FACELOOP_RETENTION_";
-    for (const char c : name) variable += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    const auto text = env(variable.c_str());
-    if (!text) return;
-    int parsed = 0;
-    const auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), parsed);
-    if (ec != std::errc() || end != text->data() + text->size()) Fail(variable + " must be a whole number of days");
-    days = parsed;
-  });
+  config_table::ApplyEnvKeys("FACELOOP_RETENTION_", env,
+                             [&policy](auto visit) { retention::Policy::ForEachPeriod(policy, visit); });
 }
 
 void ValidateRetention(const retention::Policy& policy) {
@@ -205,18 +198,8 @@ void ValidateRetention(const retention::Policy& policy) {
 /// FACELOOP_INSIGHTS_<NAME> for each threshold (e.g. FACELOOP_INSIGHTS_PSI_ALERT): a whole number
 /// for min_sample, a number for the others; the ranges are Validate's.
 void ApplyInsightsEnvironment(insights::DriftThresholds& thresholds, const EnvLookup& env) {
-  insights::DriftThresholds::ForEachThreshold(thresholds, [&env](std::string_view name, auto& value) {
-    std::string variable = "FACELOOP_INSIGHTS_";
-    for (const char c : name) variable += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    const auto text = env(variable.c_str());
-    if (!text) return;
-    using T = std::decay_t<decltype(value)>;
-    T parsed{};
-    const auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), parsed);
-    if (ec != std::errc() || end != text->data() + text->size()) {
-      Fail(variable + (std::is_integral_v<T> ? " must be a whole number" : " must be a number"));
-    }
-    value = parsed;
+  config_table::ApplyEnvKeys("FACELOOP_INSIGHTS_", env, [&thresholds](auto visit) {
+    insights::DriftThresholds::ForEachThreshold(thresholds, visit);
   });
 }
 

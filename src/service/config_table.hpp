@@ -59,7 +59,7 @@ void ApplyTable(Config& config, const toml::table& table, const std::string& pre
   }
 }
 
-/// One environment value: true/false/1/0, a whole number, or a comma-separated list.
+/// One environment value: true/false/1/0, a number (whole for integer fields), or a comma-separated list.
 template <typename T>
 void ParseText(const std::string& variable, const std::string& text, T& out) {
   if constexpr (std::is_same_v<T, bool>) {
@@ -74,20 +74,30 @@ void ParseText(const std::string& variable, const std::string& text, T& out) {
   } else {
     T parsed{};
     const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), parsed);
-    if (ec != std::errc() || end != text.data() + text.size()) Fail(variable + " must be a whole number");
+    if (ec != std::errc() || end != text.data() + text.size()) {
+      Fail(variable + (std::is_integral_v<T> ? " must be a whole number" : " must be a number"));
+    }
     out = parsed;
   }
 }
 
-/// `prefix` + each key in upper case (FACELOOP_ALERTS_INTERVAL_S) into `config`, where set.
-template <typename Config>
-void ApplyEnv(Config& config, const std::string& prefix,
-              const std::function<std::optional<std::string>(const char*)>& env) {
-  Config::ForEachKey(config, [&](std::string_view name, auto& value) {
+/// `prefix` + each key in upper case (FACELOOP_RETENTION_EVENTS_DAYS), where set, into the fields
+/// `for_each(visit)` lists as visit(name, field).
+template <typename ForEach>
+void ApplyEnvKeys(const std::string& prefix, const std::function<std::optional<std::string>(const char*)>& env,
+                  ForEach for_each) {
+  for_each([&](std::string_view name, auto& value) {
     std::string variable = prefix;
     for (const char c : name) variable += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     if (const auto text = env(variable.c_str())) ParseText(variable, *text, value);
   });
+}
+
+/// The same for a struct with a static ForEachKey (FACELOOP_ALERTS_INTERVAL_S).
+template <typename Config>
+void ApplyEnv(Config& config, const std::string& prefix,
+              const std::function<std::optional<std::string>(const char*)>& env) {
+  ApplyEnvKeys(prefix, env, [&config](auto visit) { Config::ForEachKey(config, visit); });
 }
 
 }  // namespace faceloop::service::config_table
