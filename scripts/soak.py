@@ -82,7 +82,8 @@ class Service:
         self.search_url = need("FACELOOP_TEST_SEARCH_URL")
         return {"FACELOOP_DATABASE_URL": admin.rsplit("/", 1)[0] + "/" + self.tag,
                 "FACELOOP_OBJECT_STORE_URL": f"{base}/{self.tag}?{query}",
-                "FACELOOP_SEARCH_URL": self.search_url, "FACELOOP_SEARCH_INDEX_PREFIX": self.tag}
+                "FACELOOP_SEARCH_URL": self.search_url, "FACELOOP_SEARCH_INDEX_PREFIX": self.tag,
+                "FACELOOP_REDIS_URL": need("FACELOOP_TEST_REDIS_URL"), "FACELOOP_REDIS_PREFIX": f"{self.tag}:rl:"}
 
     def request(self, method, path, body=None, headers=None, timeout=60):
         conn = http.client.HTTPConnection(self.host, self.port, timeout=timeout)
