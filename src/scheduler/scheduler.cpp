@@ -38,11 +38,11 @@ void Scheduler::Add(Job job) {
 }
 
 void Scheduler::Start() {
-  if (!thread_.joinable())
-    thread_ = std::thread([this] {
-      NameThisThread("scheduler");
-      Loop();
-    });
+  if (thread_.joinable()) return;
+  thread_ = std::thread([this] {
+    NameThisThread("scheduler");
+    Loop();
+  });
 }
 
 void Scheduler::Stop() {
