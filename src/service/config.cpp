@@ -1,6 +1,5 @@
 #include "service/config.hpp"
 
-#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
