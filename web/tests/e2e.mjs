@@ -34,6 +34,15 @@ function check(condition, message) {
   if (!condition) throw new Error(`check failed: ${message}`);
 }
 
+// The answer to a filter arrives before the page re-renders its list, so a count read right after
+// the response can still see the old rows: wait (up to 5 s) for the count to become the expected
+// one, then check it.
+async function checkCount(locator, expected, message) {
+  for (let i = 0; i < 50 && (await locator.count()) !== expected; i++) await new Promise((r) => setTimeout(r, 100));
+  const count = await locator.count();
+  check(count === expected, `${message} (${count} rows, expected ${expected})`);
+}
+
 async function freePort() {
   return new Promise((done) => {
     const server = createServer().listen(0, '127.0.0.1', () => {
@@ -147,16 +156,14 @@ async function main() {
     await page.getByRole('alert').filter({ hasText: /JPEG, PNG or WebP|corrupt|415|400/ }).waitFor();
 
     await nav(page, 'History');
-    await page.locator('.history li').first().waitFor();
-    check((await page.locator('.history li').count()) === 2, 'history shows both requests');
+    await checkCount(page.locator('.history li'), 2, 'history shows both requests');
     await audit(page, '04-history');
     // The face-count filter is the server's: at least one face leaves the detect, not the 415.
     await page.getByLabel('Faces at least').fill('1');
     const filtered = page.waitForResponse((r) => r.url().includes('min_faces=1') && r.ok());
     await page.getByRole('button', { name: 'Filter' }).click();
     await filtered;
-    await page.locator('.history li').first().waitFor();
-    check((await page.locator('.history li').count()) === 1, 'min_faces=1 leaves one request');
+    await checkCount(page.locator('.history li'), 1, 'min_faces=1 leaves one request');
     await page.locator('.history li', { hasText: '1 face' }).getByRole('link').click();
     await page.getByRole('button', { name: 'Correct', exact: true }).click();
     await page.getByText('feedback saved').waitFor();
@@ -178,8 +185,7 @@ async function main() {
     await page.getByLabel('My requests may be used to train the models').waitFor();
     check(!(await rating.isChecked()), 'the rating e-mail choice is stored');
     const rows = page.getByTestId('sessions').locator('tbody tr');
-    await rows.nth(1).waitFor();
-    check((await rows.count()) === 2, 'both sessions are listed');
+    await checkCount(rows, 2, 'both sessions are listed');
     await rows.filter({ hasNotText: 'this browser' }).getByRole('button', { name: /Revoke/ }).click();
     await audit(page, '06-account');
     await page.getByRole('button', { name: 'Yes, revoke' }).click();
@@ -267,7 +273,7 @@ async function main() {
     const onlyBob = upage.waitForResponse((r) => r.url().includes('email=bob') && r.ok());
     await upage.getByRole('button', { name: 'Filter' }).click();
     await onlyBob;
-    check((await upage.locator('tbody tr').count()) === 1, 'the filter leaves bob');
+    await checkCount(upage.locator('tbody tr'), 1, 'the filter leaves bob');
     await upage.getByLabel('Role of bob@example.com').selectOption('analyst');
     await upage.getByRole('button', { name: 'Change role of bob@example.com' }).click();
     await audit(upage, '15-admin-role-confirm');
