@@ -27,12 +27,17 @@ Shipper::~Shipper() {
   thread_.join();
 }
 
+// Called for every appended record. Waking the thread while it lingers or backs off would only
+// put it back to sleep (its waits ignore notified_), at the cost of a context switch per request
+// on the cores doing detection; it reads notified_ before its next idle wait anyway.
 void Shipper::Notify() {
+  bool wake = false;
   {
     const std::lock_guard lock(mutex_);
+    wake = idle_ && !notified_;
     notified_ = true;
   }
-  wake_.notify_one();
+  if (wake) wake_.notify_one();
 }
 
 bool Shipper::WaitCaughtUp(std::chrono::milliseconds timeout) {
@@ -70,7 +75,9 @@ void Shipper::Run() {
         continue;
       }
       std::unique_lock lock(mutex_);
+      idle_ = true;
       wake_.wait_for(lock, options_.idle_poll, [&] { return stop_ || notified_; });
+      idle_ = false;
       notified_ = false;
     } catch (const std::exception& e) {
       {

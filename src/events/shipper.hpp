@@ -23,8 +23,10 @@ struct ShipperOptions {
   std::chrono::milliseconds idle_poll{200};  ///< how often an idle shipper looks without a Notify
   /// After shipping a batch that was not full, wait this long for more records: under load the
   /// backend then gets a few large batches (one commit each) instead of one per request.
-  /// WaitCaughtUp cuts the wait short.
-  std::chrono::milliseconds linger{25};
+  /// WaitCaughtUp (read-your-writes of the API) cuts the wait short. 100 ms rather than 25: at
+  /// 300 req/s on 2 cores it halves the shipper's CPU per request (SQLite: 0.29 -> 0.15 ms) and
+  /// its I/O wake-ups (2.2 -> 0.4 per request), each of which preempts a detection.
+  std::chrono::milliseconds linger{100};
   std::chrono::milliseconds min_backoff{100};
   std::chrono::milliseconds max_backoff{10'000};
 };
@@ -74,6 +76,7 @@ class Shipper {
   std::condition_variable progress_;  ///< WaitCaughtUp waits here
   bool stop_ = false;
   bool notified_ = false;
+  bool idle_ = false;    ///< the thread waits for work: only then does Notify wake it
   bool urgent_ = false;  ///< someone waits in WaitCaughtUp: no lingering
   std::uint64_t acked_sequence_ = 0;
   ShipperStats stats_;
