@@ -214,7 +214,9 @@ void Service::AddScheduledJobs() {
 std::size_t Service::DeleteAccount(const std::string& user_id) {
   // The account goes first, so its keys and sessions stop working at once. Records still in the
   // spool would otherwise reach the database (and images the remote store) after the purge; once
-  // the user row is gone the shippers drop them instead.
+  // the user row is gone the shippers drop them instead. What is already spooled is shipped first,
+  // so the count of deleted images covers every request answered before the deletion.
+  pipeline_->WaitFor("database", kReadYourWritesWait);
   accounts_->DeleteUser(user_id);
   pipeline_->WaitFor("database", kReadYourWritesWait);
   pipeline_->WaitFor("objects", kReadYourWritesWait);
