@@ -52,15 +52,25 @@ cmd_install() {
   echo "s3.sh: built SeaweedFS $WEED_VERSION into $bin in $(($(date +%s) - start)) s"
 }
 
-# N distinct free TCP ports on 127.0.0.1 (held open together while chosen, so they differ).
+# N distinct free TCP ports on 127.0.0.1 (held open together while chosen, so they differ), taken
+# below the kernel's ephemeral range: weed's parts connect to each other while they start, and an
+# outgoing connection's ephemeral port could otherwise take a port chosen here before the part
+# meant to listen on it binds it ("bind: address already in use", seen once in 2026-11).
 free_ports() {
   /usr/bin/python3 - "$1" <<'EOF'
-import socket, sys
+import random, socket, sys
+low, high = map(int, open("/proc/sys/net/ipv4/ip_local_port_range").read().split())
+pool = range(10000, low) if low > 11000 else range(high + 1, 65536)
 socks = []
-for _ in range(int(sys.argv[1])):
+for port in random.sample(pool, len(pool)):
+    if len(socks) == int(sys.argv[1]):
+        break
     s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    socks.append(s)
+    try:
+        s.bind(("127.0.0.1", port))
+        socks.append(s)
+    except OSError:
+        s.close()
 print(" ".join(str(s.getsockname()[1]) for s in socks))
 EOF
 }
