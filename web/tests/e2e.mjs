@@ -216,6 +216,7 @@ async function main() {
     await auditBoth(apage, '10-reports');
     await apage.locator('.reports li a').first().click();
     await apage.getByTestId('report-numbers').waitFor();
+    await apage.locator('.charts .uplot').nth(1).waitFor();  // the charts are drawn after the numbers
     check((await apage.locator('.charts .uplot').count()) >= 2, 'the report draws its charts');
     await auditBoth(apage, '11-report');
 
