@@ -53,14 +53,16 @@ std::string DayPrefix(Time day) {
   return key.substr(0, key.rfind('/') + 1);
 }
 
-/// Images in the day folders wholly before `cutoff` that no record names. The purge runs daily, so
-/// only the last kSweepDays days before the cut-off are listed: bounded work, and a missed day or
-/// two is caught up.
+/// Images in the day folders wholly before `cutoff` that no record names, and what writes a crash
+/// interrupted left there (they never got a record either). The purge runs daily, so only the last
+/// kSweepDays days before the cut-off are listed: bounded work, and a missed day or two is caught up.
 std::int64_t SweepUnreferenced(requests::RequestRetention& records, storage::IObjectStore& objects, Time cutoff,
                                bool dry_run) {
   std::int64_t swept = 0;
   for (int back = 1; back <= kSweepDays; ++back) {
-    for (const std::string& key : objects.List(DayPrefix(cutoff - std::chrono::days(back)))) {
+    const std::string day = DayPrefix(cutoff - std::chrono::days(back));
+    swept += objects.RemoveInterruptedWrites(day, dry_run);
+    for (const std::string& key : objects.List(day)) {
       const std::string file = key.substr(key.rfind('/') + 1);
       if (records.HasImage(file.substr(0, file.find('.')))) continue;  // the record's own purge takes it
       if (!dry_run) objects.Delete(key);

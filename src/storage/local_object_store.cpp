@@ -149,23 +149,42 @@ bool LocalObjectStore::Exists(const std::string& key) {
   return ::stat((root_ / key).c_str(), &st) == 0 && S_ISREG(st.st_mode);
 }
 
-std::vector<std::string> LocalObjectStore::List(const std::string& prefix) {
+void LocalObjectStore::ForEachFile(const std::string& prefix,
+                                   const std::function<void(std::string name, const fs::directory_entry&)>& visit) {
   ValidateKeyPrefix(prefix);
-  // Walk only the deepest directory the prefix names in full.
   const auto slash = prefix.rfind('/');
   const fs::path start = slash == std::string::npos ? root_ : root_ / prefix.substr(0, slash);
-  std::vector<std::string> keys;
   std::error_code ec;
-  if (!fs::is_directory(start, ec)) return keys;
+  if (!fs::is_directory(start, ec)) return;
   for (auto it = fs::recursive_directory_iterator(start, ec); !ec && it != fs::recursive_directory_iterator();
        it.increment(ec)) {
     if (!it->is_regular_file(ec)) continue;
-    std::string key = it->path().lexically_relative(root_).generic_string();
-    if (key.find('~') == std::string::npos && key.starts_with(prefix)) keys.push_back(std::move(key));
+    std::string name = it->path().lexically_relative(root_).generic_string();
+    if (name.starts_with(prefix)) visit(std::move(name), *it);
   }
   if (ec) ThrowErrno("list", start, ec.value());
+}
+
+std::vector<std::string> LocalObjectStore::List(const std::string& prefix) {
+  std::vector<std::string> keys;
+  ForEachFile(prefix, [&](std::string name, const fs::directory_entry& /*entry*/) {
+    if (name.find('~') == std::string::npos) keys.push_back(std::move(name));
+  });
   std::sort(keys.begin(), keys.end());
   return keys;
+}
+
+std::int64_t LocalObjectStore::RemoveInterruptedWrites(const std::string& prefix, bool dry_run) {
+  // A write takes milliseconds; a temp file an hour old belongs to a process that died mid-write.
+  const auto stale_before = fs::file_time_type::clock::now() - std::chrono::hours(1);
+  std::int64_t removed = 0;
+  ForEachFile(prefix, [&](const std::string& name, const fs::directory_entry& entry) {
+    std::error_code ec;
+    if (name.find('~') == std::string::npos || entry.last_write_time(ec) >= stale_before || ec) return;
+    if (!dry_run && !fs::remove(entry.path(), ec)) return;  // gone meanwhile, or not removable: not counted
+    ++removed;
+  });
+  return removed;
 }
 
 }  // namespace faceloop::storage

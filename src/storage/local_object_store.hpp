@@ -5,6 +5,7 @@
 // Put (and spool append) of a batch; see storage/group_commit.hpp for the durability argument.
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <mutex>
 #include <string_view>
 
@@ -36,6 +37,8 @@ class LocalObjectStore final : public IObjectStore {
   void Delete(const std::string& key) override;
   bool Exists(const std::string& key) override;
   std::vector<std::string> List(const std::string& prefix) override;
+  /// The temp files of writes a crash interrupted (their names hold '~', which no key does).
+  std::int64_t RemoveInterruptedWrites(const std::string& prefix, bool dry_run) override;
 
   /// Writes the object to a temp file and records in `sync` what makes it durable and visible (the
   /// file to sync, the rename, the directories). Nothing is visible under `key` until `sync` is
@@ -50,6 +53,10 @@ class LocalObjectStore final : public IObjectStore {
 
  private:
   void Write(const std::string& key, std::span<const std::uint8_t> bytes, SyncSet& sync, bool sync_new_dirs_now);
+  /// Calls `visit(name, entry)` for every regular file whose name (relative to the root, temp files
+  /// included) starts with `prefix`, walking only the deepest directory the prefix names in full.
+  void ForEachFile(const std::string& prefix,
+                   const std::function<void(std::string name, const std::filesystem::directory_entry&)>& visit);
 
   const std::filesystem::path root_;
   GroupCommitter* const committer_;

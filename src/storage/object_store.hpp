@@ -31,6 +31,10 @@ class IObjectStore {
   virtual bool Exists(const std::string& key) = 0;
   /// Keys that start with `prefix` (a plain string prefix, "" for all), sorted.
   virtual std::vector<std::string> List(const std::string& prefix) = 0;
+  /// Removes what interrupted writes left under `prefix` (a local store's temp files, older than an
+  /// hour, so never a write in progress; remote stores write whole objects and leave none) and
+  /// returns how many; with dry_run only counts them.
+  virtual std::int64_t RemoveInterruptedWrites(const std::string& /*prefix*/, bool /*dry_run*/) { return 0; }
   /// Prepares the backend for use (S3: creates the bucket when missing). Idempotent; called on first
   /// contact rather than at start-up, since a remote backend may be down then. Throws like the rest.
   virtual void EnsureReady() {}

@@ -17,6 +17,9 @@ class TieredObjectStore final : public IObjectStore {
   void Delete(const std::string& key) override;
   bool Exists(const std::string& key) override { return local_.Exists(key) || remote_.Exists(key); }
   std::vector<std::string> List(const std::string& prefix) override;
+  std::int64_t RemoveInterruptedWrites(const std::string& prefix, bool dry_run) override {
+    return local_.RemoveInterruptedWrites(prefix, dry_run);
+  }
   void EnsureReady() override {
     local_.EnsureReady();
     remote_.EnsureReady();

@@ -3,6 +3,9 @@
 // removes from the database and the object store, what it keeps, and the tombstones.
 #include "retention/purge.hpp"
 
+#include <filesystem>
+#include <fstream>
+
 #include <gtest/gtest.h>
 
 #include "common/time.hpp"
@@ -142,6 +145,28 @@ TEST_P(PurgeTest, SweepsImagesThatNoRecordNamesByTheirDayFolder) {
   EXPECT_FALSE(objects_->Exists(orphan));
   EXPECT_FALSE(objects_->Exists(named));
   EXPECT_FALSE(requests::RequestStore(*db_).Find("r9")->image_key.has_value());
+}
+
+TEST_P(PurgeTest, SweepsTheTempFilesOfWritesACrashInterrupted) {
+  // A process killed between writing an image's temp file and renaming it leaves the temp file,
+  // which no record names and List never shows. An hour-old one goes; a fresh one (a write that may
+  // still be in progress, its day set by the client's clock) stays.
+  namespace fs = std::filesystem;
+  const fs::path folder = objects_->root() / storage::InputKey("x", kNow - std::chrono::days(33), "jpg");
+  fs::create_directories(folder.parent_path());
+  const fs::path stale = folder.parent_path() / "died.jpg~4242.0";
+  const fs::path fresh = folder.parent_path() / "writing.jpg~4243.0";
+  for (const fs::path& path : {stale, fresh}) std::ofstream(path) << "half";
+  fs::last_write_time(stale, fs::file_time_type::clock::now() - std::chrono::hours(2));
+  Policy policy;
+  policy.input_images_days = 30;
+  const PurgeReport dry = Run(policy, true);
+  EXPECT_EQ(dry.counts.unreferenced_images, 1);
+  EXPECT_TRUE(fs::exists(stale));
+  const PurgeReport real = Run(policy, false);
+  EXPECT_EQ(nlohmann::json(real.counts), nlohmann::json(dry.counts));
+  EXPECT_FALSE(fs::exists(stale));
+  EXPECT_TRUE(fs::exists(fresh));
 }
 
 TEST_P(PurgeTest, TombstonesAreForgottenAfterTheirPeriod) {
