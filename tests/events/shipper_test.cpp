@@ -4,9 +4,12 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <condition_variable>
 #include <map>
 #include <mutex>
 #include <set>
+#include <thread>
+#include <vector>
 
 #include "common/error.hpp"
 #include "db/migrations.hpp"
@@ -123,6 +126,44 @@ TEST_F(MultiConsumerSpoolTest, ShipperRetriesAFailingBackendWithoutLosingOrBlock
   EXPECT_EQ(indexed.size(), 100u);  // each exactly once here: failed batches were never half-acked
   for (int i = 0; i < 100; ++i) EXPECT_EQ(indexed.count(Record(i)), 1u) << i;
   EXPECT_GT(search_attempts.load(), 1);
+}
+
+TEST_F(MultiConsumerSpoolTest, NotifyWakesAnIdleShipperAndRecordsAppendedWhileItLingersFollow) {
+  Spool spool(dir_.path(), committer_, TwoConsumers());
+  std::mutex mutex;
+  std::condition_variable arrived;
+  std::vector<std::string> delivered;
+  ShipperOptions options;
+  options.linger = 100ms;
+  options.idle_poll = 60s;  // a record shipped within seconds was woken by Notify, not by the poll
+  Shipper shipper(
+      spool, "database",
+      [&](const std::vector<std::string>& records) {
+        const std::lock_guard lock(mutex);
+        delivered.insert(delivered.end(), records.begin(), records.end());
+        arrived.notify_all();
+        return std::size_t{0};
+      },
+      options);
+  const auto delivered_within = [&](std::size_t count, std::chrono::seconds timeout) {
+    std::unique_lock lock(mutex);
+    return arrived.wait_for(lock, timeout, [&] { return delivered.size() >= count; });
+  };
+  // Idle: the first record wakes it. Lingering after that batch: the second record is appended and
+  // notified while it waits, which must not wake it, and is shipped when the linger ends.
+  spool.Append(Record(0));
+  shipper.Notify();
+  ASSERT_TRUE(delivered_within(1, 10s));
+  spool.Append(Record(1));
+  shipper.Notify();
+  ASSERT_TRUE(delivered_within(2, 10s));
+  // Idle again (a linger with nothing new, then the 60 s wait): a Notify still wakes it at once.
+  std::this_thread::sleep_for(300ms);
+  spool.Append(Record(2));
+  shipper.Notify();
+  ASSERT_TRUE(delivered_within(3, 10s));
+  const std::lock_guard lock(mutex);
+  EXPECT_EQ(delivered, (std::vector<std::string>{Record(0), Record(1), Record(2)}));
 }
 
 class DatabaseSinkTest : public ::testing::Test {
