@@ -148,18 +148,28 @@ int main(int argc, char** argv) {
       Ship("OpenSearch (+ detect events)", "records", records,
            [&](const auto& batch) { events::DeliverToSearch(*sink, batch); });
     }
+    // The images come out of the spool with their records (the request path spools them).
+    const std::string image_bytes(image.begin(), image.end());
+    const auto with_images = [&](const std::vector<std::string>& batch) {
+      return std::vector<std::string>(batch.size(), image_bytes);
+    };
+    {
+      storage::GroupCommitter committer;
+      storage::LocalObjectStore local(dir / "objects", &committer);
+      const std::string what = "local folder (" + std::to_string(image.size() / 1000) + " KB images)";
+      Ship(what.c_str(), "images", records,
+           [&](const auto& batch) { events::StoreImages(local, batch, with_images(batch)); });
+    }
     if (const auto url = Env("FACELOOP_TEST_S3_URL")) {
       storage::GroupCommitter committer;
       storage::LocalObjectStore local(dir / "objects", &committer);
-      for (std::size_t i = 0; i < count; ++i) {
-        local.Put("inputs/2026/11/28/BENCH" + std::to_string(1000000 + i) + ".jpg", image);
-      }
       auto location = storage::ParseS3Url(*url);
       location.prefix = Tag();
       storage::S3ObjectStore s3(location, storage::CredentialsFromEnv([](const char* name) { return Env(name); }));
       s3.EnsureBucket();
       const std::string what = "S3 (" + std::to_string(image.size() / 1000) + " KB images)";
-      Ship(what.c_str(), "images", records, [&](const auto& batch) { events::DeliverImages(local, s3, batch); });
+      Ship(what.c_str(), "images", records,
+           [&](const auto& batch) { events::DeliverImages(local, s3, batch, with_images(batch)); });
     }
   } catch (const std::exception& e) {
     std::cerr << "ship_bench: " << e.what() << "\n";

@@ -17,7 +17,9 @@ Pipeline::Pipeline(const std::filesystem::path& data_dir, storage::GroupCommitte
                    std::vector<Backend> backends)
     : max_bytes_(max_bytes), spool_(data_dir, committer, OptionsFor(max_bytes, backends)) {
   for (Backend& backend : backends) {
-    shippers_.push_back(std::make_unique<Shipper>(spool_, backend.name, std::move(backend.deliver)));
+    shippers_.push_back(backend.deliver_attached
+                            ? std::make_unique<Shipper>(spool_, backend.name, std::move(backend.deliver_attached))
+                            : std::make_unique<Shipper>(spool_, backend.name, std::move(backend.deliver)));
   }
 }
 
@@ -29,7 +31,12 @@ void Pipeline::Append(std::string_view record) {
 }
 
 void Pipeline::AppendAsync(std::string_view record, storage::GroupCommitter::DoneFn done) {
-  spool_.AppendAsync(record, [this, done = std::move(done)](std::exception_ptr error) {
+  AppendAsync(record, {}, std::move(done));
+}
+
+void Pipeline::AppendAsync(std::string_view record, std::span<const std::uint8_t> attachment,
+                           storage::GroupCommitter::DoneFn done) {
+  spool_.AppendAsync(record, attachment, [this, done = std::move(done)](std::exception_ptr error) {
     if (!error) {
       for (const auto& shipper : shippers_) shipper->Notify();
     }
@@ -37,10 +44,11 @@ void Pipeline::AppendAsync(std::string_view record, storage::GroupCommitter::Don
   });
 }
 
-void Pipeline::WaitFor(std::string_view name, std::chrono::milliseconds timeout) {
+bool Pipeline::WaitFor(std::string_view name, std::chrono::milliseconds timeout) {
   for (const auto& shipper : shippers_) {
-    if (shipper->consumer() == name) shipper->WaitCaughtUp(timeout);
+    if (shipper->consumer() == name) return shipper->WaitCaughtUp(timeout);
   }
+  return true;
 }
 
 SpoolStats Pipeline::Stats() const { return spool_.Stats(shippers_.empty() ? "" : shippers_.front()->consumer()); }

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <filesystem>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,6 +22,8 @@ class Pipeline {
   struct Backend {
     std::string name;  ///< the spool consumer: [a-z0-9_-]
     DeliverFn deliver;
+    /// Set instead of `deliver` for a backend that takes the records' attachments (the images).
+    AttachedDeliverFn deliver_attached = {};
   };
 
   /// Opens (and recovers) the spool under `data_dir` and starts one shipper per backend.
@@ -38,9 +41,12 @@ class Pipeline {
   /// or has failed; the shippers are woken first. Throws Error(kUnavailable) at once when the spool
   /// or the commit queue is full.
   void AppendAsync(std::string_view record, storage::GroupCommitter::DoneFn done);
+  /// The same with an attachment (a request's input image), durable with the record.
+  void AppendAsync(std::string_view record, std::span<const std::uint8_t> attachment,
+                   storage::GroupCommitter::DoneFn done);
   /// Waits (at most `timeout`) until backend `name` holds every record appended so far; returns at
-  /// once for a backend this pipeline does not have.
-  void WaitFor(std::string_view name, std::chrono::milliseconds timeout);
+  /// once for a backend this pipeline does not have. False when the wait timed out.
+  bool WaitFor(std::string_view name, std::chrono::milliseconds timeout);
 
   const std::vector<std::unique_ptr<Shipper>>& shippers() const { return shippers_; }
   SpoolStats Stats() const;

@@ -8,8 +8,21 @@
 namespace faceloop::events {
 
 Shipper::Shipper(Spool& spool, std::string consumer, DeliverFn deliver, ShipperOptions options)
+    : Shipper(spool, std::move(consumer),
+              AttachedDeliverFn([deliver = std::move(deliver)](const std::vector<std::string>& records,
+                                                               const std::vector<std::string>& /*none*/) {
+                return deliver(records);
+              }),
+              options, false) {}
+
+Shipper::Shipper(Spool& spool, std::string consumer, AttachedDeliverFn deliver, ShipperOptions options)
+    : Shipper(spool, std::move(consumer), std::move(deliver), options, true) {}
+
+Shipper::Shipper(Spool& spool, std::string consumer, AttachedDeliverFn deliver, ShipperOptions options,
+                 bool with_attachments)
     : spool_(spool),
       consumer_(std::move(consumer)),
+      with_attachments_(with_attachments),
       deliver_(std::move(deliver)),
       options_(options),
       acked_sequence_(spool.AckedCursor(consumer_).sequence),
@@ -106,7 +119,7 @@ void Shipper::Linger() {
 
 std::size_t Shipper::ShipOnce() {
   const SpoolCursor from = spool_.AckedCursor(consumer_);
-  SpoolBatch batch = spool_.ReadBatch(from, options_.batch_records, options_.batch_bytes);
+  SpoolBatch batch = spool_.ReadBatch(from, options_.batch_records, options_.batch_bytes, with_attachments_);
   if (batch.records.empty()) {
     const std::lock_guard lock(mutex_);
     acked_sequence_ = std::max(acked_sequence_, from.sequence);
@@ -114,7 +127,7 @@ std::size_t Shipper::ShipOnce() {
     progress_.notify_all();
     return 0;
   }
-  const std::size_t rejected = deliver_(batch.records);
+  const std::size_t rejected = deliver_(batch.records, batch.attachments);
   spool_.Ack(batch.next, consumer_);
   {
     const std::lock_guard lock(mutex_);

@@ -44,11 +44,17 @@ struct ShipperStats {
 /// Ships `records` to the backend; returns how many of them the backend refused for good. Throws
 /// (anything) when the batch must be retried.
 using DeliverFn = std::function<std::size_t(const std::vector<std::string>& records)>;
+/// The same for a backend that needs the records' attachments (the input images): `attachments`
+/// holds one entry per record, "" for a record without one.
+using AttachedDeliverFn =
+    std::function<std::size_t(const std::vector<std::string>& records, const std::vector<std::string>& attachments)>;
 
 class Shipper {
  public:
   /// Starts the thread. `consumer` must be one of the spool's consumers; `spool` must outlive this.
   Shipper(Spool& spool, std::string consumer, DeliverFn deliver, ShipperOptions options = {});
+  /// A shipper that reads the attachments too.
+  Shipper(Spool& spool, std::string consumer, AttachedDeliverFn deliver, ShipperOptions options = {});
   ~Shipper();
   Shipper(const Shipper&) = delete;
   Shipper& operator=(const Shipper&) = delete;
@@ -61,6 +67,7 @@ class Shipper {
   const std::string& consumer() const { return consumer_; }
 
  private:
+  Shipper(Spool& spool, std::string consumer, AttachedDeliverFn deliver, ShipperOptions options, bool with_attachments);
   void Run();
   std::size_t ShipOnce();  // records shipped; 0 when there was nothing to ship
   void Linger();
@@ -68,7 +75,8 @@ class Shipper {
 
   Spool& spool_;
   const std::string consumer_;
-  const DeliverFn deliver_;
+  const bool with_attachments_;
+  const AttachedDeliverFn deliver_;
   const ShipperOptions options_;
 
   mutable std::mutex mutex_;

@@ -136,12 +136,20 @@ void Spool::OpenSegment(std::uint64_t id, std::uint64_t count_from, std::uint64_
   active_fd_ = std::move(fd);
 }
 
-std::vector<std::uint8_t> Spool::AdmitFrame(std::string_view record) {
+std::vector<std::uint8_t> Spool::AdmitFrame(std::string_view record, std::span<const std::uint8_t> attachment) {
   if (record.size() > options_.max_record_bytes) {
     throw Error(ErrorCode::kPayloadTooLarge,
                 "spool record of " + std::to_string(record.size()) + " bytes is too large");
   }
-  auto frame = spool_format::EncodeFrame(record, NowUnixMs());
+  if (attachment.size() > spool_format::kMaxPayloadBytes) {
+    throw Error(ErrorCode::kPayloadTooLarge,
+                "spool attachment of " + std::to_string(attachment.size()) + " bytes is too large");
+  }
+  const std::uint64_t now = NowUnixMs();
+  std::vector<std::uint8_t> frame;
+  frame.reserve(2 * spool_format::kHeaderBytes + attachment.size() + record.size());
+  if (!attachment.empty()) spool_format::AppendFrame(frame, attachment, now, true);
+  spool_format::AppendFrame(frame, {reinterpret_cast<const std::uint8_t*>(record.data()), record.size()}, now, false);
   // Early refusal, so a full spool does not take commit-queue slots; WriteFrame checks again.
   const std::lock_guard lock(mutex_);
   if (failed_) throw Error(ErrorCode::kUnavailable, "spool unavailable after a failed sync; restart to recover");
@@ -156,6 +164,12 @@ void Spool::Append(std::string_view record) {
 
 void Spool::AppendAsync(std::string_view record, storage::GroupCommitter::DoneFn done) {
   auto frame = std::make_shared<const std::vector<std::uint8_t>>(AdmitFrame(record));
+  committer_.SubmitAsync([this, frame](storage::SyncSet& sync) { WriteFrame(*frame, sync); }, std::move(done));
+}
+
+void Spool::AppendAsync(std::string_view record, std::span<const std::uint8_t> attachment,
+                        storage::GroupCommitter::DoneFn done) {
+  auto frame = std::make_shared<const std::vector<std::uint8_t>>(AdmitFrame(record, attachment));
   committer_.SubmitAsync([this, frame](storage::SyncSet& sync) { WriteFrame(*frame, sync); }, std::move(done));
 }
 
@@ -234,7 +248,8 @@ void Spool::CheckReadable(const SpoolCursor& cursor, const SpoolCursor& floor, c
   if (!ok) throw Error(ErrorCode::kBadRequest, std::string(what) + ": cursor is outside the spool's unacked records");
 }
 
-SpoolBatch Spool::ReadBatch(const SpoolCursor& from, std::size_t max_records, std::size_t max_bytes) const {
+SpoolBatch Spool::ReadBatch(const SpoolCursor& from, std::size_t max_records, std::size_t max_bytes,
+                            bool with_attachments) const {
   std::map<std::uint64_t, Segment> segments;
   {
     const std::lock_guard lock(mutex_);
@@ -244,6 +259,7 @@ SpoolBatch Spool::ReadBatch(const SpoolCursor& from, std::size_t max_records, st
   SpoolBatch batch;
   SpoolCursor cursor = from;
   std::size_t bytes = 0;
+  std::string attachment;  // of the record frame that follows
   UniqueFd fd;
   std::uint64_t fd_segment = 0;
   while (batch.records.size() < max_records && bytes < max_bytes) {
@@ -260,13 +276,27 @@ SpoolBatch Spool::ReadBatch(const SpoolCursor& from, std::size_t max_records, st
       fd = OpenOrThrow(path, O_RDONLY);
       fd_segment = cursor.segment;
     }
-    auto frame = spool_format::ReadFrame(fd.get(), path, cursor.offset, it->second.durable);
-    if (!frame) {
-      throw Error(ErrorCode::kInternal,
-                  "spool segment " + path.string() + " is corrupt at offset " + std::to_string(cursor.offset));
+    // An attachment is durable with its record (one write, one sync), so both lie below `durable`.
+    std::uint64_t offset = cursor.offset;
+    auto frame = spool_format::ReadFrame(fd.get(), path, offset, it->second.durable, true);
+    if (frame && frame->attachment) {
+      if (with_attachments) frame = spool_format::ReadFrame(fd.get(), path, offset, it->second.durable);
+      if (frame) {
+        attachment = std::move(frame->payload);
+        offset = frame->next_offset;
+        frame = spool_format::ReadFrame(fd.get(), path, offset, it->second.durable);
+      }
+    } else if (frame) {
+      frame = spool_format::ReadFrame(fd.get(), path, offset, it->second.durable);
     }
-    bytes += frame->payload.size();
+    if (!frame || frame->attachment) {
+      throw Error(ErrorCode::kInternal,
+                  "spool segment " + path.string() + " is corrupt at offset " + std::to_string(offset));
+    }
+    bytes += frame->payload.size() + attachment.size();
     batch.records.push_back(std::move(frame->payload));
+    if (with_attachments) batch.attachments.push_back(std::move(attachment));
+    attachment.clear();
     cursor.offset = frame->next_offset;
     ++cursor.sequence;
   }

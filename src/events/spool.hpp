@@ -13,6 +13,8 @@
 //   at its own pace with its own persisted cursor (spool/cursor.<name>; "" is spool/cursor), so a
 //   backend that is down holds back only its own shipping. A segment is deleted once every
 //   consumer has acked past it; a consumer without a saved cursor starts at the oldest record.
+// - A record may carry an attachment (a request's input image), written in the same frame write
+//   and so durable with it; only consumers that ask for attachments read them (ReadBatch).
 // - Bounded: when the segments would exceed max_total_bytes, Append throws Error(kUnavailable). The
 //   policy is to refuse new work (the HTTP layer answers 503) rather than drop accepted records.
 // - After a failed sync the spool refuses appends (kUnavailable) until it is reopened: Linux may
@@ -22,6 +24,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -49,6 +52,8 @@ struct SpoolCursor {
 
 struct SpoolBatch {
   std::vector<std::string> records;
+  /// When ReadBatch was asked for them: each record's attachment ("" when it has none).
+  std::vector<std::string> attachments;
   SpoolCursor next;  ///< Ack(next) once the records are shipped; ReadBatch(next) for the following ones
 };
 
@@ -82,10 +87,16 @@ class Spool {
   /// Append without waiting: `done` runs on the committer thread once the record is durable (null)
   /// or failed. Throws Error(kUnavailable) at once when the spool or the commit queue is full.
   void AppendAsync(std::string_view record, storage::GroupCommitter::DoneFn done);
+  /// The same with an attachment, durable with the record (attachments have no size limit of
+  /// their own below the format's 64 MiB; they count towards max_total_bytes).
+  void AppendAsync(std::string_view record, std::span<const std::uint8_t> attachment,
+                   storage::GroupCommitter::DoneFn done);
 
   /// Up to `max_records` durable records from `from` (and about `max_bytes`; at least one record).
-  /// `from` must not be before the acked cursor. One consumer thread at a time.
-  SpoolBatch ReadBatch(const SpoolCursor& from, std::size_t max_records, std::size_t max_bytes = 4u << 20) const;
+  /// `from` must not be before the acked cursor. One consumer thread at a time. Attachments are
+  /// skipped without reading them unless `with_attachments` (they then count towards max_bytes).
+  SpoolBatch ReadBatch(const SpoolCursor& from, std::size_t max_records, std::size_t max_bytes = 4u << 20,
+                       bool with_attachments = false) const;
   /// Marks everything before `upto` consumed by `consumer`: persists it and deletes the segments
   /// every consumer has consumed. Throws kInternal for a consumer not in SpoolOptions::consumers.
   void Ack(const SpoolCursor& upto, std::string_view consumer = {});
@@ -105,7 +116,8 @@ class Spool {
     std::uint64_t durable = 0;  ///< bytes synced: what readers may see
   };
 
-  std::vector<std::uint8_t> AdmitFrame(std::string_view record);  // the frame, or throws when full
+  /// The frames of the record (and its attachment), or throws when too large or full.
+  std::vector<std::uint8_t> AdmitFrame(std::string_view record, std::span<const std::uint8_t> attachment = {});
   void Recover();
   void OpenSegment(std::uint64_t id, std::uint64_t count_from, std::uint64_t& records);
   void CreateSegment(std::uint64_t id);

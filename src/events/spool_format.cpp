@@ -16,6 +16,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
+constexpr std::uint32_t kAttachmentBit = 1u << 31;
+
 void PutLe(std::uint8_t* out, std::uint64_t value, int bytes) {
   for (int i = 0; i < bytes; ++i) out[i] = static_cast<std::uint8_t>(value >> (8 * i));
 }
@@ -38,12 +40,20 @@ std::uint32_t FrameCrc(const std::uint8_t* header, const void* payload, std::siz
 }  // namespace
 
 std::vector<std::uint8_t> EncodeFrame(std::string_view payload, std::uint64_t append_unix_ms) {
-  std::vector<std::uint8_t> frame(kHeaderBytes + payload.size());
-  PutLe(frame.data(), payload.size(), 4);
-  PutLe(frame.data() + 8, append_unix_ms, 8);
-  std::copy(payload.begin(), payload.end(), frame.begin() + kHeaderBytes);
-  PutLe(frame.data() + 4, FrameCrc(frame.data(), payload.data(), payload.size()), 4);
+  std::vector<std::uint8_t> frame;
+  AppendFrame(frame, {reinterpret_cast<const std::uint8_t*>(payload.data()), payload.size()}, append_unix_ms, false);
   return frame;
+}
+
+void AppendFrame(std::vector<std::uint8_t>& out, std::span<const std::uint8_t> payload, std::uint64_t append_unix_ms,
+                 bool attachment) {
+  const std::size_t start = out.size();
+  out.resize(start + kHeaderBytes + payload.size());
+  std::uint8_t* header = out.data() + start;
+  PutLe(header, payload.size() | (attachment ? kAttachmentBit : 0), 4);
+  PutLe(header + 8, append_unix_ms, 8);
+  std::copy(payload.begin(), payload.end(), header + kHeaderBytes);
+  PutLe(header + 4, FrameCrc(header, payload.data(), payload.size()), 4);
 }
 
 std::optional<Frame> ReadFrame(int fd, const fs::path& path, std::uint64_t offset, std::uint64_t limit,
@@ -51,12 +61,14 @@ std::optional<Frame> ReadFrame(int fd, const fs::path& path, std::uint64_t offse
   std::array<std::uint8_t, kHeaderBytes> header{};
   if (offset + kHeaderBytes > limit) return std::nullopt;
   if (!storage::PreadExact(fd, header, static_cast<off_t>(offset), path)) return std::nullopt;
-  const auto length = static_cast<std::uint32_t>(GetLe(header.data(), 4));
+  const auto length_field = static_cast<std::uint32_t>(GetLe(header.data(), 4));
+  const std::uint32_t length = length_field & ~kAttachmentBit;
   const std::uint64_t end = offset + kHeaderBytes + length;
   if (length > kMaxPayloadBytes || end > limit) return std::nullopt;
   Frame frame;
   frame.append_unix_ms = GetLe(header.data() + 8, 8);
   frame.next_offset = end;
+  frame.attachment = (length_field & kAttachmentBit) != 0;
   if (header_only) return frame;
   frame.payload.resize(length);
   std::span<std::uint8_t> payload(reinterpret_cast<std::uint8_t*>(frame.payload.data()), length);
@@ -67,9 +79,12 @@ std::optional<Frame> ReadFrame(int fd, const fs::path& path, std::uint64_t offse
 
 ScanResult ScanSegment(int fd, const fs::path& path, std::uint64_t file_size, std::uint64_t count_from) {
   ScanResult result;
-  while (auto frame = ReadFrame(fd, path, result.valid_bytes, file_size)) {
+  std::uint64_t offset = 0;
+  while (auto frame = ReadFrame(fd, path, offset, file_size)) {
+    offset = frame->next_offset;
+    if (frame->attachment) continue;  // counted valid with its record
     if (result.valid_bytes >= count_from) ++result.records_from;
-    result.valid_bytes = frame->next_offset;
+    result.valid_bytes = offset;
   }
   return result;
 }

@@ -5,10 +5,15 @@
 //   u32 payload length | u32 CRC32 | u64 append time (Unix ms) | payload
 // little-endian; the CRC (zlib's crc32) covers the length, the time and the payload, so a torn or
 // bit-flipped frame is detected and recovery can cut the segment at the last good frame.
+// The length's top bit marks an attachment frame (a request's input image): it belongs to the
+// record frame right after it, written with it in one write. Attachments are not records: they
+// have no sequence number, and a segment never ends with one (recovery cuts an attachment whose
+// record was torn, so it cannot attach itself to the next record appended).
 // The file "cursor" holds the acked SpoolCursor as text: "segment offset sequence\n".
 #include <cstdint>
 #include <filesystem>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,11 +28,15 @@ constexpr std::size_t kHeaderBytes = 16;
 constexpr std::uint32_t kMaxPayloadBytes = 64u << 20;
 
 std::vector<std::uint8_t> EncodeFrame(std::string_view payload, std::uint64_t append_unix_ms);
+/// Appends to `out` the frame of `payload`: an attachment frame when `attachment` is set.
+void AppendFrame(std::vector<std::uint8_t>& out, std::span<const std::uint8_t> payload, std::uint64_t append_unix_ms,
+                 bool attachment);
 
 struct Frame {
   std::string payload;
   std::uint64_t append_unix_ms = 0;
   std::uint64_t next_offset = 0;  ///< where the following frame starts
+  bool attachment = false;        ///< an attachment of the record frame that follows
 };
 
 /// The frame at `offset` if a whole, CRC-valid frame ends at or before `limit`; nullopt otherwise.
@@ -36,10 +45,11 @@ std::optional<Frame> ReadFrame(int fd, const std::filesystem::path& path, std::u
                                bool header_only = false);
 
 struct ScanResult {
-  std::uint64_t valid_bytes = 0;   ///< end of the last good frame
+  std::uint64_t valid_bytes = 0;   ///< end of the last good record frame
   std::uint64_t records_from = 0;  ///< good frames starting at or after the `count_from` offset
 };
-/// Walks a segment from its start to the first bad or partial frame.
+/// Walks a segment from its start to the first bad or partial frame; an attachment frame is valid
+/// only with the record frame after it.
 ScanResult ScanSegment(int fd, const std::filesystem::path& path, std::uint64_t file_size, std::uint64_t count_from);
 
 std::string SegmentName(std::uint64_t id);

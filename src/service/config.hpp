@@ -35,7 +35,7 @@ struct Limits {
   /// address (IPv6: per /64) and per API key id; 0 = unthrottled (http/auth_throttle.hpp).
   double auth_failures_per_client_per_minute = 10;
   double auth_failures_per_key_per_minute = 5;
-  std::size_t spool_max_mb = 1024;  ///< bound on records waiting to be shipped; full → 503
+  std::size_t spool_max_mb = 1024;  ///< bound on records (and images) waiting to be shipped; full → 503
   bool sync_writes = true;          ///< false: no fsync (benchmarks of the durability cost only)
   int insights_max_days = 366;      ///< the longest window an insights query may cover
   /// The largest label file `faceloop import` and POST /v1/labels/import take (413 above).

@@ -63,15 +63,21 @@ detect::DetectPoolOptions DetectPoolOptionsFor(const Config& config) {
   return options;
 }
 
-/// Delivers to the remote store, creating its bucket on first contact, not at start-up: S3 may be
-/// down when we start.
-events::DeliverFn ObjectDelivery(storage::LocalObjectStore& local, storage::IObjectStore& remote) {
-  return [&local, &remote, ready = false](const std::vector<std::string>& records) mutable {
+/// Writes the spooled images to the remote store, creating its bucket on first contact, not at
+/// start-up: S3 may be down when we start. Without one, to the local folder.
+events::AttachedDeliverFn ObjectDelivery(storage::LocalObjectStore& local, storage::IObjectStore* remote) {
+  if (remote == nullptr) {
+    return [&local](const std::vector<std::string>& records, const std::vector<std::string>& images) {
+      return events::StoreImages(local, records, images);
+    };
+  }
+  return [&local, remote, ready = false](const std::vector<std::string>& records,
+                                         const std::vector<std::string>& images) mutable {
     if (!ready) {
-      remote.EnsureReady();
+      remote->EnsureReady();
       ready = true;
     }
-    return events::DeliverImages(local, remote, records);
+    return events::DeliverImages(local, *remote, records, images);
   };
 }
 
@@ -160,6 +166,7 @@ Service::Service(Config config)
   if (!config_.limits.sync_writes) {
     kLog.Warn("limits.sync_writes = false: answered requests can be lost in a crash");
   }
+  shipping_ = pipeline_.get();
   auth_->SetThrottle(auth_throttle_.get());
   RegisterMetrics();
   AddScheduledJobs();
@@ -179,6 +186,7 @@ Service::~Service() {
   export_worker_.reset();  // the export in progress ends before the database and stores it reads
   schedules_.reset();      // no job runs while the parts below go
   pool_.reset();
+  shipping_ = nullptr;
   pipeline_.reset();  // the shippers stop before the backends they ship to
   committer_->Shutdown();
 }
@@ -186,10 +194,16 @@ Service::~Service() {
 std::vector<events::Pipeline::Backend> Service::ShippingBackends() {
   std::vector<events::Pipeline::Backend> backends;
   backends.push_back({"database", [this](const std::vector<std::string>& records) {
-                        return events::DeliverToDatabase(*db_, records,
-                                                         [this](const std::string& key) { store_->Delete(key); });
+                        return events::DeliverToDatabase(*db_, records, [this](const std::string& key) {
+                          // The image of a record dropped for its deleted account may not be
+                          // stored yet: once the objects shipper has passed it, it is.
+                          if (events::Pipeline* pipeline = shipping_.load()) {
+                            pipeline->WaitFor("objects", kReadYourWritesWait);
+                          }
+                          store_->Delete(key);
+                        });
                       }});
-  if (remote_store_) backends.push_back({"objects", ObjectDelivery(*local_store_, *remote_store_)});
+  backends.push_back({"objects", {}, ObjectDelivery(*local_store_, remote_store_.get())});
   if (search_) backends.push_back({"search", SearchDelivery(*search_)});
   return backends;
 }
@@ -250,8 +264,8 @@ http::Readiness Service::CheckReadiness() {
     backends["ship:" + shipper->consumer()] = entry;
   }
   const events::SpoolStats spool = pipeline_->Stats();
-  // Full a little before the hard limit: a record is a few KB.
-  const bool spool_full = spool.total_bytes + (64u << 10) >= pipeline_->max_bytes();
+  // Full a little before the hard limit: when a record with the largest image allowed would not fit.
+  const bool spool_full = spool.total_bytes + config_.limits.max_image_bytes + (64u << 10) >= pipeline_->max_bytes();
   return {spool_full ? "unavailable"
           : degraded ? "degraded"
                      : "ready",
@@ -286,11 +300,11 @@ void Service::RegisterRoutes(http::Router& router) {
   http::RegisterDetectRoutes(
       router, http_metrics_,
       {*auth_, *quotas_, [this] { return NewRequestId(); }, *pool_, registry_->Names(),
-       config_.default_model.empty() ? detect::DetectorRegistry::DefaultName() : config_.default_model, *local_store_,
-       *pipeline_, config_.limits.max_image_bytes, config_.privacy.truncate_client_ip, faces_,
-       config_.testing.allow_client_time});
+       config_.default_model.empty() ? detect::DetectorRegistry::DefaultName() : config_.default_model, *pipeline_,
+       config_.limits.max_image_bytes, config_.privacy.truncate_client_ip, faces_, config_.testing.allow_client_time});
   http::RegisterRequestRoutes(router, http_metrics_,
                               {*auth_, *requests_, *store_, read_your_writes,
+                               [this] { return pipeline_->WaitFor("objects", kReadYourWritesWait); },
                                [this](const std::string& request_id, const accounts::Principal& who) {
                                  return http::VisibleFeedback(*feedback_, request_id, who);
                                }});
@@ -304,6 +318,9 @@ void Service::RegisterRoutes(http::Router& router) {
   http::RegisterDatasetExportRoutes(router, http_metrics_,
                                     {*auth_, *db_, (std::filesystem::path(config_.data_dir) / "exports").string(),
                                      [this](datasets::ExportParams params, std::string id) {
+                                       // Every request answered so far, with its image, is exported.
+                                       pipeline_->WaitFor("database", kReadYourWritesWait);
+                                       pipeline_->WaitFor("objects", kReadYourWritesWait);
                                        export_worker_->Submit(std::move(params), std::move(id));
                                      }});
   http::RegisterLabelRoutes(

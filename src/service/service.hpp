@@ -4,6 +4,7 @@
 // Declaration order is construction order (and reverse destruction order): the pipeline's shippers
 // stop before the backends they ship to, the detect pool before the registry it uses, every store
 // before the committer they sync through.
+#include <atomic>
 #include <memory>
 #include <string>
 
@@ -91,6 +92,8 @@ class Service {
   std::unique_ptr<search::ISearchSink> search_;             ///< null without search_url
   std::unique_ptr<mail::IMailer> mailer_;                   ///< null without smtp.url
   std::unique_ptr<events::Pipeline> pipeline_;
+  /// pipeline_ once it is constructed, for its own shippers, which start inside its constructor.
+  std::atomic<events::Pipeline*> shipping_{nullptr};
   std::unique_ptr<events::EventLog> events_;
   std::unique_ptr<Schedules> schedules_;  ///< alerts, reports, purge; started unless scheduler.enabled = false
   std::unique_ptr<detect::DetectorRegistry> registry_;

@@ -114,6 +114,9 @@ class GroupCommitter {
   /// Stops taking work, finishes everything queued, joins the thread. Idempotent.
   void Shutdown();
   GroupCommitStats Stats() const;
+  /// False when configured not to sync (GroupCommitOptions::sync): writers that commit on their own
+  /// thread follow the same policy.
+  bool syncs() const { return options_.sync; }
 
  private:
   struct Item;

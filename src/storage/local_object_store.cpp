@@ -8,6 +8,7 @@
 #include <atomic>
 #include <cerrno>
 #include <ctime>
+#include <exception>
 #include <string>
 
 #include "common/error.hpp"
@@ -97,6 +98,28 @@ void LocalObjectStore::PutAsync(const std::string& key, std::span<const std::uin
   if (committer_ == nullptr) throw Error(ErrorCode::kInternal, "PutAsync needs a group committer");
   ValidateKey(key);
   committer_->SubmitAsync([this, key, bytes](SyncSet& sync) { Write(key, bytes, sync, false); }, std::move(done));
+}
+
+void LocalObjectStore::PutBatch(const std::vector<std::pair<std::string, std::span<const std::uint8_t>>>& objects) {
+  if (objects.empty()) return;
+  SyncSet sync;
+  try {
+    for (const auto& [key, bytes] : objects) Write(key, bytes, sync, true);
+  } catch (...) {
+    // The objects written so far are whole: committed rather than left as temp files (the caller
+    // retries the batch, which overwrites them).
+    const auto error = std::current_exception();
+    try {
+      CommitNow(sync);
+    } catch (const Error&) {
+    }
+    std::rethrow_exception(error);
+  }
+  if (committer_ != nullptr && !committer_->syncs()) {
+    ApplyWithoutSync(sync);
+  } else {
+    CommitNow(sync);
+  }
 }
 
 void LocalObjectStore::PutNoSync(const std::string& key, std::span<const std::uint8_t> bytes, SyncSet& sync) {

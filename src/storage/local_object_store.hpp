@@ -8,6 +8,8 @@
 #include <functional>
 #include <mutex>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "storage/group_commit.hpp"
 #include "storage/object_store.hpp"
@@ -48,6 +50,12 @@ class LocalObjectStore final : public IObjectStore {
   /// (see GroupCommitter::SubmitAsync); `bytes` must stay valid until then. Needs a committer;
   /// throws Error(kUnavailable) at once when its queue is full.
   void PutAsync(const std::string& key, std::span<const std::uint8_t> bytes, GroupCommitter::DoneFn done);
+
+  /// Puts every object durably with one commit on the calling thread: one syncfs for all the
+  /// files, then the renames, then one sync per directory (not through the committer, so the
+  /// request path's commits never wait behind a batch of images). Skips syncing when the
+  /// committer is configured not to sync.
+  void PutBatch(const std::vector<std::pair<std::string, std::span<const std::uint8_t>>>& objects);
 
   const std::filesystem::path& root() const { return root_; }
 

@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <string>
 #include <thread>
 #include <vector>
@@ -40,6 +41,14 @@ fs::path OnlySegment(const Spool& spool) {
   const auto ids = spool_format::ListSegments(spool.dir());
   EXPECT_EQ(ids.size(), 1u);
   return spool.dir() / spool_format::SegmentName(ids.back());
+}
+
+/// Appends `record` with `attachment` and waits until both are durable.
+void AppendWithAttachment(Spool& spool, const std::string& record, const std::string& attachment) {
+  std::promise<std::exception_ptr> done;
+  spool.AppendAsync(record, {reinterpret_cast<const std::uint8_t*>(attachment.data()), attachment.size()},
+                    [&done](std::exception_ptr error) { done.set_value(std::move(error)); });
+  if (auto error = done.get_future().get()) std::rethrow_exception(error);
 }
 
 class SpoolTest : public ::testing::Test {
@@ -235,6 +244,76 @@ TEST_F(SpoolTest, LostCursorSegmentRestartsAtTheFirstSegment) {
   Spool spool(dir_.path(), committer_, options);
   EXPECT_TRUE(spool.recovery().cursor_reset);
   EXPECT_EQ(ReadAll(spool).front(), Record(1));
+}
+
+TEST_F(SpoolTest, AttachmentsComeBackOnlyToConsumersThatAskForThem) {
+  const std::string image(100'000, '\xff');
+  Spool spool(dir_.path(), committer_);
+  AppendWithAttachment(spool, Record(0), image);
+  spool.Append(Record(1));
+  AppendWithAttachment(spool, Record(2), "tiny");
+  EXPECT_EQ(spool.DurableSequence(), 3u);  // attachments are not records
+
+  const SpoolBatch plain = spool.ReadBatch(spool.AckedCursor(), 10);
+  EXPECT_EQ(plain.records, Records(0, 3));
+  EXPECT_TRUE(plain.attachments.empty());
+  const SpoolBatch attached = spool.ReadBatch(spool.AckedCursor(), 10, 4u << 20, true);
+  EXPECT_EQ(attached.records, Records(0, 3));
+  EXPECT_EQ(attached.attachments, (std::vector<std::string>{image, "", "tiny"}));
+  EXPECT_EQ(attached.next, plain.next);
+
+  // A batch read from after the first record starts at a record, never inside a pair.
+  const SpoolBatch second = spool.ReadBatch(spool.ReadBatch(spool.AckedCursor(), 1).next, 10, 4u << 20, true);
+  EXPECT_EQ(second.attachments, (std::vector<std::string>{"", "tiny"}));
+  // Attachments count towards the bytes of a batch that reads them.
+  EXPECT_EQ(spool.ReadBatch(spool.AckedCursor(), 10, 50'000, true).records.size(), 1u);
+  EXPECT_EQ(spool.ReadBatch(spool.AckedCursor(), 10, 50'000).records.size(), 3u);
+
+  Spool reopened(dir_.path(), committer_);
+  EXPECT_EQ(reopened.recovery().truncated_segments, 0u);
+  EXPECT_EQ(reopened.DurableSequence(), 3u);
+  EXPECT_EQ(reopened.ReadBatch(reopened.AckedCursor(), 10, 4u << 20, true).attachments,
+            (std::vector<std::string>{image, "", "tiny"}));
+}
+
+TEST_F(SpoolTest, AnAttachmentWhoseRecordWasTornIsCutAndAttachesToNothing) {
+  fs::path segment;
+  std::uintmax_t intact = 0;
+  {
+    Spool spool(dir_.path(), committer_);
+    AppendWithAttachment(spool, Record(0), "first image");
+    segment = OnlySegment(spool);
+    intact = fs::file_size(segment);
+    AppendWithAttachment(spool, Record(1), "second image");
+  }
+  // A crash after the attachment frame reached the disk, in the middle of its record's frame.
+  fs::resize_file(segment, fs::file_size(segment) - 5);
+  Spool spool(dir_.path(), committer_);
+  EXPECT_EQ(spool.recovery().truncated_segments, 1u);
+  EXPECT_EQ(fs::file_size(segment), intact);  // the whole attachment frame went too
+  spool.Append(Record(2));
+  const SpoolBatch batch = spool.ReadBatch(spool.AckedCursor(), 10, 4u << 20, true);
+  EXPECT_EQ(batch.records, (std::vector<std::string>{Record(0), Record(2)}));
+  EXPECT_EQ(batch.attachments, (std::vector<std::string>{"first image", ""}));
+}
+
+TEST_F(SpoolTest, AFlippedByteInAnAttachmentCutsItsRecordToo) {
+  fs::path segment;
+  {
+    Spool spool(dir_.path(), committer_);
+    spool.Append(Record(0));
+    AppendWithAttachment(spool, Record(1), std::string(1000, 'x'));
+    segment = OnlySegment(spool);
+  }
+  {
+    std::fstream file(segment, std::ios::in | std::ios::out | std::ios::binary);
+    const auto record_frame = spool_format::kHeaderBytes + Record(1).size();
+    file.seekp(static_cast<std::streamoff>(fs::file_size(segment) - record_frame - 10));
+    file.put('#');  // inside the attachment's payload
+  }
+  Spool spool(dir_.path(), committer_);
+  EXPECT_EQ(spool.recovery().truncated_segments, 1u);
+  EXPECT_EQ(ReadAll(spool), Records(0, 1));
 }
 
 }  // namespace

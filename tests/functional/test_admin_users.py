@@ -82,7 +82,7 @@ def test_deleting_a_user_removes_the_account_and_its_data(server, astronaut):
     status, _, body = server.detect(key, astronaut)
     assert status == 200
     request_id = json.loads(body)["request_id"]
-    assert server.stored_objects()
+    assert wait_until(server.stored_objects)  # the objects shipper writes it a moment after the answer
     status, problem = server.json("DELETE", f"/v1/admin/users/{me['id']}", key=admin)
     assert status == 409 and "/v1/me" in problem["detail"]
     assert server.request("DELETE", "/v1/admin/users/nobody", key=admin)[0] == 404

@@ -47,7 +47,7 @@ def test_purge_dry_run_counts_then_removes_rows_files_and_documents(make_server,
     assert dry["counts"]["events"] == 2, dry  # the two old detect events; the sign-up is recent
     for request_id in old + new:
         assert server.json("GET", f"/v1/requests/{request_id}", key=key)[0] == 200
-    assert sum(any(i in path for path in server.stored_objects()) for i in old + new) == 3
+    assert wait_until(lambda: sum(any(i in path for path in server.stored_objects()) for i in old + new) == 3)
 
     real = json.loads(server.cli("purge", *retention))
     assert real["counts"] == dry["counts"], (real, dry)

@@ -15,7 +15,6 @@
 #include "http/http_metrics.hpp"
 #include "http/quotas.hpp"
 #include "http/server/router.hpp"
-#include "storage/local_object_store.hpp"
 #include "telemetry/metrics.hpp"
 
 namespace faceloop::http {
@@ -28,8 +27,7 @@ struct DetectRoutes {
   detect::DetectPool& pool;
   std::vector<std::string> models;  ///< the names a request may choose (no onnx:<path>)
   std::string default_model;
-  storage::LocalObjectStore& inputs;  ///< where input images land first
-  events::Pipeline& pipeline;         ///< where request records go
+  events::Pipeline& pipeline;  ///< where request records go, each with its image
   std::size_t max_image_bytes;
   bool truncate_client_ip;
   telemetry::Counter& faces;

@@ -9,6 +9,7 @@
 #include "http/client_ip.hpp"
 #include "http/guard.hpp"
 #include "http/problem.hpp"
+#include "storage/local_object_store.hpp"
 #include "telemetry/log.hpp"
 
 namespace faceloop::http {
@@ -97,9 +98,9 @@ nlohmann::json AnswerJson(const std::string& id, const Outcome& outcome) {
            {{"decode", r.timing.decode_ms}, {"inference", r.timing.inference_ms}, {"total", r.timing.total_ms}}}};
 }
 
-/// Durable before the 200: the image in the local store, then the record in the spool, each
-/// group-committed without any thread waiting for the sync. The backends get both later, from the
-/// spool, whatever happens to us after the answer.
+/// Durable before the 200: the record and the image, in one spool frame write, group-committed
+/// without any thread waiting for the sync. The backends (the object store included) get both
+/// later, from the spool, whatever happens to us after the answer.
 void Persist(const std::shared_ptr<DetectExchange>& x, const Outcome& outcome) {
   const DetectRoutes& s = *x->routes;
   const std::string key = storage::InputKey(x->id, x->received, outcome.result.metadata.format);
@@ -107,22 +108,10 @@ void Persist(const std::shared_ptr<DetectExchange>& x, const Outcome& outcome) {
   AddOutcome(x->record, outcome, key, x->image.size());
   WriteJson(x->answer, 200, AnswerJson(x->id, outcome));  // keeps the RateLimit headers
   const std::size_t faces = outcome.result.faces.size();
-  s.inputs.PutAsync(key, x->image, [x, key, faces](const std::exception_ptr& error) {
-    if (error) return x->Fail(error);
-    try {
-      x->routes->pipeline.AppendAsync(
-          events::ToSpoolRecord(x->record), [x, key, faces](const std::exception_ptr& error) {
-            if (error) {
-              x->routes->inputs.Delete(key);  // no record will ever point at it; the client gets 503 and retries
-              return x->Fail(error);
-            }
-            x->routes->faces.Add(faces);
-            x->reply(std::move(x->answer));
-          });
-    } catch (...) {
-      x->routes->inputs.Delete(key);
-      x->Fail(std::current_exception());
-    }
+  s.pipeline.AppendAsync(events::ToSpoolRecord(x->record), x->image, [x, faces](const std::exception_ptr& error) {
+    if (error) return x->Fail(error);  // nothing of it is stored; the client gets 503 and retries
+    x->routes->faces.Add(faces);
+    x->reply(std::move(x->answer));
   });
 }
 

@@ -136,11 +136,21 @@ void Get(const RequestRoutes& s, const Request& req, Response& res) {
   WriteJson(res, 200, json);
 }
 
+/// The stored input image of `record`. It reaches the object store after its record (both wait in
+/// the spool), so the spool's images are written first; one still waiting there (the object store
+/// is down) is a 503, not a 404.
+std::vector<std::uint8_t> StoredImage(const RequestRoutes& s, const RequestRecord& record) {
+  const bool all_written = !s.images_written || s.images_written();
+  const auto bytes = record.image_key ? s.images.Get(*record.image_key) : std::nullopt;
+  if (bytes) return *bytes;
+  if (!all_written) throw Error(ErrorCode::kUnavailable, "the image of this request is not stored yet");
+  throw Error(ErrorCode::kNotFound, "the image of this request is no longer stored");
+}
+
 void Image(const RequestRoutes& s, const Request& req, Response& res) {
   const RequestRecord record = FindVisible(s, s.auth.Authenticate(ParseCredentials(req)), req.path_params.at(0));
-  const auto bytes = record.image_key ? s.images.Get(*record.image_key) : std::nullopt;
-  if (!bytes) throw Error(ErrorCode::kNotFound, "the image of this request is no longer stored");
-  res.SetContent(std::string(bytes->begin(), bytes->end()), "image/" + record.image.value("format", "jpeg"));
+  const std::vector<std::uint8_t> bytes = StoredImage(s, record);
+  res.SetContent(std::string(bytes.begin(), bytes.end()), "image/" + record.image.value("format", "jpeg"));
 }
 
 /// The stored input with its faces drawn, as the Accept header asks (406 when it asks for neither
@@ -150,9 +160,7 @@ void Annotated(const RequestRoutes& s, const Request& req, Response& res) {
   const auto format = reports::NegotiateAnnotatedFormat(req.Header("Accept"));
   if (!format) throw Error(ErrorCode::kNotAcceptable, "the annotated image is image/jpeg or image/png (Accept)");
   const RequestRecord record = FindVisible(s, who, req.path_params.at(0));
-  const auto bytes = record.image_key ? s.images.Get(*record.image_key) : std::nullopt;
-  if (!bytes) throw Error(ErrorCode::kNotFound, "the image of this request is no longer stored");
-  res.SetContent(reports::AnnotateImage(*bytes, record.faces, *format),
+  res.SetContent(reports::AnnotateImage(StoredImage(s, record), record.faces, *format),
                  *format == reports::AnnotatedFormat::kPng ? "image/png" : "image/jpeg");
   res.headers.Set("Vary", "Accept");
 }

@@ -22,6 +22,9 @@ struct RequestRoutes {
   /// Waits (bounded) until the database holds every record this process spooled: a client reads
   /// its own detects at once.
   std::function<void()> read_your_writes;
+  /// Waits (bounded) until the object store holds every image this process spooled; false when
+  /// the wait timed out. Null: images are stored before their records are readable.
+  std::function<bool()> images_written;
   /// The feedback on a request that the principal may see (GET /v1/requests/{id}'s "feedback");
   /// null: the answer has none.
   std::function<nlohmann::json(const std::string& request_id, const accounts::Principal& who)> feedback_of;
