@@ -1,9 +1,11 @@
-// kill -9 in the middle of appends: every append (and object Put) that returned before the kill must
-// be there after reopening. The child reports an index on a pipe only after its Append returned.
+// kill -9 in the middle of appends: every append (with its attachment, and every object Put) that
+// returned before the kill must be there after reopening, and no record may carry another's
+// attachment. The child reports an index on a pipe only after its Append returned.
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <future>
 #include <random>
 #include <set>
 #include <string>
@@ -39,6 +41,20 @@ std::string KeyFor(int round, std::uint32_t index) {
   return std::string("inputs/r").append(std::to_string(round)).append("/").append(std::to_string(index)).append(".bin");
 }
 
+std::string AttachmentFor(std::uint32_t index) {
+  const auto bytes = ObjectFor(index);
+  return {bytes.begin(), bytes.end()};
+}
+
+// The records with i % 3 == 1 carry an attachment (an input image, on the request path).
+bool HasAttachment(std::uint32_t index) { return index % 3 == 1; }
+
+void AppendAndWait(Spool& spool, const std::string& record, const std::vector<std::uint8_t>& attachment) {
+  std::promise<std::exception_ptr> done;
+  spool.AppendAsync(record, attachment, [&done](std::exception_ptr error) { done.set_value(std::move(error)); });
+  if (auto error = done.get_future().get()) std::rethrow_exception(error);
+}
+
 // Runs in the forked child until killed: writers append (and Put) and then report their index.
 [[noreturn]] void RunChild(const std::filesystem::path& dir, int round, int report_fd) {
   try {
@@ -50,7 +66,11 @@ std::string KeyFor(int round, std::uint32_t index) {
       writers.emplace_back([&, t] {
         for (std::uint32_t i = t; i < kMaxIndex; i += kWriterThreads) {
           if (i % 3 == 0) store.Put(KeyFor(round, i), ObjectFor(i));
-          spool.Append(RecordFor(round, i));
+          if (HasAttachment(i)) {
+            AppendAndWait(spool, RecordFor(round, i), ObjectFor(i));
+          } else {
+            spool.Append(RecordFor(round, i));
+          }
           if (::write(report_fd, &i, sizeof(i)) != sizeof(i)) ::_exit(3);  // atomic: < PIPE_BUF
         }
       });
@@ -99,8 +119,16 @@ TEST(SpoolCrashTest, EveryReturnedAppendSurvivesSigkill) {
 
     storage::GroupCommitter committer;
     Spool spool(dir.path(), committer);
-    const auto records = spool.ReadBatch(spool.AckedCursor(), 100'000'000, 1ull << 40).records;
+    const auto batch = spool.ReadBatch(spool.AckedCursor(), 100'000'000, 1ull << 40, true);
+    const auto& records = batch.records;
     const std::set<std::string> present(records.begin(), records.end());
+    for (std::size_t r = 0; r < records.size(); ++r) {
+      const std::string& record = records[r];
+      const auto at = record.find(R"("index":)");
+      ASSERT_NE(at, std::string::npos) << record;
+      const auto index = static_cast<std::uint32_t>(std::stoul(record.substr(at + 8)));
+      EXPECT_EQ(batch.attachments[r], HasAttachment(index) ? AttachmentFor(index) : "") << record;
+    }
     EXPECT_EQ(present.size(), records.size()) << "a record was stored twice";
     storage::LocalObjectStore store(dir.path() / "objects");
     for (const std::uint32_t i : reported) {
