@@ -7,6 +7,7 @@
 #include "backup/sqlite_snapshot.hpp"
 #include "common/error.hpp"
 #include "common/time.hpp"
+#include "events/spool.hpp"
 #include "storage/file_util.hpp"
 #include "storage/open_object_store.hpp"
 #include "telemetry/log.hpp"
@@ -40,10 +41,12 @@ void CopySpool(const fs::path& data_dir, const fs::path& stage, Manifest& manife
   for (const std::string& name : cursors) {
     const auto entry = CopyFile(spool / name, stage / "spool" / name, "spool/" + name);
     if (!entry) continue;
-    const auto text = storage::ReadWholeFile(stage / "spool" / name).value_or(std::vector<std::uint8_t>{});
-    std::string position(text.begin(), text.end());
-    while (!position.empty() && position.back() == '\n') position.pop_back();
-    manifest.spool_cursors[name == "cursor" ? "" : name.substr(7)] = position;
+    // From the copy: the live file is overwritten in place at every ack.
+    if (const auto cursor = events::ReadCursorFile(stage / "spool" / name)) {
+      manifest.spool_cursors[name == "cursor" ? "" : name.substr(7)] = std::to_string(cursor->segment) + " " +
+                                                                       std::to_string(cursor->offset) + " " +
+                                                                       std::to_string(cursor->sequence);
+    }
     Add(manifest, entry);
   }
   std::sort(segments.begin(), segments.end());

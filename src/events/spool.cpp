@@ -47,6 +47,10 @@ Spool::Spool(const fs::path& data_dir, storage::GroupCommitter& committer, Spool
   Recover();
 }
 
+std::optional<SpoolCursor> ReadCursorFile(const fs::path& path) { return spool_format::LoadCursor(path); }
+
+Spool::~Spool() = default;
+
 fs::path Spool::SegmentPath(std::uint64_t id) const { return dir_ / spool_format::SegmentName(id); }
 
 fs::path Spool::CursorPath(std::string_view consumer) const {
@@ -63,6 +67,7 @@ void Spool::Recover() {
     fs::remove(CursorPath(name).string() + "~tmp", ignored);
     const auto cursor = spool_format::LoadCursor(CursorPath(name));
     saved_cursors[name] = cursor;
+    cursor_files_[name] = std::make_unique<spool_format::CursorFile>(CursorPath(name));
     if (!cursor) continue;
     if (!saved || Before(*cursor, *saved)) saved = cursor;
   }
@@ -106,7 +111,7 @@ void Spool::RecoverConsumerCursors(const std::map<std::string, std::optional<Spo
     consumer_cursors_[name] = position;
     // Saved at once: a consumer that never acks before a crash must not, after it, start at
     // another consumer's later cursor. One added to an existing spool starts at the oldest record.
-    if (!cursor) spool_format::SaveCursor(CursorPath(name), position);
+    if (!cursor) cursor_files_.at(name)->Save(position);
   }
 }
 
@@ -314,7 +319,7 @@ void Spool::Ack(const SpoolCursor& upto, std::string_view consumer) {
     target = Normalize(upto);
     if (target == mine) return;
   }
-  spool_format::SaveCursor(CursorPath(consumer), target);
+  cursor_files_.find(consumer)->second->Save(target);
   std::vector<std::uint64_t> consumed;
   {
     const std::lock_guard lock(mutex_);

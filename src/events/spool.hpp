@@ -7,8 +7,8 @@
 // - Recovery on open: every segment is scanned; a torn or CRC-bad tail (crash mid-write) is cut off
 //   at the last good frame instead of failing the open (see recovery()).
 // - Consumer: ReadBatch(cursor) ... ship ... Ack(batch.next). The acked cursor is persisted in
-//   spool/cursor (temp + fsync + rename), so after a restart shipping resumes where it was acked:
-//   delivery is at-least-once. Segments wholly before the acked cursor are deleted.
+//   spool/cursor (spool_format.hpp: a slot overwritten in place and synced), so after a restart shipping resumes where
+//   it was acked: delivery is at-least-once. Segments wholly before the acked cursor are deleted.
 // - Several consumers (SpoolOptions::consumers, e.g. one per backend) read the same records, each
 //   at its own pace with its own persisted cursor (spool/cursor.<name>; "" is spool/cursor), so a
 //   backend that is down holds back only its own shipping. A segment is deleted once every
@@ -22,6 +22,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <span>
@@ -33,6 +34,10 @@
 #include "storage/unique_fd.hpp"
 
 namespace faceloop::events {
+
+namespace spool_format {
+class CursorFile;
+}
 
 struct SpoolOptions {
   std::uint64_t segment_bytes = 64ull << 20;   ///< a segment is closed once a frame would pass this
@@ -73,11 +78,15 @@ struct SpoolRecovery {
   bool cursor_reset = false;  ///< the acked cursor pointed at data that is gone; reading restarts earlier
 };
 
+/// A consumer's saved cursor file (spool/cursor[.name]), read without opening the spool (backups);
+/// nullopt when there is none, Error(kInternal) when it is damaged.
+std::optional<SpoolCursor> ReadCursorFile(const std::filesystem::path& path);
+
 class Spool {
  public:
   /// Opens (creating if needed) <data_dir>/spool and recovers it. `committer` must outlive the spool.
   Spool(const std::filesystem::path& data_dir, storage::GroupCommitter& committer, SpoolOptions options = {});
-  ~Spool() = default;
+  ~Spool();
   Spool(const Spool&) = delete;
   Spool& operator=(const Spool&) = delete;
 
@@ -145,6 +154,8 @@ class Spool {
   std::uint64_t durable_sequence_ = 0;  ///< sequence number after the last durable record
   SpoolCursor acked_;                   ///< the oldest of the consumers' cursors: what ReadBatch may start from
   std::map<std::string, SpoolCursor, std::less<>> consumer_cursors_;
+  /// Written under ack_mutex_ (and in the constructor).
+  std::map<std::string, std::unique_ptr<spool_format::CursorFile>, std::less<>> cursor_files_;
   bool failed_ = false;
   std::mutex ack_mutex_;  ///< serialises Ack's cursor writes without holding mutex_ over an fsync
 };

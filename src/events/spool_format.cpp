@@ -1,5 +1,6 @@
 #include "events/spool_format.hpp"
 
+#include <fcntl.h>
 #include <zlib.h>
 
 #include <algorithm>
@@ -116,37 +117,129 @@ std::vector<std::uint64_t> ListSegments(const fs::path& dir) {
 
 namespace {
 
-// "segment offset sequence\n", as SaveCursor writes it.
-std::optional<SpoolCursor> ParseCursor(std::string_view text) {
-  std::uint64_t fields[3] = {};
+/// The text of a line: without its '\n' and the spaces before it; nullopt without the '\n'.
+std::optional<std::string_view> LineText(std::string_view line) {
+  if (line.empty() || line.back() != '\n') return std::nullopt;
+  line.remove_suffix(1);
+  while (!line.empty() && line.back() == ' ') line.remove_suffix(1);
+  return line;
+}
+
+/// `kCount` unsigned numbers separated by single spaces (the last one in `last_base`) and nothing
+/// else; nullopt for anything else.
+template <std::size_t kCount>
+std::optional<std::array<std::uint64_t, kCount>> ParseNumbers(std::string_view text, int last_base = 10) {
+  std::array<std::uint64_t, kCount> fields{};
   const char* pos = text.data();
   const char* const end = text.data() + text.size();
-  for (std::uint64_t& field : fields) {
-    const auto [next, ec] = std::from_chars(pos, end, field);
-    if (ec != std::errc() || next == end || (*next != ' ' && *next != '\n')) return std::nullopt;
-    pos = next + 1;
+  for (std::size_t i = 0; i < kCount; ++i) {
+    if (i > 0) {
+      if (pos == end || *pos != ' ') return std::nullopt;
+      ++pos;
+    }
+    const auto [next, ec] = std::from_chars(pos, end, fields[i], i + 1 == kCount ? last_base : 10);
+    if (ec != std::errc()) return std::nullopt;
+    pos = next;
   }
   if (pos != end) return std::nullopt;
-  return SpoolCursor{fields[0], fields[1], fields[2]};
+  return fields;
+}
+
+// "segment offset sequence\n": the one-line file of earlier versions.
+std::optional<SpoolCursor> ParseLegacyCursor(std::string_view text) {
+  const auto line = LineText(text);
+  const auto fields = line ? ParseNumbers<3>(*line) : std::nullopt;
+  if (!fields) return std::nullopt;
+  return SpoolCursor{(*fields)[0], (*fields)[1], (*fields)[2]};
+}
+
+std::uint32_t SlotCrc(std::string_view numbers) {
+  return static_cast<std::uint32_t>(
+      ::crc32(::crc32(0L, nullptr, 0), reinterpret_cast<const Bytef*>(numbers.data()), numbers.size()));
+}
+
+struct Slot {
+  std::uint64_t version = 0;
+  SpoolCursor cursor;
+};
+
+std::string FormatSlot(const Slot& slot) {
+  char numbers[96];
+  const int n = std::snprintf(
+      numbers, sizeof(numbers), "%llu %llu %llu %llu", static_cast<unsigned long long>(slot.version),
+      static_cast<unsigned long long>(slot.cursor.segment), static_cast<unsigned long long>(slot.cursor.offset),
+      static_cast<unsigned long long>(slot.cursor.sequence));
+  std::string text(numbers, static_cast<std::size_t>(n));
+  char crc[16];
+  const int m = std::snprintf(crc, sizeof(crc), " %08x", SlotCrc(text));
+  text.append(crc, static_cast<std::size_t>(m));
+  text.resize(kCursorSlotBytes - 1, ' ');
+  text.push_back('\n');
+  return text;
+}
+
+std::optional<Slot> ParseSlot(std::string_view text) {
+  const auto line = LineText(text);
+  const auto fields = line ? ParseNumbers<5>(*line, 16) : std::nullopt;
+  if (!fields) return std::nullopt;
+  if (SlotCrc(line->substr(0, line->rfind(' '))) != (*fields)[4]) return std::nullopt;
+  return Slot{(*fields)[0], SpoolCursor{(*fields)[1], (*fields)[2], (*fields)[3]}};
+}
+
+/// The newest valid slot of a slot file's bytes; nullopt when the bytes are not a slot file.
+std::optional<Slot> NewestSlot(std::string_view bytes) {
+  if (bytes.size() != 2 * kCursorSlotBytes) return std::nullopt;
+  std::optional<Slot> newest;
+  for (std::size_t i = 0; i < 2; ++i) {
+    const auto slot = ParseSlot(bytes.substr(i * kCursorSlotBytes, kCursorSlotBytes));
+    if (slot && (!newest || slot->version > newest->version)) newest = slot;
+  }
+  return newest;
+}
+
+std::optional<std::string> ReadText(const fs::path& path) {
+  const auto bytes = storage::ReadWholeFile(path);
+  if (!bytes) return std::nullopt;
+  return std::string(bytes->begin(), bytes->end());
 }
 
 }  // namespace
 
 std::optional<SpoolCursor> LoadCursor(const fs::path& path) {
-  const auto bytes = storage::ReadWholeFile(path);
-  if (!bytes) return std::nullopt;
-  const auto cursor = ParseCursor(std::string_view(reinterpret_cast<const char*>(bytes->data()), bytes->size()));
-  // Written by temp + fsync + rename, so a bad file means damage, not a crash: refuse to guess.
-  if (!cursor) throw Error(ErrorCode::kInternal, "corrupt spool cursor file " + path.string());
-  return cursor;
+  const auto text = ReadText(path);
+  if (!text) return std::nullopt;
+  if (const auto slot = NewestSlot(*text)) return slot->cursor;
+  // One slot is always whole (each save syncs before the next overwrites the other), and the
+  // old format was replaced atomically: anything else is damage, not a crash. Refuse to guess.
+  const auto legacy = ParseLegacyCursor(*text);
+  if (!legacy) throw Error(ErrorCode::kInternal, "corrupt spool cursor file " + path.string());
+  return legacy;
 }
 
-void SaveCursor(const fs::path& path, const SpoolCursor& cursor) {
-  char text[96];
-  const int n =
-      std::snprintf(text, sizeof(text), "%llu %llu %llu\n", static_cast<unsigned long long>(cursor.segment),
-                    static_cast<unsigned long long>(cursor.offset), static_cast<unsigned long long>(cursor.sequence));
-  storage::WriteFileDurably(path, std::span(reinterpret_cast<const std::uint8_t*>(text), static_cast<std::size_t>(n)));
+CursorFile::CursorFile(fs::path path) : path_(std::move(path)) {
+  const auto text = ReadText(path_);
+  if (!text) return;
+  if (const auto slot = NewestSlot(*text)) {
+    version_ = slot->version;
+    fd_ = storage::OpenOrThrow(path_, O_RDWR);
+  }
+}
+
+void CursorFile::Save(const SpoolCursor& cursor) {
+  const Slot slot{version_ + 1, cursor};
+  const std::string text = FormatSlot(slot);
+  const auto bytes = std::span(reinterpret_cast<const std::uint8_t*>(text.data()), text.size());
+  if (!fd_) {
+    std::string file = text + std::string(kCursorSlotBytes - 1, ' ') + "\n";
+    if (slot.version % 2 == 1) std::rotate(file.begin(), file.begin() + kCursorSlotBytes, file.end());
+    storage::WriteFileDurably(path_, std::span(reinterpret_cast<const std::uint8_t*>(file.data()), file.size()));
+    fd_ = storage::OpenOrThrow(path_, O_RDWR);
+  } else {
+    // The slot of the save before this one stays untouched: it is what a torn write falls back to.
+    storage::PwriteAll(fd_.get(), bytes, static_cast<off_t>((slot.version % 2) * kCursorSlotBytes), path_);
+    storage::SyncFd(fd_.get(), true, path_);
+  }
+  version_ = slot.version;
 }
 
 }  // namespace faceloop::events::spool_format

@@ -9,7 +9,13 @@
 // record frame right after it, written with it in one write. Attachments are not records: they
 // have no sequence number, and a segment never ends with one (recovery cuts an attachment whose
 // record was torn, so it cannot attach itself to the next record appended).
-// The file "cursor" holds the acked SpoolCursor as text: "segment offset sequence\n".
+// A consumer's file "cursor[.name]" holds its acked SpoolCursor in two 128-byte text slots, each
+// "version segment offset sequence crc32" padded with spaces and ending in '\n'. A save overwrites
+// the older slot in place and fdatasyncs it: no new inode, rename or folder sync per ack (on ext4
+// without a journal every inode freed in the last 30 s slows each file creation down, and a
+// rename over the old cursor freed one per ack). A torn slot fails its CRC and the other, the
+// previous save, is loaded: the consumer re-ships a little (at-least-once). Versions before this
+// one wrote one line "segment offset sequence\n" by temp + fsync + rename; it still loads.
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -19,6 +25,7 @@
 #include <vector>
 
 #include "events/spool.hpp"
+#include "storage/unique_fd.hpp"
 
 namespace faceloop::events::spool_format {
 
@@ -58,9 +65,24 @@ std::optional<std::uint64_t> ParseSegmentName(std::string_view name);
 /// Segment ids present in `dir`, ascending.
 std::vector<std::uint64_t> ListSegments(const std::filesystem::path& dir);
 
+constexpr std::size_t kCursorSlotBytes = 128;
+
 /// The cursor saved at `path`, nullopt when there is none; Error(kInternal) when it is unreadable.
 std::optional<SpoolCursor> LoadCursor(const std::filesystem::path& path);
-/// Replaces the cursor file durably (temp + fsync + rename + directory fsync).
-void SaveCursor(const std::filesystem::path& path, const SpoolCursor& cursor);
+
+/// One consumer's cursor file, kept open between saves. One thread at a time.
+class CursorFile {
+ public:
+  /// Reads the saved state (not the cursor: LoadCursor does that) to know the next slot.
+  explicit CursorFile(std::filesystem::path path);
+  /// Durable on return. The first save of a missing or old-format file replaces it whole
+  /// (temp + fsync + rename + folder fsync); later ones overwrite a slot and fdatasync.
+  void Save(const SpoolCursor& cursor);
+
+ private:
+  std::filesystem::path path_;
+  storage::UniqueFd fd_;       ///< open once the file has slots
+  std::uint64_t version_ = 0;  ///< of the newest valid slot
+};
 
 }  // namespace faceloop::events::spool_format

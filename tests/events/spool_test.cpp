@@ -1,5 +1,7 @@
 #include "events/spool.hpp"
 
+#include <sys/stat.h>
+
 #include <filesystem>
 #include <fstream>
 #include <future>
@@ -314,6 +316,58 @@ TEST_F(SpoolTest, AFlippedByteInAnAttachmentCutsItsRecordToo) {
   Spool spool(dir_.path(), committer_);
   EXPECT_EQ(spool.recovery().truncated_segments, 1u);
   EXPECT_EQ(ReadAll(spool), Records(0, 1));
+}
+
+TEST(SpoolCursorFileTest, SavesOverwriteTwoSlotsInPlaceAndLoadTheNewest) {
+  testing::TempDir dir;
+  const fs::path path = dir.path() / "cursor.x";
+  spool_format::CursorFile file(path);
+  file.Save(SpoolCursor{1, 100, 7});
+  struct stat first {};
+  ASSERT_EQ(::stat(path.c_str(), &first), 0);
+  for (std::uint64_t i = 1; i <= 5; ++i) file.Save(SpoolCursor{2, 100 * i, 7 + i});
+  struct stat later {};
+  ASSERT_EQ(::stat(path.c_str(), &later), 0);
+  EXPECT_EQ(later.st_ino, first.st_ino) << "a save made a new file";
+  EXPECT_EQ(fs::file_size(path), 2 * spool_format::kCursorSlotBytes);
+  EXPECT_EQ(spool_format::LoadCursor(path), (SpoolCursor{2, 500, 12}));
+  // Reopened, the next save goes to the older slot again and the newest wins.
+  spool_format::CursorFile reopened(path);
+  reopened.Save(SpoolCursor{3, 0, 13});
+  EXPECT_EQ(spool_format::LoadCursor(path), (SpoolCursor{3, 0, 13}));
+}
+
+TEST(SpoolCursorFileTest, ATornSlotFallsBackToTheSaveBeforeIt) {
+  testing::TempDir dir;
+  const fs::path path = dir.path() / "cursor";
+  spool_format::CursorFile file(path);
+  file.Save(SpoolCursor{1, 10, 1});
+  file.Save(SpoolCursor{1, 20, 2});  // version 2: the first slot
+  {
+    std::fstream bytes(path, std::ios::in | std::ios::out | std::ios::binary);
+    bytes.seekp(5);
+    bytes.put('9');  // a write torn inside the newest slot
+  }
+  EXPECT_EQ(spool_format::LoadCursor(path), (SpoolCursor{1, 10, 1}));
+  {
+    std::fstream bytes(path, std::ios::in | std::ios::out | std::ios::binary);
+    bytes.seekp(static_cast<std::streamoff>(spool_format::kCursorSlotBytes + 3));
+    bytes.put('#');
+  }
+  EXPECT_EQ(CodeOf([&] { spool_format::LoadCursor(path); }), ErrorCode::kInternal);  // both bad: damage
+}
+
+TEST(SpoolCursorFileTest, TheOneLineFileOfEarlierVersionsLoadsAndIsConvertedOnTheFirstSave) {
+  testing::TempDir dir;
+  const fs::path path = dir.path() / "cursor.database";
+  std::ofstream(path) << "4 1234 99\n";
+  EXPECT_EQ(spool_format::LoadCursor(path), (SpoolCursor{4, 1234, 99}));
+  spool_format::CursorFile file(path);
+  file.Save(SpoolCursor{4, 2000, 100});
+  EXPECT_EQ(fs::file_size(path), 2 * spool_format::kCursorSlotBytes);
+  EXPECT_EQ(spool_format::LoadCursor(path), (SpoolCursor{4, 2000, 100}));
+  std::ofstream(path) << "4 1234\n";
+  EXPECT_EQ(CodeOf([&] { spool_format::LoadCursor(path); }), ErrorCode::kInternal);
 }
 
 }  // namespace
