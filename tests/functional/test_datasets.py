@@ -36,7 +36,10 @@ def user_key(server, role):
 def upload(server, key, data):
     status, _, body = server.detect(key, data, "image/jpeg")
     assert status == 200, body
-    return json.loads(body)["request_id"]
+    request_id = json.loads(body)["request_id"]
+    # Waits for the image to leave the spool: `faceloop export` reads the data folder directly.
+    assert server.request("GET", f"/v1/requests/{request_id}/image", key=key)[0] == 200
+    return request_id
 
 
 def stored(server, key, count):

@@ -33,6 +33,9 @@ def detected(server, key, image):
     request_id = json.loads(body)["request_id"]
     status, record = server.json("GET", f"/v1/requests/{request_id}", key=key)
     assert status == 200 and record["faces"], record
+    # The image reaches the store from the spool a moment after the answer; reading it waits for
+    # that, so the offline commands below (export, eval) find it in the data folder.
+    assert server.request("GET", f"/v1/requests/{request_id}/image", key=key)[0] == 200
     return record
 
 
