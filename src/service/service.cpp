@@ -1,5 +1,7 @@
 #include "service/service.hpp"
 
+#include <algorithm>
+#include <cstdint>
 #include <thread>
 
 #include "accounts/pepper.hpp"
@@ -264,8 +266,11 @@ http::Readiness Service::CheckReadiness() {
     backends["ship:" + shipper->consumer()] = entry;
   }
   const events::SpoolStats spool = pipeline_->Stats();
-  // Full a little before the hard limit: when a record with the largest image allowed would not fit.
-  const bool spool_full = spool.total_bytes + config_.limits.max_image_bytes + (64u << 10) >= pipeline_->max_bytes();
+  // Full a little before the hard limit: when a record with the largest image allowed would not fit
+  // (at most a quarter of a small spool, which would otherwise never be ready).
+  const std::uint64_t room =
+      std::min<std::uint64_t>(config_.limits.max_image_bytes + (64u << 10), pipeline_->max_bytes() / 4);
+  const bool spool_full = spool.total_bytes + room >= pipeline_->max_bytes();
   return {spool_full ? "unavailable"
           : degraded ? "degraded"
                      : "ready",
