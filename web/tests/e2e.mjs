@@ -43,6 +43,13 @@ async function checkCount(locator, expected, message) {
   check(count === expected, `${message} (${count} rows, expected ${expected})`);
 }
 
+// Focus moves after the next render, not with the click's answer: poll for up to 5 s, then check.
+async function checkFocused(locator, message) {
+  const focused = () => locator.evaluate((element) => element === document.activeElement).catch(() => false);
+  for (let i = 0; i < 50 && !(await focused()); i++) await new Promise((r) => setTimeout(r, 100));
+  check(await focused(), message);
+}
+
 async function freePort() {
   return new Promise((done) => {
     const server = createServer().listen(0, '127.0.0.1', () => {
@@ -284,9 +291,10 @@ async function main() {
     await upage.getByRole('button', { name: 'Delete bob@example.com' }).click();
     const confirmDelete = upage.getByRole('button', { name: 'Delete account' });
     check(await confirmDelete.isDisabled(), 'deleting needs the typed address');
-    // Focus moved into the step: the address is typed from the keyboard, Enter deletes.
+    // Focus moves into the step: the address is typed from the keyboard, Enter deletes.
+    await checkFocused(upage.getByLabel(/Type the address/), 'focus is in the address field');
     await upage.keyboard.type('bob@example.com');
-    check((await upage.getByLabel(/Type the address/).inputValue()) === 'bob@example.com', 'focus is in the address field');
+    check((await upage.getByLabel(/Type the address/).inputValue()) === 'bob@example.com', 'the address was typed');
     await audit(upage, '16-admin-delete-confirm');
     await upage.keyboard.press('Enter');
     await upage.getByText('bob@example.com and their data were deleted.').waitFor();
