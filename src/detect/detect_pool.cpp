@@ -3,6 +3,7 @@
 #include <future>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include <opencv2/core/utility.hpp>
@@ -102,18 +103,21 @@ void DetectPool::Work() {
       task = std::move(queue_.front());
       queue_.pop_front();
     }
-    const auto start = std::chrono::steady_clock::now();
+    // Loading a model happens once per worker: it would skew the admission estimate (which is
+    // about the jobs to come) for the next few dozen jobs, so it is not timed.
+    std::optional<std::chrono::steady_clock::time_point> start;
     try {
       std::unique_ptr<IDetector>& detector = detectors[task.model];
       if (!detector) {
         const std::lock_guard lock(registry_mutex_);
         detector = registry_.Create(task.model);
       }
+      start = std::chrono::steady_clock::now();
       task.job(*detector);
     } catch (...) {
       task.failed(std::current_exception());
     }
-    Finished(std::chrono::steady_clock::now() - start);
+    if (start) Finished(std::chrono::steady_clock::now() - *start);
   }
 }
 
