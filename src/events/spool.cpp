@@ -168,8 +168,7 @@ void Spool::Append(std::string_view record) {
 }
 
 void Spool::AppendAsync(std::string_view record, storage::GroupCommitter::DoneFn done) {
-  auto frame = std::make_shared<const std::vector<std::uint8_t>>(AdmitFrame(record));
-  committer_.SubmitAsync([this, frame](storage::SyncSet& sync) { WriteFrame(*frame, sync); }, std::move(done));
+  AppendAsync(record, {}, std::move(done));
 }
 
 void Spool::AppendAsync(std::string_view record, std::span<const std::uint8_t> attachment,

@@ -40,12 +40,6 @@ std::uint32_t FrameCrc(const std::uint8_t* header, const void* payload, std::siz
 
 }  // namespace
 
-std::vector<std::uint8_t> EncodeFrame(std::string_view payload, std::uint64_t append_unix_ms) {
-  std::vector<std::uint8_t> frame;
-  AppendFrame(frame, {reinterpret_cast<const std::uint8_t*>(payload.data()), payload.size()}, append_unix_ms, false);
-  return frame;
-}
-
 void AppendFrame(std::vector<std::uint8_t>& out, std::span<const std::uint8_t> payload, std::uint64_t append_unix_ms,
                  bool attachment) {
   const std::size_t start = out.size();

@@ -34,7 +34,6 @@ constexpr std::size_t kHeaderBytes = 16;
 /// lower limit after a restart never truncates records written under a higher one.
 constexpr std::uint32_t kMaxPayloadBytes = 64u << 20;
 
-std::vector<std::uint8_t> EncodeFrame(std::string_view payload, std::uint64_t append_unix_ms);
 /// Appends to `out` the frame of `payload`: an attachment frame when `attachment` is set.
 void AppendFrame(std::vector<std::uint8_t>& out, std::span<const std::uint8_t> payload, std::uint64_t append_unix_ms,
                  bool attachment);
