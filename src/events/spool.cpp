@@ -65,9 +65,9 @@ void Spool::Recover() {
   for (const std::string& name : options_.consumers) {
     CheckConsumerName(name);
     fs::remove(CursorPath(name).string() + "~tmp", ignored);
-    const auto cursor = spool_format::LoadCursor(CursorPath(name));
+    auto& file = cursor_files_[name] = std::make_unique<spool_format::CursorFile>(CursorPath(name));
+    const auto& cursor = file->saved();
     saved_cursors[name] = cursor;
-    cursor_files_[name] = std::make_unique<spool_format::CursorFile>(CursorPath(name));
     if (!cursor) continue;
     if (!saved || Before(*cursor, *saved)) saved = cursor;
   }
@@ -282,15 +282,11 @@ SpoolBatch Spool::ReadBatch(const SpoolCursor& from, std::size_t max_records, st
     }
     // An attachment is durable with its record (one write, one sync), so both lie below `durable`.
     std::uint64_t offset = cursor.offset;
-    auto frame = spool_format::ReadFrame(fd.get(), path, offset, it->second.durable, true);
+    const auto read = with_attachments ? spool_format::FrameRead::kWhole : spool_format::FrameRead::kSkipAttachment;
+    auto frame = spool_format::ReadFrame(fd.get(), path, offset, it->second.durable, read);
     if (frame && frame->attachment) {
-      if (with_attachments) frame = spool_format::ReadFrame(fd.get(), path, offset, it->second.durable);
-      if (frame) {
-        attachment = std::move(frame->payload);
-        offset = frame->next_offset;
-        frame = spool_format::ReadFrame(fd.get(), path, offset, it->second.durable);
-      }
-    } else if (frame) {
+      attachment = std::move(frame->payload);
+      offset = frame->next_offset;
       frame = spool_format::ReadFrame(fd.get(), path, offset, it->second.durable);
     }
     if (!frame || frame->attachment) {
@@ -368,7 +364,8 @@ SpoolStats Spool::Stats(std::string_view consumer) const {
   try {
     const fs::path path = SegmentPath(head.segment);
     const UniqueFd fd = OpenOrThrow(path, O_RDONLY);
-    if (const auto frame = spool_format::ReadFrame(fd.get(), path, head.offset, head_limit, true)) {
+    if (const auto frame =
+            spool_format::ReadFrame(fd.get(), path, head.offset, head_limit, spool_format::FrameRead::kHeader)) {
       const auto now = NowUnixMs();
       stats.oldest_unacked_age_s =
           now > frame->append_unix_ms ? static_cast<double>(now - frame->append_unix_ms) / 1e3 : 0;

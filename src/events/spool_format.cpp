@@ -52,7 +52,7 @@ void AppendFrame(std::vector<std::uint8_t>& out, std::span<const std::uint8_t> p
 }
 
 std::optional<Frame> ReadFrame(int fd, const fs::path& path, std::uint64_t offset, std::uint64_t limit,
-                               bool header_only) {
+                               FrameRead read) {
   std::array<std::uint8_t, kHeaderBytes> header{};
   if (offset + kHeaderBytes > limit) return std::nullopt;
   if (!storage::PreadExact(fd, header, static_cast<off_t>(offset), path)) return std::nullopt;
@@ -64,7 +64,7 @@ std::optional<Frame> ReadFrame(int fd, const fs::path& path, std::uint64_t offse
   frame.append_unix_ms = GetLe(header.data() + 8, 8);
   frame.next_offset = end;
   frame.attachment = (length_field & kAttachmentBit) != 0;
-  if (header_only) return frame;
+  if (read == FrameRead::kHeader || (read == FrameRead::kSkipAttachment && frame.attachment)) return frame;
   frame.payload.resize(length);
   std::span<std::uint8_t> payload(reinterpret_cast<std::uint8_t*>(frame.payload.data()), length);
   if (!storage::PreadExact(fd, payload, static_cast<off_t>(offset + kHeaderBytes), path)) return std::nullopt;
@@ -197,32 +197,36 @@ std::optional<std::string> ReadText(const fs::path& path) {
   return std::string(bytes->begin(), bytes->end());
 }
 
+/// The saved cursor of a file's text, with its slot version (0 for the one-line format).
+Slot ParseCursorFile(const std::string& text, const fs::path& path) {
+  if (const auto slot = NewestSlot(text)) return *slot;
+  // One slot is always whole (each save syncs before the next overwrites the other), and the
+  // old format was replaced atomically: anything else is damage, not a crash. Refuse to guess.
+  const auto legacy = ParseLegacyCursor(text);
+  if (!legacy) throw Error(ErrorCode::kInternal, "corrupt spool cursor file " + path.string());
+  return Slot{0, *legacy};
+}
+
 }  // namespace
 
 std::optional<SpoolCursor> LoadCursor(const fs::path& path) {
   const auto text = ReadText(path);
   if (!text) return std::nullopt;
-  if (const auto slot = NewestSlot(*text)) return slot->cursor;
-  // One slot is always whole (each save syncs before the next overwrites the other), and the
-  // old format was replaced atomically: anything else is damage, not a crash. Refuse to guess.
-  const auto legacy = ParseLegacyCursor(*text);
-  if (!legacy) throw Error(ErrorCode::kInternal, "corrupt spool cursor file " + path.string());
-  return legacy;
+  return ParseCursorFile(*text, path).cursor;
 }
 
 CursorFile::CursorFile(fs::path path) : path_(std::move(path)) {
   const auto text = ReadText(path_);
   if (!text) return;
-  if (const auto slot = NewestSlot(*text)) {
-    version_ = slot->version;
-    fd_ = storage::OpenOrThrow(path_, O_RDWR);
-  }
+  const Slot slot = ParseCursorFile(*text, path_);
+  saved_ = slot.cursor;
+  version_ = slot.version;
+  if (version_ > 0) fd_ = storage::OpenOrThrow(path_, O_RDWR);  // a slot file: saves go in place
 }
 
 void CursorFile::Save(const SpoolCursor& cursor) {
   const Slot slot{version_ + 1, cursor};
   const std::string text = FormatSlot(slot);
-  const auto bytes = std::span(reinterpret_cast<const std::uint8_t*>(text.data()), text.size());
   if (!fd_) {
     std::string file = text + std::string(kCursorSlotBytes - 1, ' ') + "\n";
     if (slot.version % 2 == 1) std::rotate(file.begin(), file.begin() + kCursorSlotBytes, file.end());
@@ -230,6 +234,7 @@ void CursorFile::Save(const SpoolCursor& cursor) {
     fd_ = storage::OpenOrThrow(path_, O_RDWR);
   } else {
     // The slot of the save before this one stays untouched: it is what a torn write falls back to.
+    const auto bytes = std::span(reinterpret_cast<const std::uint8_t*>(text.data()), text.size());
     storage::PwriteAll(fd_.get(), bytes, static_cast<off_t>((slot.version % 2) * kCursorSlotBytes), path_);
     storage::SyncFd(fd_.get(), true, path_);
   }

@@ -45,10 +45,17 @@ struct Frame {
   bool attachment = false;        ///< an attachment of the record frame that follows
 };
 
+/// How much of a frame ReadFrame reads.
+enum class FrameRead {
+  kWhole,           ///< the payload too, CRC-checked
+  kHeader,          ///< only the header (no CRC check)
+  kSkipAttachment,  ///< the payload of a record frame; only the header of an attachment frame
+};
+
 /// The frame at `offset` if a whole, CRC-valid frame ends at or before `limit`; nullopt otherwise.
-/// `header_only` skips reading the payload (and so the CRC check).
+/// A frame read without its payload is not CRC-checked.
 std::optional<Frame> ReadFrame(int fd, const std::filesystem::path& path, std::uint64_t offset, std::uint64_t limit,
-                               bool header_only = false);
+                               FrameRead read = FrameRead::kWhole);
 
 struct ScanResult {
   std::uint64_t valid_bytes = 0;   ///< end of the last good record frame
@@ -72,8 +79,10 @@ std::optional<SpoolCursor> LoadCursor(const std::filesystem::path& path);
 /// One consumer's cursor file, kept open between saves. One thread at a time.
 class CursorFile {
  public:
-  /// Reads the saved state (not the cursor: LoadCursor does that) to know the next slot.
+  /// Reads the saved cursor (as LoadCursor) and the slot the next save goes to.
   explicit CursorFile(std::filesystem::path path);
+  /// The cursor the file held when opened; nullopt when there was none.
+  const std::optional<SpoolCursor>& saved() const { return saved_; }
   /// Durable on return. The first save of a missing or old-format file replaces it whole
   /// (temp + fsync + rename + folder fsync); later ones overwrite a slot and fdatasync.
   void Save(const SpoolCursor& cursor);
@@ -82,6 +91,7 @@ class CursorFile {
   std::filesystem::path path_;
   storage::UniqueFd fd_;       ///< open once the file has slots
   std::uint64_t version_ = 0;  ///< of the newest valid slot
+  std::optional<SpoolCursor> saved_;
 };
 
 }  // namespace faceloop::events::spool_format

@@ -177,7 +177,7 @@ TEST(GroupCommitTest, AsyncWritesReportOnceDurableAndCanChain) {
   LocalObjectStore store(dir.path(), &committer);
   const std::vector<std::uint8_t> bytes = {1, 2, 3};
   std::promise<std::exception_ptr> second;
-  // The first write's callback queues the second one, as the detect path chains image and record.
+  // The first write's callback queues the second one: a completion may submit more work.
   store.PutAsync("a/1", bytes, [&](std::exception_ptr error) {
     EXPECT_FALSE(error);
     EXPECT_TRUE(std::filesystem::exists(dir.path() / "a/1"));  // renamed before the callback
