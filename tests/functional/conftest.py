@@ -177,26 +177,44 @@ def splice(client, upstream):
 
 class Forwarder:
     """A TCP forwarder to a server on 127.0.0.1 that can be cut: `cut()` hangs up every live
-    connection and closes the port (new connections are refused, as by a server that is down);
-    `restore()` listens on the same port again. Outage tests put one between the service and one
-    server instead of stopping the shared server, so the other tests keep it meanwhile."""
+    connection and stops listening (new connections are refused, as by a server that is down);
+    `restore()` listens again. Outage tests put one between the service and one server instead of
+    stopping the shared server, so the other tests keep it meanwhile.
+
+    The port stays this forwarder's through a cut: the listening socket is never closed, only
+    shut down (Linux then refuses connections but keeps an explicitly bound port). A closed port
+    could be handed meanwhile to another test process's `bind(0)` or used as the source port of an
+    outgoing connection: the service would then deliver to a stranger, and `restore()` would fail."""
 
     def __init__(self, target_port):
         self.target_port = target_port
         self.lock = threading.Lock()
         self.live = []
-        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.listener = self._bind_a_free_port()
         self.port = self.listener.getsockname()[1]
-        self._serve(self.listener)
+        self.restore()
 
-    def _serve(self, listener):
+    @staticmethod
+    def _bind_a_free_port():
+        # Bound by number, not as port 0: only a port bound by number outlives a shutdown().
+        # The probe holds the port meanwhile (both sockets allow address reuse, neither listens).
+        probe = socket.socket()
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        probe.bind(("127.0.0.1", 0))
+        listener = socket.socket()
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(probe.getsockname())
+        probe.close()
+        return listener
+
+    def _serve(self):
         def accept():
             while True:
                 try:
-                    client, _ = listener.accept()
+                    client, _ = self.listener.accept()
                     upstream = socket.create_connection(("127.0.0.1", self.target_port))
                 except OSError:
-                    return
+                    return  # cut: accept() fails once the listener is shut down
                 with self.lock:
                     self.live += [client, upstream]
                 splice(client, upstream)
@@ -205,9 +223,11 @@ class Forwarder:
 
     def cut(self):
         with self.lock:
-            # shutdown() first: a bare close() leaves a thread blocked in accept() holding the
-            # socket open, and it goes on accepting.
-            for sock in [self.listener] + self.live:
+            try:
+                self.listener.shutdown(socket.SHUT_RD)  # stops listening; wakes the accept() above
+            except OSError:
+                pass  # already cut
+            for sock in self.live:
                 try:
                     sock.shutdown(socket.SHUT_RDWR)
                 except OSError:
@@ -216,13 +236,8 @@ class Forwarder:
             self.live = []
 
     def restore(self):
-        listener = socket.socket()
-        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        listener.bind(("127.0.0.1", self.port))
-        listener.listen(128)
-        with self.lock:
-            self.listener = listener
-        self._serve(listener)
+        self.listener.listen(128)
+        self._serve()
 
 
 def wait_until(predicate, timeout=30, interval=0.1):

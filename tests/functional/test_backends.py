@@ -8,7 +8,6 @@ tests/servers/all.sh. FACELOOP_FAULT_SECONDS (default 60) is how long each outag
 """
 import json
 import os
-import socket
 import subprocess
 import threading
 import time
@@ -18,7 +17,7 @@ import uuid
 import pytest
 
 import conftest
-from conftest import Forwarder, Load, splice, wait_until
+from conftest import Forwarder, Load, wait_until
 
 FAULT_SECONDS = float(os.environ.get("FACELOOP_FAULT_SECONDS", "60"))
 
@@ -146,25 +145,13 @@ def test_two_processes_work_as_one(make_server, production, astronaut, tmp_path)
     assert b.json("GET", "/v1/me", key=second["secret"])[0] == 401
 
 
-class LateListener:
-    """A TCP forwarder to `target` that starts listening on its port only after `delay` seconds: a
-    database that comes up after the service."""
-
-    def __init__(self, target, delay):
-        self.target, self.delay = target, delay
-        probe = socket.socket()
-        probe.bind(("127.0.0.1", 0))
-        self.port = probe.getsockname()[1]
-        probe.close()
-        threading.Thread(target=self.serve, daemon=True).start()
-
-    def serve(self):
-        time.sleep(self.delay)
-        listener = socket.create_server(("127.0.0.1", self.port))
-        while True:
-            client, _ = listener.accept()
-            upstream = socket.create_connection(self.target)
-            splice(client, upstream)
+def late_forwarder(target_port, delay):
+    """A Forwarder to `target_port` on 127.0.0.1 that starts listening only after `delay` seconds: a
+    database that comes up after the service. Its port is held, refusing, meanwhile."""
+    forwarder = Forwarder(target_port)
+    forwarder.cut()
+    threading.Timer(delay, forwarder.restore).start()
+    return forwarder
 
 
 @pytest.fixture
@@ -181,7 +168,7 @@ def fresh_database():
 def test_serve_waits_for_a_database_that_comes_up_later(make_server, fresh_database, astronaut):
     """`serve` started before its PostgreSQL retries (logged) instead of exiting, and then works."""
     url = urllib.parse.urlsplit(fresh_database)
-    late = LateListener((url.hostname, url.port), delay=3)
+    late = late_forwarder(url.port, delay=3)
     proxied = fresh_database.replace(f"@{url.hostname}:{url.port}/", f"@127.0.0.1:{late.port}/")
     assert proxied != fresh_database
     server = make_server(env={"FACELOOP_DATABASE_URL": proxied})
