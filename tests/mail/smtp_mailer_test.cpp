@@ -1,9 +1,5 @@
 #include "mail/smtp_mailer.hpp"
 
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <atomic>
 #include <chrono>
 #include <filesystem>
@@ -19,41 +15,23 @@
 #include "common/error.hpp"
 #include "mail/mime_decode.hpp"
 #include "support/error_code.hpp"
+#include "support/loopback_socket.hpp"
 #include "support/servers.hpp"
 
 namespace faceloop::mail {
 namespace {
 
 using faceloop::testing::CodeOf;
+using faceloop::testing::LoopbackSocket;
 using testing::DecodeHeaderValue;
 using testing::ParsedMail;
 using testing::ParseMail;
 
 // ---- Without a server: configuration, refused and silent endpoints. ----
 
-// A loopback TCP socket bound to a free port; listening or not decides refused vs silent.
-class LoopbackSocket {
- public:
-  explicit LoopbackSocket(bool listen) : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t length = sizeof(address);
-    if (fd_ < 0 || ::bind(fd_, reinterpret_cast<sockaddr*>(&address), length) != 0 ||
-        ::getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &length) != 0 || (listen && ::listen(fd_, 8) != 0)) {
-      ADD_FAILURE() << "could not set up a loopback socket";
-    }
-    port_ = ntohs(address.sin_port);
-  }
-  LoopbackSocket(const LoopbackSocket&) = delete;
-  LoopbackSocket& operator=(const LoopbackSocket&) = delete;
-  ~LoopbackSocket() { ::close(fd_); }
-  std::string url() const { return "smtp://127.0.0.1:" + std::to_string(port_); }
-
- private:
-  int fd_;
-  int port_ = 0;
-};
+std::string SmtpUrl(const faceloop::testing::LoopbackSocket& socket) {
+  return "smtp://127.0.0.1:" + std::to_string(socket.port());
+}
 
 SmtpConfig ConfigFor(std::string url) {
   SmtpConfig config;
@@ -84,7 +62,7 @@ TEST(SmtpMailerTest, ChecksConfigurationUpFront) {
 
 TEST(SmtpMailerTest, InvalidRecipientIsBadRequestBeforeAnyConnection) {
   const LoopbackSocket closed(/*listen=*/false);
-  const auto mailer = MakeSmtpMailer(ConfigFor(closed.url()));
+  const auto mailer = MakeSmtpMailer(ConfigFor(SmtpUrl(closed)));
   EXPECT_EQ(CodeOf([&] { mailer->Send({"not-an-address", "s", "b"}); }), ErrorCode::kBadRequest);
   EXPECT_EQ(CodeOf([&] {
               mailer->Send({"a@example.com\r\nRCPT TO:<v@example.com>", "s", "b"});
@@ -95,20 +73,20 @@ TEST(SmtpMailerTest, InvalidRecipientIsBadRequestBeforeAnyConnection) {
 
 TEST(SmtpMailerTest, RefusedConnectionIsUnavailable) {
   const LoopbackSocket closed(/*listen=*/false);  // bound, not listening: connections are refused
-  const auto mailer = MakeSmtpMailer(ConfigFor(closed.url()));
+  const auto mailer = MakeSmtpMailer(ConfigFor(SmtpUrl(closed)));
   try {
     mailer->Send({"user@example.com", "s", "fl_1_bodysecret"});
     FAIL() << "sent to a closed port";
   } catch (const Error& error) {
     EXPECT_EQ(error.code(), ErrorCode::kUnavailable);
-    EXPECT_NE(std::string(error.what()).find(closed.url()), std::string::npos) << error.what();
+    EXPECT_NE(std::string(error.what()).find(SmtpUrl(closed)), std::string::npos) << error.what();
     EXPECT_EQ(std::string(error.what()).find("bodysecret"), std::string::npos) << error.what();
   }
 }
 
 TEST(SmtpMailerTest, SilentServerTimesOutAsUnavailable) {
   const LoopbackSocket silent(/*listen=*/true);  // the kernel accepts, nobody ever greets
-  auto config = ConfigFor(silent.url());
+  auto config = ConfigFor(SmtpUrl(silent));
   config.timeout_s = 1;
   const auto mailer = MakeSmtpMailer(config);
   const auto start = std::chrono::steady_clock::now();

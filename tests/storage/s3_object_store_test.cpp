@@ -1,9 +1,5 @@
 #include "storage/s3_object_store.hpp"
 
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -21,6 +17,7 @@
 
 #include "common/error.hpp"
 #include "support/error_code.hpp"
+#include "support/loopback_socket.hpp"
 
 namespace faceloop::storage {
 namespace {
@@ -176,22 +173,10 @@ TEST(S3ObjectStoreTest, RejectsBadKeysBeforeAnyRequest) {
   EXPECT_EQ(CodeOf([&] { store.List("a b"); }), ErrorCode::kBadRequest);
 }
 
-// A port on which nothing listens: bound, then closed.
-int UnusedPort() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t length = sizeof(address);
-  EXPECT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)), 0);
-  EXPECT_EQ(::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length), 0);
-  ::close(fd);
-  return ntohs(address.sin_port);
-}
-
 TEST(S3ObjectStoreTest, UnreachableEndpointIsUnavailableQuickly) {
   const std::string secret = "the-secret-key-never-shown";
-  S3ObjectStore store(LocalLocation(UnusedPort()), S3Credentials{"AK", secret, ""}, S3Options{500, 2000});
+  const faceloop::testing::LoopbackSocket down(/*listen=*/false);  // bound, not listening: connections are refused
+  S3ObjectStore store(LocalLocation(down.port()), S3Credentials{"AK", secret, ""}, S3Options{500, 2000});
   const auto start = std::chrono::steady_clock::now();
   EXPECT_EQ(CodeOf([&] { store.Put("a", Bytes("x")); }), ErrorCode::kUnavailable);
   EXPECT_EQ(CodeOf([&] { store.Get("a"); }), ErrorCode::kUnavailable);
