@@ -15,6 +15,7 @@
 #include "common/error.hpp"
 #include "net/http_status.hpp"
 #include "support/error_code.hpp"
+#include "support/loopback_socket.hpp"
 #include "support/scripted_http_server.hpp"
 
 namespace faceloop::net {
@@ -292,11 +293,8 @@ TEST(HttpClientTest, RetriedBodyArrivesWholeEachTime) {
 // ---- failures without an answer ------------------------------------------------------------------------
 
 TEST(HttpClientTest, RefusedConnectionIsUnavailableAndNamesWhatFailed) {
-  std::string url;
-  {
-    ScriptedHttpServer gone([](const auto&, int) { return ScriptedReply{}; });
-    url = gone.url();
-  }  // closed: connections to its port are refused now
+  const faceloop::testing::LoopbackSocket down(/*listen=*/false);  // bound, not listening: refused
+  const std::string url = "http://127.0.0.1:" + std::to_string(down.port());
   auto options = FastOptions(2);
   options.username = "user";
   options.password = "secret-pw";
