@@ -190,6 +190,7 @@ class Forwarder:
         self.target_port = target_port
         self.lock = threading.Lock()
         self.live = []
+        self.listening = False
         self.listener = self._bind_a_free_port()
         self.port = self.listener.getsockname()[1]
         self.restore()
@@ -216,6 +217,10 @@ class Forwarder:
                 except OSError:
                     return  # cut: accept() fails once the listener is shut down
                 with self.lock:
+                    if not self.listening:  # cut while this one was being connected
+                        client.close()
+                        upstream.close()
+                        return
                     self.live += [client, upstream]
                 splice(client, upstream)
 
@@ -223,6 +228,7 @@ class Forwarder:
 
     def cut(self):
         with self.lock:
+            self.listening = False
             try:
                 self.listener.shutdown(socket.SHUT_RD)  # stops listening; wakes the accept() above
             except OSError:
@@ -237,6 +243,8 @@ class Forwarder:
 
     def restore(self):
         self.listener.listen(128)
+        with self.lock:
+            self.listening = True
         self._serve()
 
 
