@@ -29,10 +29,6 @@ using testing::ParseMail;
 
 // ---- Without a server: configuration, refused and silent endpoints. ----
 
-std::string SmtpUrl(const faceloop::testing::LoopbackSocket& socket) {
-  return "smtp://127.0.0.1:" + std::to_string(socket.port());
-}
-
 SmtpConfig ConfigFor(std::string url) {
   SmtpConfig config;
   config.url = std::move(url);
@@ -62,7 +58,7 @@ TEST(SmtpMailerTest, ChecksConfigurationUpFront) {
 
 TEST(SmtpMailerTest, InvalidRecipientIsBadRequestBeforeAnyConnection) {
   const LoopbackSocket closed(/*listen=*/false);
-  const auto mailer = MakeSmtpMailer(ConfigFor(SmtpUrl(closed)));
+  const auto mailer = MakeSmtpMailer(ConfigFor(closed.url("smtp")));
   EXPECT_EQ(CodeOf([&] { mailer->Send({"not-an-address", "s", "b"}); }), ErrorCode::kBadRequest);
   EXPECT_EQ(CodeOf([&] {
               mailer->Send({"a@example.com\r\nRCPT TO:<v@example.com>", "s", "b"});
@@ -73,20 +69,20 @@ TEST(SmtpMailerTest, InvalidRecipientIsBadRequestBeforeAnyConnection) {
 
 TEST(SmtpMailerTest, RefusedConnectionIsUnavailable) {
   const LoopbackSocket closed(/*listen=*/false);  // bound, not listening: connections are refused
-  const auto mailer = MakeSmtpMailer(ConfigFor(SmtpUrl(closed)));
+  const auto mailer = MakeSmtpMailer(ConfigFor(closed.url("smtp")));
   try {
     mailer->Send({"user@example.com", "s", "fl_1_bodysecret"});
     FAIL() << "sent to a closed port";
   } catch (const Error& error) {
     EXPECT_EQ(error.code(), ErrorCode::kUnavailable);
-    EXPECT_NE(std::string(error.what()).find(SmtpUrl(closed)), std::string::npos) << error.what();
+    EXPECT_NE(std::string(error.what()).find(closed.url("smtp")), std::string::npos) << error.what();
     EXPECT_EQ(std::string(error.what()).find("bodysecret"), std::string::npos) << error.what();
   }
 }
 
 TEST(SmtpMailerTest, SilentServerTimesOutAsUnavailable) {
   const LoopbackSocket silent(/*listen=*/true);  // the kernel accepts, nobody ever greets
-  auto config = ConfigFor(SmtpUrl(silent));
+  auto config = ConfigFor(silent.url("smtp"));
   config.timeout_s = 1;
   const auto mailer = MakeSmtpMailer(config);
   const auto start = std::chrono::steady_clock::now();

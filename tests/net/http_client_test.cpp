@@ -294,7 +294,7 @@ TEST(HttpClientTest, RetriedBodyArrivesWholeEachTime) {
 
 TEST(HttpClientTest, RefusedConnectionIsUnavailableAndNamesWhatFailed) {
   const faceloop::testing::LoopbackSocket down(/*listen=*/false);  // bound, not listening: refused
-  const std::string url = "http://127.0.0.1:" + std::to_string(down.port());
+  const std::string url = down.url("http");
   auto options = FastOptions(2);
   options.username = "user";
   options.password = "secret-pw";

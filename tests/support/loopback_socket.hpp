@@ -8,6 +8,8 @@
 #include <unistd.h>
 
 #include <stdexcept>
+#include <string>
+#include <string_view>
 
 namespace faceloop::testing {
 
@@ -29,6 +31,10 @@ class LoopbackSocket {
   LoopbackSocket& operator=(const LoopbackSocket&) = delete;
   ~LoopbackSocket() { ::close(fd_); }
   int port() const { return port_; }
+  /// "SCHEME://127.0.0.1:PORT", the endpoint a client under test is pointed at.
+  std::string url(std::string_view scheme) const {
+    return std::string(scheme) + "://127.0.0.1:" + std::to_string(port_);
+  }
 
  private:
   int fd_;
